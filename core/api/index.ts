@@ -1,0 +1,2 @@
+export * from './contract.js';
+export { AppError, errorCodes, type ErrorCode } from './errors.js';

@@ -1,0 +1,59 @@
+/**
+ * The Db port: the engine's only way to the database. Two adapters implement
+ * it (PGlite, node-postgres); the engine's SQL is the same for both.
+ *
+ * Value conventions, identical on both adapters:
+ * - int8 / numeric come back as JS numbers;
+ * - timestamptz comes back as an ISO-8601 string in UTC;
+ * - json/jsonb come back parsed.
+ */
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  /** Runs several statements without parameters (DDL, migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Tx extends Queryable {
+  /** Runs after the transaction commits; never if it rolls back. */
+  afterCommit(fn: () => void): void;
+}
+
+export interface Db extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction; commits if it resolves, rolls back if it throws. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` while holding a named lock that excludes every other holder of
+   * the same name, across processes on PostgreSQL (advisory lock). Returns
+   * `{ acquired: false }` at once when someone else holds it.
+   */
+  withLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
+  close(): Promise<void>;
+}
+
+/** Turns a lock name into the 32-bit key that pg advisory locks take. */
+export function lockKey(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    h ^= name.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h | 0;
+}
+
+/** Runs `fn` in a transaction when given a Db, or inside the caller's when given a Tx. */
+export async function inTx<T>(q: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if ('transaction' in q) return q.transaction(fn);
+  return fn(q);
+}
+
+/** Registers `fn` to run after commit when `q` is a transaction, or runs it now. */
+export function afterCommit(q: Queryable, fn: () => void): void {
+  if ('afterCommit' in q && typeof (q as Tx).afterCommit === 'function') (q as Tx).afterCommit(fn);
+  else fn();
+}

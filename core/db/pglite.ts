@@ -1,0 +1,82 @@
+import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import type { Db, QueryResult, Tx } from './db.js';
+import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
+
+export interface PgliteOptions {
+  /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
+  dataDir?: string;
+}
+
+const parsers = {
+  [OID.int8]: parseInt8,
+  [OID.numeric]: parseNumeric,
+  [OID.timestamptz]: parseTimestamptz,
+};
+
+function wrapTx(tx: Transaction, after: (() => void)[]): Tx {
+  return {
+    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+      const res = await tx.query<T>(sql, params ? [...params] : undefined);
+      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    },
+    async exec(sql: string): Promise<void> {
+      await tx.exec(sql);
+    },
+    afterCommit(fn: () => void): void {
+      after.push(fn);
+    },
+  };
+}
+
+/** The embedded database: PGlite in a folder, or in memory. One process per folder. */
+export class PgliteDb implements Db {
+  readonly kind = 'pglite' as const;
+  private readonly locks = new Set<string>();
+
+  private constructor(private readonly pg: PGlite) {}
+
+  static async open(opts: PgliteOptions = {}): Promise<PgliteDb> {
+    const pg = new PGlite(opts.dataDir ?? 'memory://', { parsers, relaxedDurability: false });
+    await pg.waitReady;
+    await pg.exec("SET TIME ZONE 'UTC'");
+    return new PgliteDb(pg);
+  }
+
+  /** The underlying PGlite instance, for export/import tooling. */
+  get raw(): PGlite {
+    return this.pg;
+  }
+
+  async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const res = await this.pg.query<T>(sql, params ? [...params] : undefined);
+    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pg.exec(sql);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const after: (() => void)[] = [];
+    const value = await this.pg.transaction((tx) => fn(wrapTx(tx, after)));
+    for (const cb of after) cb();
+    return value;
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    // One process owns a PGlite folder, so an in-process lock excludes everyone.
+    if (this.locks.has(name)) return { acquired: false };
+    this.locks.add(name);
+    try {
+      return { acquired: true, value: await fn() };
+    } finally {
+      this.locks.delete(name);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}
+
+export { types as pgliteTypes };

@@ -1,0 +1,107 @@
+import pg from 'pg';
+import { lockKey, type Db, type QueryResult, type Tx } from './db.js';
+import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
+
+export interface PostgresOptions {
+  url: string;
+  /** Pool size; defaults to 10. */
+  max?: number;
+  applicationName?: string;
+}
+
+const typeParsers: Record<number, (v: string) => unknown> = {
+  [OID.int8]: parseInt8,
+  [OID.numeric]: parseNumeric,
+  [OID.timestamptz]: parseTimestamptz,
+};
+
+const customTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (v: string) => unknown {
+    const custom = typeParsers[oid];
+    if (custom && (format ?? 'text') === 'text') return custom;
+    return pg.types.getTypeParser(oid, format ?? 'text') as (v: string) => unknown;
+  },
+};
+
+/** A real PostgreSQL server through node-postgres. */
+export class PostgresDb implements Db {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+
+  constructor(opts: PostgresOptions) {
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.max ?? 10,
+      application_name: opts.applicationName ?? 'emtesseract',
+      options: '-c TimeZone=UTC',
+      types: customTypes,
+    });
+    // An idle client losing its connection must not crash the process.
+    this.pool.on('error', () => {});
+  }
+
+  static async open(opts: PostgresOptions): Promise<PostgresDb> {
+    const db = new PostgresDb(opts);
+    await db.query('SELECT 1');
+    return db;
+  }
+
+  async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const res = await this.pool.query(sql, params ? [...params] : undefined);
+    return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const after: (() => void)[] = [];
+    const tx: Tx = {
+      async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+        const res = await client.query(sql, params ? [...params] : undefined);
+        return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+      },
+      async exec(sql: string): Promise<void> {
+        await client.query(sql);
+      },
+      afterCommit(cb: () => void): void {
+        after.push(cb);
+      },
+    };
+    let value: T;
+    try {
+      await client.query('BEGIN');
+      value = await fn(tx);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      client.release();
+      throw err;
+    }
+    client.release();
+    for (const cb of after) cb();
+    return value;
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
+    const client = await this.pool.connect();
+    const key = lockKey(name);
+    try {
+      const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
+      if (!got.rows[0]?.ok) return { acquired: false };
+      try {
+        return { acquired: true, value: await fn() };
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

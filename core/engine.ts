@@ -1,0 +1,97 @@
+import type { Db } from './db/db.js';
+import { migrate } from './db/migrate.js';
+import type { Clock } from './ports/clock.js';
+import { isoNow } from './ports/clock.js';
+import type { Log } from './ports/log.js';
+import type { Random } from './ports/random.js';
+import { seedRoster } from './ops/agents.js';
+import { Bus } from './ops/bus.js';
+import type { EngineCtx } from './ops/ctx.js';
+import { Heartbeat, type HeartbeatJob } from './ops/heartbeat.js';
+import { seedPolicies } from './ops/policy.js';
+import type { PolicyKey } from './ops/policy-schemas.js';
+import { recoverStaleSteps } from './ops/recovery.js';
+import { createHandlers } from './handlers.js';
+import type { Handlers } from './api/contract.js';
+import { ExecutorRegistry, type Executor } from './workers/executor.js';
+import { waitExecutor } from './workers/wait-executor.js';
+import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
+
+export interface EngineOptions {
+  db: Db;
+  clock: Clock;
+  random: Random;
+  log: Log;
+  /** Where the data lives, for runtime.status (a folder, "memory" or a redacted URL). */
+  location: string;
+  processId?: string;
+  /** Run workers in this process (default true); or only some kinds. */
+  workers?: boolean | WorkerPoolOptions;
+  /** Run the heartbeat in this process (default true). */
+  heartbeat?: boolean;
+  /** Executors beyond the built-in ones. */
+  executors?: Executor[];
+  /** Policy values to use the first time a database is set up (e.g. the user's time zone). */
+  initialPolicy?: Partial<Record<PolicyKey, unknown>>;
+  version?: string;
+}
+
+export interface Engine {
+  ctx: EngineCtx;
+  registry: ExecutorRegistry;
+  pool: WorkerPool | null;
+  heartbeat: Heartbeat;
+  handlers: Handlers;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The default heartbeat jobs of the loop; later features add theirs with heartbeat.add(). */
+export function coreHeartbeatJobs(): HeartbeatJob[] {
+  return [{ name: 'recover_stale_steps', run: (ctx) => recoverStaleSteps(ctx) }];
+}
+
+/** Migrates and seeds the database, then wires the engine. Nothing runs until start(). */
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const { db, clock, random, log } = opts;
+  await migrate(db, { now: isoNow(clock) });
+  await db.transaction(async (tx) => {
+    const now = isoNow(clock);
+    await seedPolicies(tx, now, opts.initialPolicy);
+    await seedRoster(tx, now);
+  });
+  const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
+  const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [] };
+  const registry = new ExecutorRegistry().register(waitExecutor, ...(opts.executors ?? []));
+  const wantWorkers = opts.workers ?? true;
+  const pool = wantWorkers ? new WorkerPool(ctx, registry, wantWorkers === true ? {} : wantWorkers) : null;
+  const heartbeat = new Heartbeat(ctx, coreHeartbeatJobs());
+  const startedAt = isoNow(clock);
+  let heartbeatRunning = false;
+  const handlers = createHandlers({
+    ctx,
+    registry,
+    pool: () => pool,
+    heartbeat,
+    info: () => ({ version: opts.version ?? '0.1.0', startedAt, location: opts.location, heartbeatRunning }),
+  });
+  return {
+    ctx,
+    registry,
+    pool,
+    heartbeat,
+    handlers,
+    async start() {
+      pool?.start();
+      if (opts.heartbeat ?? true) {
+        heartbeatRunning = true;
+        await heartbeat.start();
+      }
+    },
+    async stop() {
+      heartbeatRunning = false;
+      await heartbeat.stop();
+      await pool?.stop();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import type { Db } from '../db/db.js';
+import type { Clock } from '../ports/clock.js';
+import type { Log } from '../ports/log.js';
+import type { Random } from '../ports/random.js';
+import type { Bus } from './bus.js';
+import type { EventRow } from './events.js';
+import type { Queryable } from '../db/db.js';
+
+/** Runs inside the transaction that wrote an event (e.g. the reaction matrix). */
+export type EventHook = (ctx: EngineCtx, q: Queryable, event: EventRow) => Promise<void>;
+
+/** What every engine module is handed: built once at the edge, passed inward. */
+export interface EngineCtx {
+  db: Db;
+  clock: Clock;
+  random: Random;
+  log: Log;
+  bus: Bus;
+  /** Identifies this process in leases and runs. */
+  processId: string;
+  eventHooks: EventHook[];
+}

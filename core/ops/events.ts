@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { AppError } from '../api/errors.js';
+import { afterCommit, type Queryable } from '../db/db.js';
+import { isoNow } from '../ports/clock.js';
+import type { EngineCtx } from './ctx.js';
+
+export const eventInput = z.object({
+  agentId: z.string().nullable().optional(),
+  kind: z.string().min(1).max(60),
+  title: z.string().min(1).max(300),
+  summary: z.string().max(4000).optional(),
+  tags: z.array(z.string().min(1).max(60)).max(20).optional(),
+  payload: z.record(z.string(), z.unknown()).optional(),
+  missionId: z.number().int().nullable().optional(),
+  stepId: z.number().int().nullable().optional(),
+  proposalId: z.number().int().nullable().optional(),
+});
+export type EventInput = z.infer<typeof eventInput>;
+
+export interface EventRow {
+  id: number;
+  agentId: string | null;
+  kind: string;
+  title: string;
+  summary: string;
+  tags: string[];
+  payload: Record<string, unknown>;
+  missionId: number | null;
+  stepId: number | null;
+  proposalId: number | null;
+  createdAt: string;
+}
+
+export const EVENT_COLUMNS =
+  'id, agent_id AS "agentId", kind, title, summary, tags, payload, mission_id AS "missionId", step_id AS "stepId", proposal_id AS "proposalId", created_at AS "createdAt"';
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/**
+ * Writes an event, runs the event hooks (reaction matrix …) in the same
+ * transaction, and publishes it on the bus once committed.
+ */
+export async function writeEvent(ctx: EngineCtx, q: Queryable, input: EventInput): Promise<EventRow> {
+  const tags = [...new Set((input.tags ?? []).map((t) => t.toLowerCase()))].slice(0, 20);
+  const res = await q.query<EventRow>(
+    `INSERT INTO ops_agent_events (agent_id, kind, title, summary, tags, payload, mission_id, step_id, proposal_id, created_at)
+     VALUES ($1, $2, $3, $4, $5::text[], $6::jsonb, $7, $8, $9, $10)
+     RETURNING ${EVENT_COLUMNS}`,
+    [
+      input.agentId ?? null,
+      input.kind,
+      clip(input.title, 300),
+      clip(input.summary ?? '', 4000),
+      tags,
+      JSON.stringify(input.payload ?? {}),
+      input.missionId ?? null,
+      input.stepId ?? null,
+      input.proposalId ?? null,
+      isoNow(ctx.clock),
+    ],
+  );
+  const row = res.rows[0] as EventRow;
+  for (const hook of ctx.eventHooks) await hook(ctx, q, row);
+  afterCommit(q, () => ctx.bus.publish({ type: 'event', event: row }));
+  return row;
+}
+
+export interface EventPageQuery {
+  limit?: number;
+  cursor?: string | null;
+  agentId?: string;
+  kind?: string;
+  tag?: string;
+  q?: string;
+  missionId?: number;
+}
+
+/** Newest first, keyset-paginated on id. The cursor is the last id seen. */
+export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<{ items: EventRow[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown): void => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (query.cursor) {
+    const id = Number(query.cursor);
+    if (!Number.isSafeInteger(id) || id < 0) throw new AppError('invalid_input', 'The page cursor is not valid; start again without one.');
+    add('id < ?', id);
+  }
+  if (query.agentId) add('agent_id = ?', query.agentId);
+  if (query.kind) add('kind = ?', query.kind);
+  if (query.tag) add('tags @> ARRAY[?]::text[]', query.tag.toLowerCase());
+  if (query.missionId !== undefined) add('mission_id = ?', query.missionId);
+  if (query.q && query.q.trim()) add("search @@ plainto_tsquery('simple', ?)", query.q.trim());
+  params.push(limit + 1);
+  const sql = `SELECT ${EVENT_COLUMNS} FROM ops_agent_events
+    ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+    ORDER BY id DESC LIMIT $${params.length}`;
+  const res = await q.query<EventRow>(sql, params);
+  const items = res.rows.slice(0, limit);
+  const nextCursor = res.rows.length > limit ? String(items[items.length - 1]?.id) : null;
+  return { items, nextCursor };
+}

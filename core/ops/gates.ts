@@ -1,0 +1,74 @@
+import type { Queryable } from '../db/db.js';
+import { getPolicy } from './policy.js';
+import { startOfDay, iso } from './time.js';
+
+export type GateResult = { ok: true } | { ok: false; gate: string; reason: string };
+
+export interface GateInput {
+  /** How many steps of this kind the proposal asks for. */
+  count: number;
+  /** Start of the user's day, ISO. */
+  dayStart: string;
+}
+
+type Gate = (q: Queryable, input: GateInput) => Promise<GateResult>;
+
+/** Steps of `kinds` created since `dayStart` that did not end cancelled: what today's quota has used. */
+async function usedToday(q: Queryable, kinds: string[], dayStart: string): Promise<number> {
+  const res = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ops_mission_steps
+     WHERE kind = ANY($1::text[]) AND created_at >= $2 AND status NOT IN ('cancelled')`,
+    [kinds, dayStart],
+  );
+  return res.rows[0]?.n ?? 0;
+}
+
+function quotaGate(gate: string, kinds: string[], label: string, read: (q: Queryable) => Promise<{ enabled: boolean; limit: number }>): Gate {
+  return async (q, input) => {
+    const { enabled, limit } = await read(q);
+    if (!enabled) return { ok: false, gate, reason: `${label} are turned off in policy.` };
+    const used = await usedToday(q, kinds, input.dayStart);
+    if (used + input.count > limit) {
+      return { ok: false, gate, reason: `Quota full (${used}/${limit}): ${label.toLowerCase()} today.` };
+    }
+    return { ok: true };
+  };
+}
+
+/** One cap gate per step kind that has a daily limit. Checked before anything is queued. */
+export const stepKindGates: Record<string, Gate> = {
+  write_content: quotaGate('content_policy', ['write_content'], 'Content drafts', async (q) => {
+    const p = await getPolicy(q, 'content_policy');
+    return { enabled: p.enabled, limit: p.max_drafts_per_day };
+  }),
+  post_tweet: quotaGate('x_daily_quota', ['post_tweet'], 'Posts to X', async (q) => ({
+    enabled: true,
+    limit: (await getPolicy(q, 'x_daily_quota')).limit,
+  })),
+  post_bluesky: quotaGate('bluesky_daily_quota', ['post_bluesky'], 'Posts to Bluesky', async (q) => ({
+    enabled: true,
+    limit: (await getPolicy(q, 'bluesky_daily_quota')).limit,
+  })),
+  crawl: quotaGate('crawl_policy', ['crawl'], 'Crawls', async (q) => {
+    const p = await getPolicy(q, 'crawl_policy');
+    return { enabled: p.enabled, limit: p.max_per_day };
+  }),
+  deploy: quotaGate('deploy_policy', ['deploy'], 'Deploys', async (q) => {
+    const p = await getPolicy(q, 'deploy_policy');
+    return { enabled: p.enabled, limit: p.max_per_day };
+  }),
+};
+
+/** Runs the gate of every step kind in the proposal; the first refusal wins. */
+export async function checkCapGates(q: Queryable, kinds: string[], nowMs: number, timeZone: string): Promise<GateResult> {
+  const dayStart = iso(startOfDay(nowMs, timeZone));
+  const counts = new Map<string, number>();
+  for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
+  for (const [kind, count] of counts) {
+    const gate = stepKindGates[kind];
+    if (!gate) continue;
+    const res = await gate(q, { count, dayStart });
+    if (!res.ok) return res;
+  }
+  return { ok: true };
+}

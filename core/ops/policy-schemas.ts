@@ -1,0 +1,163 @@
+import { z } from 'zod';
+
+/**
+ * Every policy key, its schema and its default. Policies live in ops_policy as
+ * jsonb; the engine reads them on use, so a change takes effect without restart.
+ */
+const stepKind = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a step kind is lower_snake_case');
+const agentId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an agent id is lowercase letters, digits and dashes');
+const limit = z.number().int().min(0).max(100_000);
+const probability = z.number().min(0).max(1);
+
+export const reactionPattern = z.object({
+  source: z.union([z.literal('*'), agentId]),
+  tags: z.array(z.string().min(1)).min(1),
+  target: agentId,
+  type: z.string().min(1).max(40),
+  probability,
+  cooldown: z.number().int().min(0).max(7 * 24 * 60).describe('minutes'),
+});
+
+export const policySchemas = {
+  auto_approve: z.object({ enabled: z.boolean(), allowed_step_kinds: z.array(stepKind) }),
+  x_daily_quota: z.object({ limit }),
+  bluesky_daily_quota: z.object({ limit }),
+  content_policy: z.object({
+    enabled: z.boolean(),
+    max_drafts_per_day: limit,
+    max_length_chars: z.number().int().min(200).max(200_000).default(20_000),
+  }),
+  crawl_policy: z.object({
+    enabled: z.boolean(),
+    max_per_day: limit,
+    allowed_hosts: z.array(z.string().min(1)).describe('hosts allowed even when loopback or private'),
+    timeout_ms: z.number().int().min(500).max(120_000),
+    max_bytes: z.number().int().min(1024).max(50_000_000),
+    max_redirects: z.number().int().min(0).max(10),
+  }),
+  deploy_policy: z.object({ enabled: z.boolean(), max_per_day: limit }),
+  roundtable_policy: z.object({ enabled: z.boolean(), max_daily_conversations: z.number().int().min(0).max(48) }),
+  memory_influence_policy: z.object({ enabled: z.boolean(), probability }),
+  relationship_drift_policy: z.object({ enabled: z.boolean(), max_drift: z.number().min(0).max(0.2) }),
+  initiative_policy: z.object({
+    enabled: z.boolean(),
+    cooldown_hours: z.number().min(0).max(168),
+    min_high_confidence_memories: z.number().int().min(0).max(200),
+  }),
+  reaction_matrix: z.object({ patterns: z.array(reactionPattern).max(200) }),
+  proposal_limits: z.object({
+    default_daily_limit: limit,
+    per_agent: z.record(agentId, limit),
+  }),
+  workers: z.object({
+    kinds: z.record(
+      stepKind,
+      z.object({ enabled: z.boolean(), concurrency: z.number().int().min(1).max(64) }),
+    ),
+  }),
+  step_retry_policy: z.object({
+    max_attempts: z.number().int().min(1).max(20),
+    backoff_base_seconds: z.number().min(0).max(3600),
+    backoff_max_seconds: z.number().min(0).max(86_400),
+  }),
+  heartbeat_policy: z.object({
+    enabled: z.boolean(),
+    interval_minutes: z.number().min(0.1).max(1440),
+    stale_step_minutes: z.number().min(1).max(1440),
+    trigger_budget_ms: z.number().int().min(100).max(60_000),
+    reaction_budget_ms: z.number().int().min(100).max(60_000),
+  }),
+  timezone: z.object({
+    name: z.string().refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. "Europe/Berlin"'),
+  }),
+} as const;
+
+export type PolicyKey = keyof typeof policySchemas;
+export type PolicyValue<K extends PolicyKey> = z.infer<(typeof policySchemas)[K]>;
+export const policyKeys = Object.keys(policySchemas) as PolicyKey[];
+
+export function isPolicyKey(key: string): key is PolicyKey {
+  return Object.prototype.hasOwnProperty.call(policySchemas, key);
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Step kinds the engine knows; each gets a worker flag. */
+export const knownStepKinds = [
+  'analyze',
+  'write_content',
+  'crawl',
+  'draft_tweet',
+  'post_tweet',
+  'post_bluesky',
+  'deploy',
+  'wait',
+] as const;
+
+export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
+  auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'wait'] },
+  x_daily_quota: { limit: 5 },
+  bluesky_daily_quota: { limit: 5 },
+  content_policy: { enabled: true, max_drafts_per_day: 8, max_length_chars: 20_000 },
+  crawl_policy: {
+    enabled: true,
+    max_per_day: 30,
+    allowed_hosts: [],
+    timeout_ms: 15_000,
+    max_bytes: 2_000_000,
+    max_redirects: 5,
+  },
+  deploy_policy: { enabled: false, max_per_day: 1 },
+  roundtable_policy: { enabled: true, max_daily_conversations: 5 },
+  memory_influence_policy: { enabled: true, probability: 0.3 },
+  relationship_drift_policy: { enabled: true, max_drift: 0.03 },
+  initiative_policy: { enabled: false, cooldown_hours: 4, min_high_confidence_memories: 5 },
+  reaction_matrix: {
+    patterns: [
+      { source: '*', tags: ['mission_failed'], target: 'brain', type: 'diagnose', probability: 1, cooldown: 60 },
+      { source: 'twitter-alt', tags: ['tweet', 'posted'], target: 'growth', type: 'analyze', probability: 0.3, cooldown: 120 },
+    ],
+  },
+  proposal_limits: { default_daily_limit: 20, per_agent: {} },
+  workers: {
+    kinds: Object.fromEntries(
+      knownStepKinds.map((k) => [k, { enabled: true, concurrency: k === 'wait' ? 4 : k === 'crawl' ? 2 : 1 }]),
+    ),
+  },
+  step_retry_policy: { max_attempts: 3, backoff_base_seconds: 30, backoff_max_seconds: 1800 },
+  heartbeat_policy: {
+    enabled: true,
+    interval_minutes: 5,
+    stale_step_minutes: 30,
+    trigger_budget_ms: 4000,
+    reaction_budget_ms: 3000,
+  },
+  timezone: { name: 'UTC' },
+};
+
+/** One-line explanations shown in the settings pane. */
+export const policyDescriptions: { [K in PolicyKey]: string } = {
+  auto_approve: 'Which step kinds are approved without asking you.',
+  x_daily_quota: 'Most posts to X per day; proposals beyond it are rejected at the door.',
+  bluesky_daily_quota: 'Most posts to Bluesky per day.',
+  content_policy: 'Content writing on/off, drafts per day and longest document.',
+  crawl_policy: 'Web crawling limits; private and loopback hosts are refused unless listed.',
+  deploy_policy: 'Deploy steps on/off and per day.',
+  roundtable_policy: 'Conversations on/off and the most per day.',
+  memory_influence_policy: 'How often memories steer what an agent works on.',
+  relationship_drift_policy: 'How far one conversation can move an affinity.',
+  initiative_policy: 'Whether agents propose their own work.',
+  reaction_matrix: 'Who reacts to what, how likely, and how often.',
+  proposal_limits: 'Most proposals per agent per day.',
+  workers: 'Each worker on/off and how many steps it runs at once.',
+  step_retry_policy: 'How often and how patiently failed steps are retried.',
+  heartbeat_policy: 'The heartbeat interval, stale-step recovery and time budgets.',
+  timezone: 'Your time zone, for "per day" limits and the conversation schedule.',
+};

@@ -1,0 +1,74 @@
+import { AppError, describeIssues } from '../api/errors.js';
+import type { Queryable } from '../db/db.js';
+import { isoNow } from '../ports/clock.js';
+import type { EngineCtx } from './ctx.js';
+import { writeEvent } from './events.js';
+import { isPolicyKey, policyDefaults, policyKeys, policySchemas, type PolicyKey, type PolicyValue } from './policy-schemas.js';
+
+/** Reads a policy. A stored value that no longer fits its schema yields the default. */
+export async function getPolicy<K extends PolicyKey>(q: Queryable, key: K): Promise<PolicyValue<K>> {
+  const res = await q.query<{ value: unknown }>('SELECT value FROM ops_policy WHERE key = $1', [key]);
+  const row = res.rows[0];
+  if (!row) return policyDefaults[key];
+  const parsed = policySchemas[key].safeParse(row.value);
+  return parsed.success ? (parsed.data as PolicyValue<K>) : policyDefaults[key];
+}
+
+export async function getAllPolicies(q: Queryable): Promise<{ key: PolicyKey; value: unknown; valid: boolean; updatedAt: string | null }[]> {
+  const res = await q.query<{ key: string; value: unknown; updated_at: string }>('SELECT key, value, updated_at FROM ops_policy');
+  const stored = new Map(res.rows.map((r) => [r.key, r]));
+  return policyKeys.map((key) => {
+    const row = stored.get(key);
+    if (!row) return { key, value: policyDefaults[key], valid: true, updatedAt: null };
+    return { key, value: row.value, valid: policySchemas[key].safeParse(row.value).success, updatedAt: row.updated_at };
+  });
+}
+
+/** Validates a value against its key's schema; throws a readable invalid_input error. */
+export function parsePolicy<K extends PolicyKey>(key: string, value: unknown): { key: K; value: PolicyValue<K> } {
+  if (!isPolicyKey(key)) {
+    throw new AppError('invalid_input', `There is no policy called "${key}". Known policies: ${policyKeys.join(', ')}.`);
+  }
+  const parsed = policySchemas[key].safeParse(value);
+  if (!parsed.success) {
+    throw new AppError('invalid_input', `The value for policy "${key}" is not valid: ${describeIssues(parsed.error.issues)}.`, {
+      issues: parsed.error.issues,
+    });
+  }
+  return { key: key as K, value: parsed.data as PolicyValue<K> };
+}
+
+export async function setPolicy(ctx: EngineCtx, key: string, value: unknown, actor = 'user'): Promise<{ key: PolicyKey; value: unknown }> {
+  const parsed = parsePolicy(key, value);
+  await ctx.db.transaction(async (tx) => {
+    await upsertPolicy(tx, parsed.key, parsed.value, isoNow(ctx.clock));
+    await writeEvent(ctx, tx, {
+      kind: 'policy_changed',
+      title: `Policy ${parsed.key} changed`,
+      summary: `Changed by ${actor}.`,
+      tags: ['policy', parsed.key],
+      payload: { key: parsed.key, value: parsed.value, actor },
+    });
+  });
+  return parsed;
+}
+
+export async function upsertPolicy(q: Queryable, key: PolicyKey, value: unknown, now: string): Promise<void> {
+  await q.query(
+    `INSERT INTO ops_policy (key, value, updated_at) VALUES ($1, $2::jsonb, $3)
+     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+    [key, JSON.stringify(value), now],
+  );
+}
+
+/** Inserts each missing policy with its default; never overwrites the user's values. */
+export async function seedPolicies(q: Queryable, now: string, initial: Partial<Record<PolicyKey, unknown>> = {}): Promise<void> {
+  for (const key of policyKeys) {
+    const value = initial[key] !== undefined ? parsePolicy(key, initial[key]).value : policyDefaults[key];
+    await q.query('INSERT INTO ops_policy (key, value, updated_at) VALUES ($1, $2::jsonb, $3) ON CONFLICT (key) DO NOTHING', [
+      key,
+      JSON.stringify(value),
+      now,
+    ]);
+  }
+}

@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { AppError, describeIssues } from '../api/errors.js';
+import { lockKey, type Tx } from '../db/db.js';
+import { isoNow } from '../ports/clock.js';
+import { getAgent } from './agents.js';
+import type { EngineCtx } from './ctx.js';
+import { writeEvent } from './events.js';
+import { checkCapGates } from './gates.js';
+import { createMission } from './missions.js';
+import { getPolicy } from './policy.js';
+import { iso, startOfDay } from './time.js';
+
+export const stepSpec = z.object({
+  kind: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a step kind is lower_snake_case, e.g. "analyze"'),
+  payload: z.record(z.string(), z.unknown()).default({}),
+});
+export type StepSpec = z.infer<typeof stepSpec>;
+
+export const proposalInput = z.object({
+  agentId: z.string().min(1).max(32),
+  title: z.string().trim().min(1, 'a title is required').max(300),
+  description: z.string().max(4000).optional(),
+  steps: z.array(stepSpec).min(1, 'a proposal needs at least one step').max(20),
+  source: z.enum(['user', 'api', 'trigger', 'reaction', 'initiative', 'roundtable', 'system']).default('user'),
+  sourceRef: z.string().max(200).optional(),
+});
+export type ProposalInput = z.input<typeof proposalInput>;
+
+export interface ProposalRow {
+  id: number;
+  agentId: string;
+  title: string;
+  description: string;
+  source: string;
+  sourceRef: string | null;
+  status: 'pending' | 'accepted' | 'rejected';
+  proposedSteps: StepSpec[];
+  rejectionReason: string | null;
+  rejectedByGate: string | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  createdAt: string;
+}
+
+export const PROPOSAL_COLUMNS =
+  'id, agent_id AS "agentId", title, description, source, source_ref AS "sourceRef", status, proposed_steps AS "proposedSteps", rejection_reason AS "rejectionReason", rejected_by_gate AS "rejectedByGate", decided_by AS "decidedBy", decided_at AS "decidedAt", created_at AS "createdAt"';
+
+export interface ProposalOutcome {
+  proposal: ProposalRow;
+  mission?: { id: number; status: string };
+}
+
+const GATE_LOCK = lockKey('emtesseract:proposal-gates');
+
+/**
+ * The single entry point for proposals, whoever makes them (the user, a trigger,
+ * a reaction, an initiative, a conversation): daily limit → cap gates → insert →
+ * auto-approve → mission + steps → event. A refusal is stored with its reason.
+ */
+export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: ProposalInput): Promise<ProposalOutcome> {
+  const parsed = proposalInput.safeParse(raw);
+  if (!parsed.success) throw new AppError('invalid_input', `The proposal is not valid: ${describeIssues(parsed.error.issues)}.`);
+  const input = parsed.data;
+  const agent = await getAgent(ctx.db, input.agentId);
+  if (!agent) throw new AppError('not_found', `There is no agent "${input.agentId}".`);
+
+  const outcome = await ctx.db.transaction(async (tx) => {
+    // Gate checks and the insert that uses up quota are one critical section.
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [GATE_LOCK]);
+    const nowMs = ctx.clock.now();
+    const tz = (await getPolicy(tx, 'timezone')).name;
+    let refusal: { gate: string; reason: string } | null = null;
+    if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
+    if (!refusal) refusal = await checkDailyLimit(tx, input.agentId, nowMs, tz);
+    if (!refusal) {
+      const gate = await checkCapGates(tx, input.steps.map((s) => s.kind), nowMs, tz);
+      if (!gate.ok) refusal = { gate: gate.gate, reason: gate.reason };
+    }
+    const auto = await getPolicy(tx, 'auto_approve');
+    const approve = !refusal && auto.enabled && input.steps.every((s) => auto.allowed_step_kinds.includes(s.kind));
+    const status = refusal ? 'rejected' : approve ? 'accepted' : 'pending';
+    const now = isoNow(ctx.clock);
+    const ins = await tx.query<ProposalRow>(
+      `INSERT INTO ops_mission_proposals
+         (agent_id, title, description, source, source_ref, status, proposed_steps, rejection_reason, rejected_by_gate, decided_by, decided_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+       RETURNING ${PROPOSAL_COLUMNS}`,
+      [
+        input.agentId,
+        input.title,
+        input.description ?? '',
+        input.source,
+        input.sourceRef ?? null,
+        status,
+        JSON.stringify(input.steps),
+        refusal?.reason ?? null,
+        refusal?.gate ?? null,
+        status === 'pending' ? null : refusal ? 'gate' : 'auto',
+        status === 'pending' ? null : now,
+        now,
+      ],
+    );
+    const proposal = ins.rows[0] as ProposalRow;
+    return finishProposal(ctx, tx, proposal);
+  });
+  return outcome;
+}
+
+/** Emits the proposal's event and, when accepted, creates its mission. */
+async function finishProposal(ctx: EngineCtx, tx: Tx, proposal: ProposalRow): Promise<ProposalOutcome> {
+  const base = { agentId: proposal.agentId, proposalId: proposal.id };
+  if (proposal.status === 'rejected') {
+    await writeEvent(ctx, tx, {
+      ...base,
+      kind: 'proposal_rejected',
+      title: `Rejected: ${proposal.title}`,
+      summary: proposal.rejectionReason ?? '',
+      tags: ['proposal', 'rejected', proposal.rejectedByGate ?? 'manual'],
+      payload: { source: proposal.source, gate: proposal.rejectedByGate },
+    });
+    return { proposal };
+  }
+  if (proposal.status === 'pending') {
+    await writeEvent(ctx, tx, {
+      ...base,
+      kind: 'proposal_pending',
+      title: `Awaiting approval: ${proposal.title}`,
+      summary: `Steps: ${proposal.proposedSteps.map((s) => s.kind).join(', ')}`,
+      tags: ['proposal', 'pending'],
+      payload: { source: proposal.source },
+    });
+    return { proposal };
+  }
+  const mission = await createMission(ctx, tx, proposal);
+  return { proposal, mission: { id: mission.id, status: mission.status } };
+}
+
+async function checkDailyLimit(tx: Tx, agentId: string, nowMs: number, tz: string): Promise<{ gate: string; reason: string } | null> {
+  const limits = await getPolicy(tx, 'proposal_limits');
+  const limit = limits.per_agent[agentId] ?? limits.default_daily_limit;
+  const res = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ops_mission_proposals WHERE agent_id = $1 AND created_at >= $2`,
+    [agentId, iso(startOfDay(nowMs, tz))],
+  );
+  const used = res.rows[0]?.n ?? 0;
+  if (used >= limit) return { gate: 'daily_limit', reason: `Daily proposal limit reached (${used}/${limit}) for ${agentId}.` };
+  return null;
+}
+
+export const decideInput = z.object({
+  id: z.number().int().positive(),
+  decision: z.enum(['accept', 'reject']),
+  reason: z.string().trim().max(500).optional(),
+});
+
+/** A person accepts or rejects a pending proposal. Accepting still honours the cap gates. */
+export async function decideProposal(ctx: EngineCtx, input: z.infer<typeof decideInput>): Promise<ProposalOutcome> {
+  return ctx.db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [GATE_LOCK]);
+    const cur = await tx.query<ProposalRow>(`SELECT ${PROPOSAL_COLUMNS} FROM ops_mission_proposals WHERE id = $1 FOR UPDATE`, [input.id]);
+    const p = cur.rows[0];
+    if (!p) throw new AppError('not_found', `There is no proposal #${input.id}.`);
+    if (p.status !== 'pending') throw new AppError('conflict', `Proposal #${p.id} was already ${p.status}.`);
+    const now = isoNow(ctx.clock);
+    let status: 'accepted' | 'rejected' = input.decision === 'accept' ? 'accepted' : 'rejected';
+    let reason = input.decision === 'reject' ? input.reason || 'Rejected by you.' : null;
+    let gate: string | null = input.decision === 'reject' ? 'manual' : null;
+    if (status === 'accepted') {
+      const tz = (await getPolicy(tx, 'timezone')).name;
+      const res = await checkCapGates(tx, p.proposedSteps.map((s) => s.kind), ctx.clock.now(), tz);
+      if (!res.ok) {
+        status = 'rejected';
+        reason = res.reason;
+        gate = res.gate;
+      }
+    }
+    const upd = await tx.query<ProposalRow>(
+      `UPDATE ops_mission_proposals SET status = $2, rejection_reason = $3, rejected_by_gate = $4, decided_by = 'user', decided_at = $5
+       WHERE id = $1 RETURNING ${PROPOSAL_COLUMNS}`,
+      [p.id, status, reason, gate, now],
+    );
+    return finishProposal(ctx, tx, upd.rows[0] as ProposalRow);
+  });
+}
+
+export async function listProposals(
+  ctx: EngineCtx,
+  q: { status?: 'pending' | 'accepted' | 'rejected'; agentId?: string; limit?: number; cursor?: number },
+): Promise<ProposalRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.status) where.push(`status = $${params.push(q.status)}`);
+  if (q.agentId) where.push(`agent_id = $${params.push(q.agentId)}`);
+  if (q.cursor) where.push(`id < $${params.push(q.cursor)}`);
+  params.push(Math.min(q.limit ?? 50, 200));
+  const res = await ctx.db.query<ProposalRow>(
+    `SELECT ${PROPOSAL_COLUMNS} FROM ops_mission_proposals ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return res.rows;
+}

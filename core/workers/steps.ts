@@ -1,0 +1,154 @@
+import { afterCommit, type Queryable } from '../db/db.js';
+import { isoNow } from '../ports/clock.js';
+import type { EngineCtx } from '../ops/ctx.js';
+import { writeEvent } from '../ops/events.js';
+import { advanceMission, finalizeMission, STEP_COLUMNS, type StepRow } from '../ops/missions.js';
+import { iso } from '../ops/time.js';
+
+/**
+ * Claims the oldest due queued step of one of `kinds` for `workerId`. The
+ * row lock with SKIP LOCKED makes the claim atomic: two workers, in one
+ * process or many, never get the same step.
+ */
+export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string): Promise<StepRow | null> {
+  const now = isoNow(ctx.clock);
+  return ctx.db.transaction(async (tx) => {
+    const res = await tx.query<StepRow>(
+      `UPDATE ops_mission_steps
+       SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
+       WHERE id = (
+         SELECT id FROM ops_mission_steps
+         WHERE status = 'queued' AND kind = ANY($3::text[]) AND run_after <= $1
+         ORDER BY run_after, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${STEP_COLUMNS}`,
+      [now, workerId, kinds],
+    );
+    const step = res.rows[0];
+    if (!step) return null;
+    await tx.query(`UPDATE ops_missions SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'approved'`, [
+      step.missionId,
+      now,
+    ]);
+    afterCommit(tx, () => ctx.bus.publish({ type: 'step', step }));
+    return step;
+  });
+}
+
+/** Renews a running step's lease; false when the lease was lost (recovered elsewhere). */
+export async function renewLease(ctx: EngineCtx, stepId: number, workerId: string): Promise<boolean> {
+  const res = await ctx.db.query(
+    `UPDATE ops_mission_steps SET heartbeat_at = $3 WHERE id = $1 AND status = 'running' AND reserved_by = $2`,
+    [stepId, workerId, isoNow(ctx.clock)],
+  );
+  return res.rowCount > 0;
+}
+
+export interface StepSuccess {
+  result?: unknown;
+  summary?: string;
+  tags?: string[];
+}
+
+/** Marks a step succeeded (only while this worker still holds it), then advances its mission. */
+export async function completeStep(ctx: EngineCtx, step: StepRow, workerId: string, out: StepSuccess): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const now = isoNow(ctx.clock);
+    const res = await tx.query<StepRow>(
+      `UPDATE ops_mission_steps SET status = 'succeeded', finished_at = $3, heartbeat_at = $3, result = $4::jsonb, last_error = NULL, error_code = NULL
+       WHERE id = $1 AND status = 'running' AND reserved_by = $2 RETURNING ${STEP_COLUMNS}`,
+      [step.id, workerId, now, JSON.stringify(out.result ?? null)],
+    );
+    const done = res.rows[0];
+    if (!done) return false;
+    await tx.query('UPDATE ops_worker_state SET consecutive_failures = 0 WHERE kind = $1 AND consecutive_failures > 0', [step.kind]);
+    await writeEvent(ctx, tx, {
+      agentId: await missionAgent(tx, step.missionId),
+      kind: 'step_succeeded',
+      title: `${step.kind} succeeded`,
+      summary: out.summary ?? '',
+      tags: ['step', 'succeeded', step.kind, ...(out.tags ?? [])],
+      missionId: step.missionId,
+      stepId: step.id,
+    });
+    await advanceMission(ctx, tx, step.missionId);
+    afterCommit(tx, () => ctx.bus.publish({ type: 'step', step: done }));
+    return true;
+  });
+}
+
+export type FailureMode = 'retry' | 'fatal' | 'pause';
+
+export interface StepFailure {
+  mode: FailureMode;
+  code: string;
+  message: string;
+  /** For 'retry': when to try again. For 'pause': when to look again. */
+  delayMs: number;
+}
+
+/**
+ * Records a failed attempt. 'retry' re-queues with backoff while attempts
+ * remain, else fails the step and its mission; 'fatal' fails at once; 'pause'
+ * puts the step back without spending an attempt (the host is away, not the step's fault).
+ */
+export async function failStep(ctx: EngineCtx, step: StepRow, workerId: string, f: StepFailure): Promise<'requeued' | 'failed' | 'lost'> {
+  return ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const giveUp = f.mode === 'fatal' || (f.mode === 'retry' && step.attempts >= step.maxAttempts);
+    const agentId = await missionAgent(tx, step.missionId);
+    if (!giveUp) {
+      const res = await tx.query<StepRow>(
+        `UPDATE ops_mission_steps SET status = 'queued', reserved_by = NULL, heartbeat_at = NULL, run_after = $3,
+           last_error = $4, error_code = $5, attempts = attempts - $6
+         WHERE id = $1 AND status = 'running' AND reserved_by = $2 RETURNING ${STEP_COLUMNS}`,
+        [step.id, workerId, iso(now + f.delayMs), f.message, f.code, f.mode === 'pause' ? 1 : 0],
+      );
+      const row = res.rows[0];
+      if (!row) return 'lost';
+      await writeEvent(ctx, tx, {
+        agentId,
+        kind: f.mode === 'pause' ? 'step_paused' : 'step_retry',
+        title: f.mode === 'pause' ? `${step.kind} waits: ${f.message}` : `${step.kind} failed, retrying (attempt ${step.attempts}/${step.maxAttempts})`,
+        summary: f.message,
+        tags: ['step', f.mode === 'pause' ? 'paused' : 'retry', step.kind, f.code],
+        missionId: step.missionId,
+        stepId: step.id,
+        payload: { code: f.code, retryInMs: f.delayMs },
+      });
+      afterCommit(tx, () => ctx.bus.publish({ type: 'step', step: row }));
+      return 'requeued';
+    }
+    const res = await tx.query<StepRow>(
+      `UPDATE ops_mission_steps SET status = 'failed', finished_at = $3, last_error = $4, error_code = $5
+       WHERE id = $1 AND status = 'running' AND reserved_by = $2 RETURNING ${STEP_COLUMNS}`,
+      [step.id, workerId, iso(now), f.message, f.code],
+    );
+    const row = res.rows[0];
+    if (!row) return 'lost';
+    await writeEvent(ctx, tx, {
+      agentId,
+      kind: 'step_failed',
+      title: `${step.kind} failed: ${f.message}`,
+      summary: f.message,
+      tags: ['step', 'failed', step.kind, f.code],
+      missionId: step.missionId,
+      stepId: step.id,
+      payload: { code: f.code, attempts: step.attempts },
+    });
+    await finalizeMission(ctx, tx, step.missionId, 'failed', `Step ${step.seq + 1} (${step.kind}) failed: ${f.message}`);
+    afterCommit(tx, () => ctx.bus.publish({ type: 'step', step: row }));
+    return 'failed';
+  });
+}
+
+async function missionAgent(q: Queryable, missionId: number): Promise<string | null> {
+  const res = await q.query<{ created_by: string }>('SELECT created_by FROM ops_missions WHERE id = $1', [missionId]);
+  return res.rows[0]?.created_by ?? null;
+}
+
+/** Backoff for attempt n (1-based): base · 2^(n-1), capped. */
+export function backoffMs(attempt: number, baseSeconds: number, maxSeconds: number): number {
+  return Math.min(baseSeconds * 2 ** Math.max(0, attempt - 1), maxSeconds) * 1000;
+}

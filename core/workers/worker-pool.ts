@@ -1,0 +1,263 @@
+import { isoNow } from '../ports/clock.js';
+import type { EngineCtx } from '../ops/ctx.js';
+import { writeEvent } from '../ops/events.js';
+import type { StepRow } from '../ops/missions.js';
+import { getPolicy, upsertPolicy } from '../ops/policy.js';
+import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
+import { claimStep, completeStep, failStep, renewLease } from './steps.js';
+
+export interface WorkerPoolOptions {
+  /** Only run these kinds (a scale-out worker process); default: every registered kind. */
+  kinds?: string[];
+  /** Fallback poll interval, for steps queued by other processes. */
+  pollMs?: number;
+  /** How often a running step's lease is renewed. */
+  leaseRenewMs?: number;
+  /** How long a paused worker waits before looking again. */
+  pauseMs?: number;
+  /** Consecutive failures that trip the circuit breaker. */
+  breakerThreshold?: number;
+}
+
+export interface WorkerStatus {
+  kind: string;
+  enabled: boolean;
+  concurrency: number;
+  inflight: number;
+  paused: { reason: string; until: string } | null;
+  processed: number;
+  failed: number;
+}
+
+class Dispatcher {
+  inflight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  enabled = true;
+  concurrency = 1;
+  paused: { reason: string; until: number } | null = null;
+  processed = 0;
+  failed = 0;
+  private woken = false;
+  private wakeSleep: AbortController | null = null;
+  loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly kind: string,
+    readonly executor: Executor,
+  ) {}
+
+  wake(): void {
+    this.woken = true;
+    this.wakeSleep?.abort();
+  }
+
+  async idle(ctx: EngineCtx, ms: number): Promise<void> {
+    if (this.woken) {
+      this.woken = false;
+      return;
+    }
+    const ac = new AbortController();
+    this.wakeSleep = ac;
+    try {
+      await ctx.clock.sleep(ms, ac.signal);
+    } catch {
+      // woken
+    } finally {
+      this.wakeSleep = null;
+      this.woken = false;
+    }
+  }
+}
+
+/**
+ * The universal worker loop, one dispatcher per step kind: check the kind's
+ * policy flag, ask the executor whether it can work, claim atomically up to
+ * the kind's concurrency, run with a renewed lease, then record success or
+ * failure (retry with backoff, circuit breaker). Woken in-process when a step
+ * is queued; polls as the fallback for steps queued by other processes.
+ */
+export class WorkerPool {
+  private readonly dispatchers = new Map<string, Dispatcher>();
+  private running = false;
+  private unsubscribe: (() => void) | null = null;
+  private readonly pollMs: number;
+  private readonly leaseRenewMs: number;
+  private readonly pauseMs: number;
+  private readonly breakerThreshold: number;
+
+  constructor(
+    private readonly ctx: EngineCtx,
+    private readonly registry: ExecutorRegistry,
+    private readonly opts: WorkerPoolOptions = {},
+  ) {
+    this.pollMs = opts.pollMs ?? 2000;
+    this.leaseRenewMs = opts.leaseRenewMs ?? 60_000;
+    this.pauseMs = opts.pauseMs ?? 15_000;
+    this.breakerThreshold = opts.breakerThreshold ?? 3;
+  }
+
+  get workerId(): string {
+    return this.ctx.processId;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const kinds = this.opts.kinds ?? this.registry.kinds();
+    for (const kind of kinds) {
+      const executor = this.registry.get(kind);
+      if (!executor) {
+        this.ctx.log.warn(`No executor for step kind "${kind}"; its steps stay queued.`);
+        continue;
+      }
+      const d = new Dispatcher(kind, executor);
+      this.dispatchers.set(kind, d);
+      d.loop = this.run(d);
+    }
+    this.unsubscribe = this.ctx.bus.onWake((kind) => this.dispatchers.get(kind)?.wake());
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribe?.();
+    for (const d of this.dispatchers.values()) {
+      for (const f of d.inflight.values()) f.controller.abort();
+      d.wake();
+    }
+    await Promise.all([...this.dispatchers.values()].map(async (d) => {
+      await d.loop;
+      await Promise.all([...d.inflight.values()].map((f) => f.done));
+    }));
+    this.dispatchers.clear();
+  }
+
+  /** Kinds this pool runs. */
+  kinds(): string[] {
+    return [...this.dispatchers.keys()];
+  }
+
+  status(): WorkerStatus[] {
+    return [...this.dispatchers.values()].map((d) => ({
+      kind: d.kind,
+      enabled: d.enabled,
+      concurrency: d.concurrency,
+      inflight: d.inflight.size,
+      paused: d.paused ? { reason: d.paused.reason, until: new Date(d.paused.until).toISOString() } : null,
+      processed: d.processed,
+      failed: d.failed,
+    }));
+  }
+
+  private async run(d: Dispatcher): Promise<void> {
+    const { ctx } = this;
+    while (this.running) {
+      try {
+        const policy = (await getPolicy(ctx.db, 'workers')).kinds[d.kind];
+        d.enabled = policy?.enabled ?? true;
+        d.concurrency = policy?.concurrency ?? 1;
+        if (!d.enabled) {
+          await d.idle(ctx, this.pollMs);
+          continue;
+        }
+        if (d.paused && d.paused.until > ctx.clock.now()) {
+          await d.idle(ctx, d.paused.until - ctx.clock.now());
+          continue;
+        }
+        if (d.executor.ready) {
+          const ready = await d.executor.ready(ctx);
+          if (!ready.ok) {
+            if (!d.paused) ctx.log.warn(`Worker ${d.kind} paused: ${ready.reason}`);
+            d.paused = { reason: ready.reason, until: ctx.clock.now() + ready.retryInMs };
+            continue;
+          }
+        }
+        if (d.paused) ctx.log.info(`Worker ${d.kind} resumed.`);
+        d.paused = null;
+        let claimed = 0;
+        while (this.running && d.inflight.size < d.concurrency) {
+          const step = await claimStep(ctx, [d.kind], this.workerId);
+          if (!step) break;
+          claimed++;
+          this.execute(d, step);
+        }
+        if (claimed === 0 || d.inflight.size >= d.concurrency) await d.idle(ctx, this.pollMs);
+      } catch (err) {
+        if (!this.running) break;
+        ctx.log.error(`Worker ${d.kind} loop error`, { error: err instanceof Error ? err.message : String(err) });
+        await d.idle(ctx, this.pollMs);
+      }
+    }
+  }
+
+  private execute(d: Dispatcher, step: StepRow): void {
+    const controller = new AbortController();
+    const done = this.runStep(d, step, controller).finally(() => {
+      d.inflight.delete(step.id);
+      d.wake();
+    });
+    d.inflight.set(step.id, { controller, done });
+  }
+
+  private async runStep(d: Dispatcher, step: StepRow, controller: AbortController): Promise<void> {
+    const { ctx } = this;
+    let cancelRenew = (): void => {};
+    const scheduleRenew = (): void => {
+      cancelRenew = ctx.clock.setTimer(this.leaseRenewMs, async () => {
+        const held = await renewLease(ctx, step.id, this.workerId).catch(() => true);
+        if (!held) controller.abort();
+        else if (!controller.signal.aborted) scheduleRenew();
+      });
+    };
+    scheduleRenew();
+    try {
+      const agent = await ctx.db.query<{ created_by: string }>('SELECT created_by FROM ops_missions WHERE id = $1', [step.missionId]);
+      const out = await d.executor.run({ ctx, step, agentId: agent.rows[0]?.created_by ?? 'opus', signal: controller.signal });
+      cancelRenew();
+      await completeStep(ctx, step, this.workerId, out);
+      d.processed++;
+    } catch (err) {
+      cancelRenew();
+      const retry = await getPolicy(ctx.db, 'step_retry_policy').catch(() => null);
+      const failure = classifyFailure(err, step, retry ?? { backoff_base_seconds: 30, backoff_max_seconds: 1800 }, this.pauseMs);
+      try {
+        await failStep(ctx, step, this.workerId, failure);
+        if (failure.mode === 'pause') {
+          if (failure.code !== 'aborted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
+        } else {
+          d.failed++;
+          await this.countFailure(d.kind, failure.message);
+        }
+      } catch (e) {
+        ctx.log.error(`Could not record the failure of step ${step.id}`, { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+
+  /** Circuit breaker: N failures in a row turn the worker off through its policy and raise an alert. */
+  private async countFailure(kind: string, message: string): Promise<void> {
+    const { ctx } = this;
+    await ctx.db.transaction(async (tx) => {
+      const now = isoNow(ctx.clock);
+      const res = await tx.query<{ n: number }>(
+        `INSERT INTO ops_worker_state (kind, consecutive_failures, last_error, updated_at) VALUES ($1, 1, $2, $3)
+         ON CONFLICT (kind) DO UPDATE SET consecutive_failures = ops_worker_state.consecutive_failures + 1,
+           last_error = EXCLUDED.last_error, updated_at = EXCLUDED.updated_at
+         RETURNING consecutive_failures AS n`,
+        [kind, message, now],
+      );
+      const n = res.rows[0]?.n ?? 0;
+      if (n < this.breakerThreshold) return;
+      const workers = await getPolicy(tx, 'workers');
+      const cur = workers.kinds[kind] ?? { enabled: true, concurrency: 1 };
+      await upsertPolicy(tx, 'workers', { kinds: { ...workers.kinds, [kind]: { ...cur, enabled: false } } }, now);
+      await tx.query('UPDATE ops_worker_state SET consecutive_failures = 0 WHERE kind = $1', [kind]);
+      await writeEvent(ctx, tx, {
+        kind: 'worker_disabled',
+        title: `Worker ${kind} turned off after ${n} failures in a row`,
+        summary: `Last error: ${message}. Turn it back on in Settings → workers once the cause is fixed.`,
+        tags: ['alert', 'worker', 'circuit_breaker', kind],
+        payload: { kind, failures: n, lastError: message },
+      });
+    });
+  }
+}
