@@ -1,0 +1,21 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Where the embedded database lives when no --data-dir is given. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.EMT_DATA_DIR) return env.EMT_DATA_DIR;
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'emtesseract');
+  if (process.platform === 'win32') return path.join(env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'emtesseract');
+  return path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'emtesseract');
+}
+
+/** A database URL with its password hidden, for logs and status. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}

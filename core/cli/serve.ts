@@ -1,0 +1,108 @@
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDb } from '../db/open.js';
+import { createEngine } from '../engine.js';
+import { writeEvent } from '../ops/events.js';
+import { SystemClock } from '../ports/clock.js';
+import { consoleLog } from '../ports/log.js';
+import { SystemRandom } from '../ports/random.js';
+import { startHttpServer } from '../server/http.js';
+import { parseFlags, UsageError } from './args.js';
+import { defaultDataDir, redactUrl } from './data-dir.js';
+
+const usage = `Usage: npm run serve -- [options]
+  --port N            port to listen on (default 4319; 0 picks a free one)
+  --host H            address to bind (default 127.0.0.1; anything else needs --token)
+  --token T           require "Authorization: Bearer T" on every API call
+  --data-dir D        embedded database folder (default ${defaultDataDir()})
+  --memory            use an in-memory database (nothing is kept)
+  --database-url U    use a PostgreSQL server instead of the embedded database
+  --ollama URL        Ollama host (default http://127.0.0.1:11434)
+  --no-workers        run no step workers in this process
+  --no-heartbeat      run no heartbeat in this process
+  --static D          folder with the built UI (default dist/renderer)
+  --log-level L       debug | info | warn | error`;
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), {
+    port: 'number',
+    host: 'string',
+    token: 'string',
+    'data-dir': 'string',
+    memory: 'boolean',
+    'database-url': 'string',
+    ollama: 'string',
+    workers: 'boolean',
+    heartbeat: 'boolean',
+    static: 'string',
+    'log-level': 'string',
+    help: 'boolean',
+  });
+  if (flags.help) {
+    console.log(usage);
+    return;
+  }
+  const level = (flags['log-level'] ?? 'info') as 'debug' | 'info' | 'warn' | 'error';
+  const log = consoleLog(level);
+  const token = flags.token ?? process.env.EMT_TOKEN;
+  const databaseUrl = flags['database-url'] ?? process.env.EMT_DATABASE_URL;
+  const dataDir = flags.memory ? undefined : (flags['data-dir'] ?? defaultDataDir());
+  if (dataDir && !databaseUrl) await mkdir(dataDir, { recursive: true });
+  const db = await openDb({ ...(databaseUrl ? { databaseUrl } : {}), ...(dataDir ? { dataDir } : {}) });
+  const clock = new SystemClock();
+  const engine = await createEngine({
+    db,
+    clock,
+    random: new SystemRandom(),
+    log,
+    location: databaseUrl ? redactUrl(databaseUrl) : (dataDir ?? 'memory'),
+    processId: `serve-${os.hostname()}-${process.pid}`,
+    workers: flags.workers ?? true,
+    heartbeat: flags.heartbeat ?? true,
+    initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+  });
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const server = await startHttpServer({
+    handlers: engine.handlers,
+    bus: engine.ctx.bus,
+    clock,
+    log,
+    host: flags.host ?? '127.0.0.1',
+    port: flags.port ?? 4319,
+    ...(token ? { token } : {}),
+    staticDir: flags.static ?? path.resolve(here, '../../dist/renderer'),
+    hooks: {
+      onInvalidInput: (call, message) => {
+        void writeEvent(engine.ctx, db, { kind: 'input_rejected', title: `Refused input for ${call}`, summary: message, tags: ['error', 'input', call] }).catch(() => {});
+      },
+      onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
+    },
+  });
+  await engine.start();
+  // The one line scripts and tests wait for.
+  console.log(`emtesseract listening on ${server.url} (database: ${databaseUrl ? 'postgres' : (dataDir ?? 'memory')})`);
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`Stopping (${signal})…`);
+    await server.close();
+    await engine.stop();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  if (err instanceof UsageError) {
+    console.error(`${err.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
