@@ -1,5 +1,5 @@
 import type { Db } from './db/db.js';
-import { migrate } from './db/migrate.js';
+import { loadMigrations, migrate } from './db/migrate.js';
 import type { Clock } from './ports/clock.js';
 import { isoNow } from './ports/clock.js';
 import type { Log } from './ports/log.js';
@@ -34,6 +34,8 @@ export interface EngineOptions {
   /** Policy values to use the first time a database is set up (e.g. the user's time zone). */
   initialPolicy?: Partial<Record<PolicyKey, unknown>>;
   version?: string;
+  /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
+  migrationsDir?: string;
 }
 
 export interface Engine {
@@ -54,7 +56,7 @@ export function coreHeartbeatJobs(): HeartbeatJob[] {
 /** Migrates and seeds the database, then wires the engine. Nothing runs until start(). */
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const { db, clock, random, log } = opts;
-  await migrate(db, { now: isoNow(clock) });
+  await migrate(db, { now: isoNow(clock), ...(opts.migrationsDir ? { migrations: await loadMigrations(opts.migrationsDir) } : {}) });
   await db.transaction(async (tx) => {
     const now = isoNow(clock);
     await seedPolicies(tx, now, opts.initialPolicy);

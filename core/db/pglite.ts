@@ -5,6 +5,8 @@ import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 export interface PgliteOptions {
   /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
   dataDir?: string;
+  /** Start from a dump made by dumpDataDir() (a migrated template, an imported backup). */
+  loadDataDir?: Blob;
 }
 
 const parsers = {
@@ -36,7 +38,10 @@ export class PgliteDb implements Db {
   private constructor(private readonly pg: PGlite) {}
 
   static async open(opts: PgliteOptions = {}): Promise<PgliteDb> {
-    const pg = new PGlite(opts.dataDir ?? 'memory://', { parsers, relaxedDurability: false });
+    const pg = new PGlite(opts.dataDir ?? 'memory://', {
+      parsers,
+      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+    });
     await pg.waitReady;
     await pg.exec("SET TIME ZONE 'UTC'");
     return new PgliteDb(pg);

@@ -27,8 +27,10 @@ const customTypes = {
 export class PostgresDb implements Db {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
+  readonly url: string;
 
   constructor(opts: PostgresOptions) {
+    this.url = opts.url;
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.max ?? 10,

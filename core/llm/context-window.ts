@@ -23,16 +23,21 @@ import type { ChatRequest } from './port.js';
  *    Ollama's accident, not the caller's choice. A window the caller set is
  *    respected. If the prompt alone still exceeds the window, the call fails
  *    with `llm_context_truncated` and nothing is sent.
- * 2. After the reply: a `prompt_eval_count` at (or past) the window means the
- *    prompt filled it, i.e. Ollama cut it: `llm_context_truncated`.
- *    (Prompt caching can lower `prompt_eval_count`, never raise it, so this
- *    has no false alarms; it can miss a truncation whose prefix was cached.)
+ * 2. After the reply: Ollama cuts an over-long prompt to exactly the window,
+ *    so a `prompt_eval_count` at the window (within TRUNCATION_SLACK tokens)
+ *    means the prompt filled it: `llm_context_truncated`. A count ABOVE the
+ *    assumed window means Ollama's real window was larger (a big-GPU default)
+ *    and nothing was cut there. Prompt caching lowers `prompt_eval_count`, so
+ *    a truncation whose prefix was cached can go unseen; check 1 covers the
+ *    usual case.
  */
 export const CHARS_PER_TOKEN = 4;
 /** Tokens a chat template adds around each message (role markers, separators). */
 export const TOKENS_PER_MESSAGE = 4;
 /** Ollama's default num_ctx on machines with less than 24 GiB of VRAM. */
 export const OLLAMA_DEFAULT_NUM_CTX = 4096;
+/** How close to the window a prompt_eval_count must be to count as "at the window". */
+export const TRUNCATION_SLACK = 4;
 /** Tokens kept free for the reply when deciding whether to grow num_ctx. */
 export const DEFAULT_REPLY_RESERVE = 512;
 
@@ -106,7 +111,7 @@ export function planWindow(model: string, estimate: number, requested: number | 
 
 /** Throws when Ollama reports a prompt that filled the whole window. */
 export function checkPromptEval(model: string, promptEvalCount: number, plan: WindowPlan): void {
-  if (promptEvalCount < plan.window) return;
+  if (promptEvalCount < plan.window - TRUNCATION_SLACK || promptEvalCount > plan.window) return;
   throw truncatedError(
     `Ollama cut the prompt for ${model}: it filled the whole ${plan.window}-token window (estimated ${plan.estimate} tokens). Shorten the prompt or use a larger context.`,
     { estimatedTokens: plan.estimate, window: plan.window, model, promptEvalCount, requestedNumCtx: plan.numCtx },

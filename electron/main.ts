@@ -1,0 +1,124 @@
+/**
+ * The desktop app's main process: one instance, one locked-down window, the
+ * engine on an embedded database in the user's data folder, the contract
+ * over IPC, the stream over webContents.send. No business rules live here.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { PgliteDb } from '../core/db/pglite.js';
+import { createEngine, type Engine } from '../core/engine.js';
+import { SystemClock } from '../core/ports/clock.js';
+import { consoleLog } from '../core/ports/log.js';
+import { SystemRandom } from '../core/ports/random.js';
+import { devServerLocation, fileLocation, type AppLocation } from './app-url.js';
+import { STREAM_CHANNEL } from './channels.js';
+import { registerIpc } from './ipc.js';
+import { installMenu } from './menu.js';
+import { createMainWindow, hardenSession } from './window.js';
+
+const log = consoleLog(app.isPackaged ? 'info' : 'debug');
+let mainWindow: BrowserWindow | null = null;
+let running: { engine: Engine; db: PgliteDb; unsubscribe: () => void } | null = null;
+let stopping = false;
+
+function appLocation(): AppLocation {
+  const devUrl = process.env.EMT_RENDERER_URL;
+  if (devUrl && !app.isPackaged) return devServerLocation(devUrl);
+  return fileLocation(path.join(app.getAppPath(), 'dist', 'renderer', 'index.html'));
+}
+
+function migrationsDir(): string {
+  return app.isPackaged ? path.join(process.resourcesPath, 'migrations') : path.join(app.getAppPath(), 'migrations');
+}
+
+async function startEngine(location: AppLocation): Promise<void> {
+  const dataDir = path.join(app.getPath('userData'), 'db');
+  await mkdir(dataDir, { recursive: true });
+  const db = await PgliteDb.open({ dataDir });
+  const engine = await createEngine({
+    db,
+    clock: new SystemClock(),
+    random: new SystemRandom(),
+    log,
+    location: dataDir,
+    processId: `desktop-${process.pid}`,
+    version: app.getVersion(),
+    migrationsDir: migrationsDir(),
+    initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+  });
+  registerIpc(ipcMain, engine.handlers, (url) => location.isAppUrl(url), {
+    onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
+    onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
+  });
+  const unsubscribe = engine.ctx.bus.subscribe((msg) => {
+    const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
+    if (wc && !wc.isDestroyed() && location.isAppUrl(wc.getURL())) wc.send(STREAM_CHANNEL, msg);
+  });
+  running = { engine, db, unsubscribe };
+  await engine.start();
+  installMenu(app.getPath('userData'));
+}
+
+async function stopEngine(): Promise<void> {
+  const r = running;
+  running = null;
+  if (!r) return;
+  r.unsubscribe();
+  await r.engine.stop().catch((err: unknown) => log.error('Engine did not stop cleanly', { error: String(err) }));
+  await r.db.close().catch(() => {});
+}
+
+function openWindow(location: AppLocation): void {
+  mainWindow = createMainWindow(location, path.join(app.getAppPath(), 'dist-electron', 'preload.cjs'));
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+}
+
+function focusWindow(): void {
+  if (!mainWindow) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.focus();
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    // Another instance owns the database folder; it gets focus instead.
+    app.quit();
+    return;
+  }
+  app.on('second-instance', focusWindow);
+  await app.whenReady();
+  const location = appLocation();
+  hardenSession();
+  try {
+    await startEngine(location);
+  } catch (err) {
+    dialog.showErrorBox('emtesseract could not start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+    return;
+  }
+  openWindow(location);
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow(location);
+  });
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', (event) => {
+  if (!running || stopping) return;
+  // Stop the workers and heartbeat and close the database before the process exits.
+  event.preventDefault();
+  stopping = true;
+  void stopEngine().finally(() => app.quit());
+});
+
+void main();

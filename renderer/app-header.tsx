@@ -1,0 +1,58 @@
+import { routeHref, type Route } from './lib/router.js';
+import { useRuntime } from './store/runtime-store.js';
+import { useUi } from './store/ui-store.js';
+
+const tabs: { view: Route['view']; label: string }[] = [
+  { view: 'stage', label: 'Stage' },
+  { view: 'missions', label: 'Missions' },
+  { view: 'proposals', label: 'Proposals' },
+  { view: 'settings', label: 'Settings' },
+];
+
+const streamLabels = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' } as const;
+
+function Logo() {
+  return (
+    <svg className="logo" viewBox="0 0 32 32" aria-hidden="true">
+      <rect x="4" y="4" width="16" height="16" rx="2" />
+      <rect x="12" y="12" width="16" height="16" rx="2" />
+      <path d="M4 4 L12 12 M20 4 L28 12 M4 20 L12 28 M20 20 L28 28" />
+    </svg>
+  );
+}
+
+export function AppHeader({ route }: { route: Route }) {
+  const stream = useRuntime((s) => s.stream);
+  const pending = useRuntime((s) => s.status?.pendingProposals ?? 0);
+  const openGiveTask = useUi((s) => s.openGiveTask);
+  return (
+    <header className="app-header">
+      <a className="brand" href={routeHref({ view: 'stage' })}>
+        <Logo />
+        <span className="brand-name">emtesseract</span>
+      </a>
+      <nav className="tabs" aria-label="Views">
+        {tabs.map((t) => (
+          <a
+            key={t.view}
+            className={`tab${route.view === t.view ? ' is-active' : ''}`}
+            href={t.view === 'missions' ? routeHref({ view: 'missions', missionId: null }) : routeHref({ view: t.view } as Route)}
+            aria-current={route.view === t.view ? 'page' : undefined}
+          >
+            {t.label}
+            {t.view === 'proposals' && pending > 0 && <span className="tab-count">{pending}</span>}
+          </a>
+        ))}
+      </nav>
+      <div className="header-right">
+        <span className={`conn conn-${stream}`} data-testid="stream-status" title="Connection to the engine's event stream">
+          <span className="conn-dot" />
+          {streamLabels[stream]}
+        </span>
+        <button type="button" className="btn btn-primary" onClick={() => openGiveTask()}>
+          Give task
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,34 @@
+import { AppHeader } from './app-header.js';
+import { PanelBoundary } from './components/panel-boundary.js';
+import { ToastStack } from './components/toast-stack.js';
+import { useRoute } from './lib/router.js';
+import { useUi } from './store/ui-store.js';
+import { GiveTaskDialog } from './views/give-task/give-task-dialog.js';
+import { MissionsView } from './views/missions/missions-view.js';
+import { ProposalsView } from './views/proposals/proposals-view.js';
+import { SettingsView } from './views/settings/settings-view.js';
+import { StageView } from './views/stage/stage-view.js';
+
+export function App() {
+  const route = useRoute();
+  const giveTask = useUi((s) => s.giveTask);
+  return (
+    <div className="app">
+      <AppHeader route={route} />
+      <main className={`app-main view-${route.view}`}>
+        <PanelBoundary name={route.view} resetKey={route.view}>
+          {route.view === 'stage' && <StageView />}
+          {route.view === 'missions' && <MissionsView missionId={route.missionId} />}
+          {route.view === 'proposals' && <ProposalsView />}
+          {route.view === 'settings' && <SettingsView />}
+        </PanelBoundary>
+      </main>
+      {giveTask.open && (
+        <PanelBoundary name="Give task">
+          <GiveTaskDialog initialAgentId={giveTask.agentId} />
+        </PanelBoundary>
+      )}
+      <ToastStack />
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+/** The step kinds the Give task dialog offers, each with a payload to start from. */
+export interface StepTemplate {
+  kind: string;
+  label: string;
+  hint: string;
+  payload: Record<string, unknown>;
+}
+
+export const stepTemplates: readonly StepTemplate[] = [
+  { kind: 'analyze', label: 'Analyze', hint: 'Research a topic and write up findings.', payload: { topic: 'What our readers asked about this week' } },
+  {
+    kind: 'write_content',
+    label: 'Write content',
+    hint: 'Draft an article or post.',
+    payload: { topic: 'Lessons from running a company of agents', format: 'blog_post', words: 600 },
+  },
+  { kind: 'crawl', label: 'Crawl', hint: 'Fetch a web page and extract its text.', payload: { url: 'https://example.com/' } },
+  { kind: 'draft_tweet', label: 'Draft tweet', hint: 'Draft a short post; nothing is published.', payload: { topic: 'A one-line insight from today' } },
+  { kind: 'post_bluesky', label: 'Post to Bluesky', hint: 'Publishes: needs approval.', payload: { text: 'Hello from emtesseract.' } },
+  { kind: 'wait', label: 'Wait', hint: 'Pause the plan for a while.', payload: { seconds: 5 } },
+];
+
+export function templateFor(kind: string): StepTemplate | undefined {
+  return stepTemplates.find((t) => t.kind === kind);
+}
+
+export function payloadText(kind: string): string {
+  return JSON.stringify(templateFor(kind)?.payload ?? {}, null, 2);
+}

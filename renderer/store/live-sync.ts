@@ -1,0 +1,70 @@
+import { debounce } from '../lib/debounce.js';
+import { transport } from '../transport/pick-transport.js';
+import type { StreamMessage } from './entities.js';
+import { useAgents } from './agents-store.js';
+import { useFeed } from './feed-store.js';
+import { useMissions } from './missions-store.js';
+import { usePolicies } from './policy-store.js';
+import { useProposals } from './proposals-store.js';
+import { useRuntime } from './runtime-store.js';
+
+const RUNTIME_POLL_MS = 4000;
+
+function loadEverything(): void {
+  const quiet = (p: Promise<unknown>): void => void p.catch(() => {});
+  quiet(useAgents.getState().load());
+  quiet(useRuntime.getState().load());
+  quiet(useFeed.getState().reload());
+  quiet(useFeed.getState().loadRecent());
+  quiet(useMissions.getState().loadList());
+  quiet(useMissions.getState().loadLatest());
+  quiet(useProposals.getState().load());
+}
+
+/**
+ * Wires the engine's stream into the stores and polls runtime.status. Every
+ * time the stream (re)opens, everything is fetched again: messages sent while
+ * it was down are not replayed.
+ */
+export function startLiveSync(): () => void {
+  const refreshRuntime = debounce(() => void useRuntime.getState().load(), 300);
+  let wasOpen = false;
+
+  const onMessage = (msg: StreamMessage): void => {
+    switch (msg.type) {
+      case 'event': {
+        const e = msg.event;
+        useFeed.getState().receive(e);
+        if (e.missionId !== null) useMissions.getState().touched(e.missionId);
+        if (e.proposalId !== null || e.tags.includes('proposal')) useProposals.getState().touched();
+        if (e.kind === 'policy_changed') void usePolicies.getState().load().catch(() => {});
+        break;
+      }
+      case 'mission':
+        useMissions.getState().touched(msg.mission.id);
+        useProposals.getState().touched();
+        break;
+      case 'step':
+        useMissions.getState().touched(msg.step.missionId);
+        break;
+      default:
+        break;
+    }
+    refreshRuntime();
+  };
+
+  const unsubscribe = transport.subscribe(onMessage, (status) => {
+    useRuntime.getState().setStream(status);
+    if (status === 'open') {
+      if (wasOpen) loadEverything();
+      wasOpen = true;
+    }
+  });
+  loadEverything();
+  const poll = setInterval(() => void useRuntime.getState().load(), RUNTIME_POLL_MS);
+  return () => {
+    unsubscribe();
+    clearInterval(poll);
+    refreshRuntime.cancel();
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * The shape of `window.emt`, the object the Electron preload exposes. Derived
+ * from the contract's types, like the preload's own declaration of it.
+ */
+import type { CallInput, CallName, CallOutput, Envelope, StreamMessage } from '../../core/api/contract.js';
+
+export interface EmtBridge {
+  invoke<K extends CallName>(call: K, input: CallInput<K>): Promise<Envelope<CallOutput<K>>>;
+  on(listener: (msg: StreamMessage) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    emt?: EmtBridge;
+  }
+}

@@ -1,0 +1,88 @@
+import { streamMessage, type CallInput, type CallName, type CallOutput, type Envelope, type StreamMessage } from '../../core/api/contract.js';
+import { CallError, type StreamStatus, type Transport } from './transport.js';
+
+export interface HttpTransportOptions {
+  /** Where /api lives, e.g. "http://127.0.0.1:4319/". */
+  baseUrl: string;
+  token?: string | null;
+}
+
+/** The stream's event names are the message types of the contract. */
+const streamTypes = streamMessage.options.map((o) => o.shape.type.value);
+
+const MAX_BACKOFF_MS = 15_000;
+
+/** POST /api/<call> for calls; GET /api/stream (server-sent events) for the stream, reconnecting with backoff. */
+export function createHttpTransport(opts: HttpTransportOptions): Transport {
+  const api = new URL('api/', opts.baseUrl);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
+
+  async function call<K extends CallName>(name: K, input: CallInput<K>): Promise<CallOutput<K>> {
+    let res: Response;
+    try {
+      res = await fetch(new URL(name, api), { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+    } catch {
+      throw new CallError(name, 'unavailable', 'The engine cannot be reached. Is `npm run serve` still running?');
+    }
+    let reply: Envelope<CallOutput<K>>;
+    try {
+      reply = (await res.json()) as Envelope<CallOutput<K>>;
+    } catch {
+      throw new CallError(name, 'internal', `The engine answered ${name} with something that is not JSON (HTTP ${res.status}).`);
+    }
+    if (!reply.ok) throw new CallError(name, reply.error.code, reply.error.message);
+    return reply.value;
+  }
+
+  function subscribe(onMessage: (msg: StreamMessage) => void, onStatus?: (status: StreamStatus) => void): () => void {
+    let source: EventSource | null = null;
+    let retryTimer: ReturnType<typeof setTimeout> | null = null;
+    let backoff = 1000;
+    let closed = false;
+
+    const handle = (e: MessageEvent<string>): void => {
+      let data: unknown;
+      try {
+        data = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      const parsed = streamMessage.safeParse(data);
+      if (parsed.success) onMessage(parsed.data);
+    };
+
+    const open = (status: StreamStatus): void => {
+      if (closed) return;
+      onStatus?.(status);
+      const url = new URL('stream', api);
+      if (opts.token) url.searchParams.set('token', opts.token);
+      const es = new EventSource(url);
+      source = es;
+      es.onopen = () => {
+        backoff = 1000;
+        onStatus?.('open');
+      };
+      es.onerror = () => {
+        // EventSource retries by itself while CONNECTING; once CLOSED it gives up, so we take over.
+        if (es.readyState !== EventSource.CLOSED || closed) {
+          onStatus?.('reconnecting');
+          return;
+        }
+        es.close();
+        retryTimer = setTimeout(() => open('reconnecting'), backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      };
+      for (const type of streamTypes) es.addEventListener(type, handle);
+    };
+
+    open('connecting');
+    return () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      source?.close();
+    };
+  }
+
+  return { kind: 'http', call, subscribe };
+}

@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'react';
+import { AgentAvatar } from '../../components/agent-avatar.js';
+import { EmptyState, Skeleton } from '../../components/empty-state.js';
+import { StatusBadge } from '../../components/status-badge.js';
+import { duration, shortDate } from '../../lib/time-format.js';
+import { agentName, useAgents } from '../../store/agents-store.js';
+import { useMissions } from '../../store/missions-store.js';
+import { MissionPlayback } from './mission-playback.js';
+import { MissionSteps } from './mission-steps.js';
+
+/** One mission: its header, its steps, a playback of its events, and Cancel while it is open. */
+export function MissionDetail({ id }: { id: number }) {
+  const detail = useMissions((s) => s.details[id]);
+  const loadDetail = useMissions((s) => s.loadDetail);
+  const cancel = useMissions((s) => s.cancel);
+  const agents = useAgents((s) => s.agents);
+  const [missing, setMissing] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
+
+  useEffect(() => {
+    setMissing(false);
+    loadDetail(id).catch(() => setMissing(true));
+  }, [id, loadDetail]);
+
+  if (!detail) return missing ? <EmptyState title={`Mission #${id} could not be loaded`} /> : <Skeleton lines={8} />;
+  const { mission: m, steps, events } = detail;
+  const open = m.status === 'approved' || m.status === 'running';
+  const name = (aid: string | null): string => agentName(agents, aid);
+
+  const onCancel = async (): Promise<void> => {
+    if (!window.confirm(`Cancel mission #${m.id} “${m.title}”? Steps not yet run are dropped.`)) return;
+    setCancelling(true);
+    try {
+      await cancel(m.id);
+    } catch {
+      // the toast says why
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  return (
+    <div className="mission-detail" data-testid="mission-detail" data-mission={m.id} data-status={m.status}>
+      <header className="detail-head">
+        <AgentAvatar agentId={m.createdBy} name={name(m.createdBy)} size="lg" />
+        <div className="detail-title-block">
+          <div className="detail-kicker">Mission #{m.id}</div>
+          <h2 className="detail-title">{m.title}</h2>
+          <div className="detail-meta">
+            by {name(m.createdBy)} · created {shortDate(m.createdAt)}
+            {m.startedAt && ` · started ${shortDate(m.startedAt)}`}
+            {m.finishedAt && ` · took ${duration(m.startedAt ?? m.createdAt, m.finishedAt)}`}
+            {m.proposalId !== null && ` · proposal #${m.proposalId}`}
+          </div>
+        </div>
+        <StatusBadge status={m.status} />
+        {open && (
+          <button type="button" className="btn btn-danger btn-small" onClick={() => void onCancel()} disabled={cancelling}>
+            {cancelling ? 'Cancelling…' : 'Cancel mission'}
+          </button>
+        )}
+      </header>
+      {m.failureReason && <div className={`detail-reason reason-${m.status}`}>{m.failureReason}</div>}
+      <section className="detail-section">
+        <h3>Steps</h3>
+        <MissionSteps steps={steps} />
+      </section>
+      <section className="detail-section">
+        <h3>Playback</h3>
+        <MissionPlayback events={events} startedAt={m.startedAt ?? m.createdAt} live={open} agentName={name} />
+      </section>
+    </div>
+  );
+}

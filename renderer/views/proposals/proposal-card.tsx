@@ -1,0 +1,69 @@
+import { useState } from 'react';
+import { AgentAvatar } from '../../components/agent-avatar.js';
+import { timeAgo } from '../../lib/time-format.js';
+import type { Proposal } from '../../store/entities.js';
+
+interface Props {
+  proposal: Proposal;
+  agentName: string;
+  busy: boolean;
+  now: number;
+  onDecide(decision: 'accept' | 'reject', reason?: string): void;
+}
+
+/** A pending proposal with its steps, and the two buttons that decide it. */
+export function ProposalCard({ proposal: p, agentName, busy, now, onDecide }: Props) {
+  const [rejecting, setRejecting] = useState(false);
+  const [reason, setReason] = useState('');
+  return (
+    <article className="proposal-card" data-testid="pending-proposal" data-proposal={p.id}>
+      <header className="proposal-head">
+        <AgentAvatar agentId={p.agentId} name={agentName} />
+        <div className="proposal-title-block">
+          <div className="proposal-title">{p.title}</div>
+          <div className="proposal-meta">
+            #{p.id} · {agentName} · {p.source} · {timeAgo(p.createdAt, now)}
+          </div>
+        </div>
+      </header>
+      {p.description && <p className="proposal-desc">{p.description}</p>}
+      <ol className="proposal-steps">
+        {p.proposedSteps.map((s, i) => (
+          <li key={i}>
+            <span className="step-kind">{s.kind.replace(/_/g, ' ')}</span>
+            <code>{JSON.stringify(s.payload)}</code>
+          </li>
+        ))}
+      </ol>
+      {rejecting ? (
+        <div className="proposal-actions">
+          <input
+            className="input field-grow"
+            placeholder="Why not? (optional)"
+            aria-label="Rejection reason"
+            value={reason}
+            maxLength={500}
+            autoFocus
+            onChange={(e) => setReason(e.target.value)}
+            onKeyDown={(e) => e.key === 'Enter' && onDecide('reject', reason)}
+          />
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => setRejecting(false)} disabled={busy}>
+            Back
+          </button>
+          <button type="button" className="btn btn-danger btn-small" onClick={() => onDecide('reject', reason)} disabled={busy}>
+            Confirm reject
+          </button>
+        </div>
+      ) : (
+        <div className="proposal-actions">
+          <button type="button" className="btn btn-ghost btn-small" onClick={() => setRejecting(true)} disabled={busy}>
+            Reject
+          </button>
+          <button type="button" className="btn btn-primary btn-small" onClick={() => onDecide('accept')} disabled={busy}>
+            {busy ? 'Working…' : 'Accept'}
+          </button>
+        </div>
+      )}
+    </article>
+  );
+}

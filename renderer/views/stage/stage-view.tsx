@@ -1,0 +1,26 @@
+import { PanelBoundary } from '../../components/panel-boundary.js';
+import { RuntimeStrip } from './runtime-strip.js';
+import { SignalFeed } from './signal-feed.js';
+import { TeamPanel } from './team-panel.js';
+
+export function StageView() {
+  return (
+    <div className="stage">
+      <PanelBoundary name="Runtime">
+        <RuntimeStrip />
+      </PanelBoundary>
+      <div className="stage-body">
+        <div className="stage-team">
+          <PanelBoundary name="Team">
+            <TeamPanel />
+          </PanelBoundary>
+        </div>
+        <div className="stage-feed">
+          <PanelBoundary name="Signal feed">
+            <SignalFeed />
+          </PanelBoundary>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+/**
+ * The renderer end to end: a fresh build, served by the real HTTP transport
+ * in front of a real engine on in-memory PGlite, driven in Debian's Chromium.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgliteDb } from '../../core/db/pglite.js';
+import { createEngine, type Engine } from '../../core/engine.js';
+import { SystemClock } from '../../core/ports/clock.js';
+import { silentLog } from '../../core/ports/log.js';
+import { SeededRandom } from '../../core/ports/random.js';
+import { dispatchCall } from '../../core/server/dispatch.js';
+import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const CHROMIUM = '/usr/bin/chromium';
+const SCREENSHOT = '/tmp/stage.png';
+
+describe('stage in Chromium', () => {
+  let outDir: string;
+  let db: PgliteDb;
+  let engine: Engine;
+  let server: RunningHttpServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  /** Chromium logs every 4xx reply as a failed resource; the test provokes exactly one (the refused policy). */
+  const refusedCalls: string[] = [];
+  /** While the test has stopped the server on purpose, refused connections are expected. */
+  let serverDown = false;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
+    await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+    db = await PgliteDb.open();
+    const clock = new SystemClock();
+    engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory' });
+    server = await startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port: 0, staticDir: outDir });
+    await engine.start();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const url = m.location().url;
+      if (serverDown && m.text().includes('net::ERR_CONNECTION_REFUSED')) return;
+      if (m.text().startsWith('Failed to load resource: the server responded with a status of 400') && url.includes('/api/')) {
+        refusedCalls.push(new URL(url).pathname);
+      } else {
+        problems.push(`console: ${m.text()} (${url})`);
+      }
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    await page.goto(server.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await engine?.stop();
+    await db?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  async function giveTask(agent: string, title: string, kind: string, payload: unknown): Promise<void> {
+    await page.getByRole('button', { name: 'Give task', exact: true }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Give task' });
+    await dialog.locator('select[name=agent]').selectOption(agent);
+    await dialog.locator('input[name=title]').fill(title);
+    await dialog.getByLabel('Step 1 kind').selectOption(kind);
+    await dialog.getByLabel('Step 1 payload').fill(JSON.stringify(payload));
+    await dialog.getByRole('button', { name: 'Propose task' }).click();
+  }
+
+  it('shows the six agents and a live stream', async () => {
+    const cards = page.getByTestId('agent-card');
+    await expect.poll(() => cards.count()).toBe(6);
+    const names = await page.locator('.agent-name').allInnerTexts();
+    expect(names).toEqual(['Opus', 'Brain', 'Growth', 'Creator', 'X-Alt', 'Observer']);
+    await expect.poll(() => page.getByTestId('stream-status').innerText()).toBe('Live');
+    await expect.poll(() => page.getByTestId('runtime-strip').innerText()).toMatch(/HEARTBEAT/i);
+  });
+
+  it('gives a task with a wait step and follows its mission live until it succeeds', async () => {
+    await giveTask('growth', 'Wait two seconds', 'wait', { seconds: 2 });
+    const result = page.getByTestId('task-result');
+    await expect.poll(() => result.getAttribute('data-status')).toBe('accepted');
+    const link = result.getByRole('link', { name: /Watch mission #\d+/ });
+    const missionId = Number((await link.innerText()).match(/#(\d+)/)?.[1]);
+    expect(missionId).toBeGreaterThan(0);
+
+    // Back on the stage, Growth is at work on it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=growth]').getAttribute('data-state')).toBe('working');
+
+    await page.goto(`${server.url}/#/missions/${missionId}`);
+    const detail = page.getByTestId('mission-detail');
+    await expect.poll(() => detail.getAttribute('data-mission')).toBe(String(missionId));
+    // No reload from here: the stream brings the step and mission changes.
+    await expect.poll(() => detail.getAttribute('data-status'), { timeout: 20_000 }).toBe('succeeded');
+    await expect.poll(() => page.locator('[data-testid=mission-step]').first().getAttribute('data-status')).toBe('succeeded');
+    await expect.poll(() => page.locator(`[data-testid=mission-row][data-mission="${missionId}"]`).getAttribute('data-status')).toBe('succeeded');
+
+    // The playback steps through the mission's events.
+    const playback = page.getByTestId('mission-playback');
+    await expect.poll(() => playback.locator('.playback-pos').innerText()).toMatch(/^Event 1 of [3-9]/);
+    await playback.getByRole('button', { name: 'Next event' }).click();
+    await expect.poll(() => playback.locator('.playback-pos').innerText()).toMatch(/^Event 2 of/);
+
+    // The signal feed shows its events, and filters them.
+    await page.getByRole('link', { name: 'Stage' }).click();
+    const rows = page.locator(`[data-testid=feed-row][data-mission="${missionId}"]`);
+    await expect.poll(async () => (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).sort()).toEqual(
+      ['mission_created', 'mission_succeeded', 'step_succeeded'],
+    );
+    await page.getByLabel('Filter by kind').selectOption('mission_succeeded');
+    await expect
+      .poll(async () => [...new Set(await page.getByTestId('feed-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind'))))])
+      .toEqual(['mission_succeeded']);
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=growth]').getAttribute('data-state')).toBe('idle');
+  });
+
+  it('shows the server refusing an x_daily_quota limit of -1', async () => {
+    const expected = await dispatchCall(engine.handlers, 'policy.set', { key: 'x_daily_quota', value: { limit: -1 } });
+    expect(expected.ok).toBe(false);
+    const message = expected.ok ? '' : expected.error.message;
+
+    await page.getByRole('link', { name: 'Settings' }).click();
+    const card = page.locator('[data-testid=policy-card][data-policy=x_daily_quota]');
+    await card.getByLabel('x_daily_quota limit').fill('-1');
+    await card.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => card.getByTestId('policy-error').innerText()).toBe(message);
+    expect(message).toMatch(/x_daily_quota/);
+
+    // A valid value saves, and Reset to default brings back the default.
+    await card.getByLabel('x_daily_quota limit').fill('3');
+    await card.getByRole('button', { name: 'Save' }).click();
+    const saved = page.locator('[data-testid=policy-card][data-policy=x_daily_quota]');
+    await expect.poll(() => saved.locator('.policy-stamp').innerText()).toMatch(/changed/);
+    await expect.poll(async () => (await dispatchCall(engine.handlers, 'policy.get', { key: 'x_daily_quota' }))).toEqual({ ok: true, value: { key: 'x_daily_quota', value: { limit: 3 } } });
+    await saved.getByRole('button', { name: 'Reset to default' }).click();
+    await expect.poll(() => saved.getByLabel('x_daily_quota limit').inputValue()).toBe('5');
+  });
+
+  it('accepts and rejects proposals that wait for approval', async () => {
+    await giveTask('twitter-alt', 'Post the launch note', 'post_bluesky', { text: 'We are live.' });
+    await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
+    await page.getByRole('link', { name: 'Review proposal' }).click();
+
+    const pending = page.getByTestId('pending-proposal');
+    await expect.poll(() => pending.count()).toBe(1);
+    const firstId = await pending.first().getAttribute('data-proposal');
+    await pending.first().getByRole('button', { name: 'Accept' }).click();
+    await expect.poll(() => pending.count()).toBe(0);
+    await expect.poll(() => page.locator(`[data-testid=recent-proposals] tr[data-proposal="${firstId}"]`).getAttribute('data-status')).toBe('accepted');
+
+    await giveTask('twitter-alt', 'Post a hot take', 'post_bluesky', { text: 'Hot take.' });
+    await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => pending.count()).toBe(1);
+    const secondId = await pending.first().getAttribute('data-proposal');
+    await pending.first().getByRole('button', { name: 'Reject' }).click();
+    await pending.first().getByLabel('Rejection reason').fill('Not on brand.');
+    await pending.first().getByRole('button', { name: 'Confirm reject' }).click();
+    const row = page.locator(`[data-testid=recent-proposals] tr[data-proposal="${secondId}"]`);
+    await expect.poll(() => row.getAttribute('data-status')).toBe('rejected');
+    await expect.poll(() => row.innerText()).toContain('Not on brand.');
+  });
+
+  it('reconnects when the server comes back, and catches up on what it missed', async () => {
+    await page.getByRole('link', { name: 'Stage' }).click();
+    await expect.poll(() => page.getByTestId('stream-status').innerText()).toBe('Live');
+    const port = server.port;
+    serverDown = true;
+    await server.close();
+    await expect.poll(() => page.getByTestId('stream-status').innerText()).toMatch(/Reconnecting|Connecting/);
+    // Work done while the stream is down is not pushed to anyone…
+    const missed = await engine.handlers['proposals.create']({ agentId: 'observer', title: 'Audit while offline', steps: [{ kind: 'wait', payload: {} }] });
+    const clock = new SystemClock();
+    server = await startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir });
+    await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).toBe('Live');
+    serverDown = false;
+    // …so the page fetches everything again once the stream is back.
+    await expect.poll(() => page.locator(`[data-testid=feed-row][data-mission="${missed.mission?.id}"]`).count()).toBeGreaterThan(0);
+  });
+
+  it('looks right, and logged no errors', async () => {
+    await page.getByRole('link', { name: 'Stage' }).click();
+    await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: SCREENSHOT });
+    expect(problems).toEqual([]);
+    expect(refusedCalls).toEqual(['/api/policy.set']);
+  });
+});

@@ -1,0 +1,57 @@
+import pg from 'pg';
+import type { Db } from '../../core/db/db.ts';
+import { migrate } from '../../core/db/migrate.ts';
+import { PgliteDb } from '../../core/db/pglite.ts';
+import { PostgresDb } from '../../core/db/postgres.ts';
+import { testPostgresUrl } from './pg-url.ts';
+
+export type DbKind = 'pglite' | 'postgres';
+export const dbKinds: DbKind[] = ['pglite', 'postgres'];
+
+const MIGRATED_AT = '2026-01-01T00:00:00.000Z';
+let pgliteTemplate: Promise<Blob> | null = null;
+let postgresTemplate: Promise<{ adminUrl: string; name: string }> | null = null;
+
+/** A migrated, empty database of the given kind, fresh for each call. */
+export async function freshDb(kind: DbKind): Promise<Db> {
+  if (kind === 'pglite') {
+    pgliteTemplate ??= (async () => {
+      const db = await PgliteDb.open();
+      await migrate(db, { now: MIGRATED_AT });
+      const dump = await db.raw.dumpDataDir('none');
+      await db.close();
+      return dump;
+    })();
+    return PgliteDb.open({ loadDataDir: await pgliteTemplate });
+  }
+  postgresTemplate ??= (async () => {
+    const url = await testPostgresUrl();
+    const db = await PostgresDb.open({ url });
+    await migrate(db, { now: MIGRATED_AT });
+    await db.close();
+    const u = new URL(url);
+    const name = u.pathname.slice(1);
+    u.pathname = '/postgres';
+    return { adminUrl: u.toString(), name };
+  })();
+  const { adminUrl, name } = await postgresTemplate;
+  const copy = `t_${Date.now().toString(36)}_${Math.random().toString(16).slice(2, 8)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${copy} TEMPLATE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = '/' + copy;
+  return PostgresDb.open({ url: u.toString() });
+}
+
+/** The URL of a fresh migrated PostgreSQL database, for tests that start processes. */
+export async function freshPostgresUrl(): Promise<string> {
+  const db = (await freshDb('postgres')) as PostgresDb;
+  const url = db.url;
+  await db.close();
+  return url;
+}
