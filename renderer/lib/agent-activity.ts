@@ -28,8 +28,9 @@ export function deriveActivity(agent: Agent, missions: readonly MissionSummary[]
   if (!agent.enabled) return { state: 'off', label: 'Turned off', at: last?.createdAt ?? null, missionId: null };
   const open = missions.find((m) => m.createdBy === agent.id && (m.status === 'running' || m.status === 'approved'));
   if (open) {
-    const next = open.stepKinds[open.stepsDone];
-    const stepLabel = next ? ` · ${next.replace(/_/g, ' ')} (${open.stepsDone + 1}/${open.stepsTotal})` : '';
+    const next = open.stepKinds[open.stepsDone]?.replace(/_/g, ' ');
+    // An approved mission has no step claimed yet: its first step waits in the queue.
+    const stepLabel = !next ? '' : open.status === 'approved' ? ` · ${next} queued` : ` · ${next} (${open.stepsDone + 1}/${open.stepsTotal})`;
     return { state: 'working', label: `${open.title}${stepLabel}`, at: open.startedAt ?? open.createdAt, missionId: open.id };
   }
   if (last && isChat(last) && now - Date.parse(last.createdAt) < CHAT_WINDOW_MS) {

@@ -28,6 +28,7 @@ function loadEverything(): void {
  */
 export function startLiveSync(): () => void {
   const refreshRuntime = debounce(() => void useRuntime.getState().load(), 300);
+  const refreshPolicies = debounce(() => void usePolicies.getState().load().catch(() => {}), 300);
   let wasOpen = false;
 
   const onMessage = (msg: StreamMessage): void => {
@@ -37,7 +38,7 @@ export function startLiveSync(): () => void {
         useFeed.getState().receive(e);
         if (e.missionId !== null) useMissions.getState().touched(e.missionId);
         if (e.proposalId !== null || e.tags.includes('proposal')) useProposals.getState().touched();
-        if (e.kind === 'policy_changed') void usePolicies.getState().load().catch(() => {});
+        if (e.kind === 'policy_changed' && usePolicies.getState().loaded) refreshPolicies();
         break;
       }
       case 'mission':
@@ -66,5 +67,6 @@ export function startLiveSync(): () => void {
     unsubscribe();
     clearInterval(poll);
     refreshRuntime.cancel();
+    refreshPolicies.cancel();
   };
 }

@@ -193,6 +193,32 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.locator(`[data-testid=feed-row][data-mission="${missed.mission?.id}"]`).count()).toBeGreaterThan(0);
   });
 
+  it('searches the feed, and pages older signals in as you scroll', async () => {
+    await page.getByLabel('Search signals').fill('offline');
+    await expect
+      .poll(async () => (await page.locator('[data-testid=feed-row] .feed-title').allInnerTexts()).sort())
+      .toEqual(['Mission succeeded: Audit while offline', 'Mission: Audit while offline']);
+    await page.getByRole('button', { name: 'Clear' }).click();
+
+    for (let i = 0; i < 70; i++) await engine.handlers['policy.set']({ key: 'x_daily_quota', value: { limit: 5 + (i % 3) } });
+    await engine.handlers['policy.set']({ key: 'x_daily_quota', value: { limit: 5 } });
+    const total = (await engine.handlers['events.page']({ limit: 500 })).items.length;
+    expect(total).toBeGreaterThan(80);
+
+    await page.reload();
+    const meta = page.locator('.feed-panel .panel-meta');
+    await expect.poll(() => meta.innerText()).toMatch(/60\+ signals/);
+    const feed = page.getByTestId('signal-feed');
+    for (let i = 0; i < 20 && !(await meta.innerText()).includes(`${total} signals`); i++) {
+      await feed.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      await page.waitForTimeout(150);
+    }
+    expect(await meta.innerText()).toContain(`${total} signals`);
+    // Virtualized: only a window of rows is in the page, however many were loaded.
+    expect(await page.getByTestId('feed-row').count()).toBeLessThan(40);
+    await feed.evaluate((el) => el.scrollTo(0, 0));
+  });
+
   it('looks right, and logged no errors', async () => {
     await page.getByRole('link', { name: 'Stage' }).click();
     await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);

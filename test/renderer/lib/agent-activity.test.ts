@@ -22,6 +22,8 @@ describe('deriveActivity', () => {
     const a = deriveActivity(agent, [mission({})], [], now);
     expect(a).toMatchObject({ state: 'working', missionId: 7 });
     expect(a.label).toBe('Read the numbers · write content (2/2)');
+    const queued = deriveActivity(agent, [mission({ status: 'approved', stepsDone: 0, startedAt: null })], [], now);
+    expect(queued).toMatchObject({ state: 'working', label: 'Read the numbers · analyze queued', at: '2026-03-01T11:58:00Z' });
   });
 
   it('ignores other agents’ missions and finished ones', () => {
