@@ -6,6 +6,8 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import type { Handlers } from '../core/api/contract.js';
+import { AppError } from '../core/api/errors.js';
 import { PgliteDb } from '../core/db/pglite.js';
 import { createEngine, type Engine } from '../core/engine.js';
 import { SystemClock } from '../core/ports/clock.js';
@@ -32,6 +34,15 @@ function migrationsDir(): string {
   return app.isPackaged ? path.join(process.resourcesPath, 'migrations') : path.join(app.getAppPath(), 'migrations');
 }
 
+/** While quitting, calls get a clear "unavailable" instead of reaching a closed database. */
+function whileRunning(handlers: Handlers): Handlers {
+  const guarded = Object.entries(handlers).map(([name, fn]) => [
+    name,
+    (input: never) => (running ? (fn as (i: never) => Promise<unknown>)(input) : Promise.reject(new AppError('unavailable', 'emtesseract is shutting down.'))),
+  ]);
+  return Object.fromEntries(guarded) as Handlers;
+}
+
 async function startEngine(location: AppLocation): Promise<void> {
   const dataDir = path.join(app.getPath('userData'), 'db');
   await mkdir(dataDir, { recursive: true });
@@ -47,7 +58,7 @@ async function startEngine(location: AppLocation): Promise<void> {
     migrationsDir: migrationsDir(),
     initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
   });
-  registerIpc(ipcMain, engine.handlers, (url) => location.isAppUrl(url), {
+  registerIpc(ipcMain, whileRunning(engine.handlers), (url) => location.isAppUrl(url), {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
     onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
   });

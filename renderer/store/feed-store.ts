@@ -62,6 +62,7 @@ function mergeNewestFirst(a: readonly AgentEvent[], b: readonly AgentEvent[]): A
 }
 
 let generation = 0;
+let arrivedDuringReload: AgentEvent[] = [];
 /** How long a live arrival stays highlighted. */
 const FRESH_MS = 2000;
 
@@ -87,11 +88,16 @@ export const useFeed = create<FeedState>((set, get) => ({
   },
   async reload() {
     const gen = ++generation;
+    arrivedDuringReload = [];
     set({ loading: true });
     try {
       const page = await callOrToast('events.page', query(get().filters, null));
       if (gen !== generation) return;
-      set({ items: page.items, nextCursor: page.nextCursor, loaded: true, fresh: new Set() });
+      // Live events that arrived while the page was in flight may be newer than it.
+      const newest = page.items[0]?.id ?? 0;
+      const live = arrivedDuringReload.filter((e) => e.id > newest && matchesFilters(e, get().filters));
+      arrivedDuringReload = [];
+      set({ items: mergeNewestFirst(live, page.items), nextCursor: page.nextCursor, loaded: true, fresh: new Set() });
     } finally {
       if (gen === generation) set({ loading: false });
     }
@@ -114,6 +120,7 @@ export const useFeed = create<FeedState>((set, get) => ({
     set((s) => ({ recent: mergeNewestFirst(s.recent, page.items).slice(0, RECENT_MAX) }));
   },
   receive(e) {
+    if (get().loading) arrivedDuringReload.push(e);
     set((s) => {
       const recent = mergeNewestFirst(s.recent, [e]).slice(0, RECENT_MAX);
       if (!s.loaded || !matchesFilters(e, s.filters) || s.items.some((x) => x.id === e.id)) return { recent };

@@ -9,6 +9,7 @@ import { useProposals } from './proposals-store.js';
 import { useRuntime } from './runtime-store.js';
 
 const RUNTIME_POLL_MS = 4000;
+const FIRST_LOAD_WAIT_MS = 1500;
 
 function loadEverything(): void {
   const quiet = (p: Promise<unknown>): void => void p.catch(() => {});
@@ -19,17 +20,19 @@ function loadEverything(): void {
   quiet(useMissions.getState().loadList());
   quiet(useMissions.getState().loadLatest());
   quiet(useProposals.getState().load());
+  if (usePolicies.getState().loaded) quiet(usePolicies.getState().load());
 }
 
 /**
- * Wires the engine's stream into the stores and polls runtime.status. Every
- * time the stream (re)opens, everything is fetched again: messages sent while
- * it was down are not replayed.
+ * Wires the engine's stream into the stores and polls runtime.status. Data is
+ * fetched each time the stream opens, so nothing that happened before it was
+ * listening (or while it was down: messages are not replayed) goes missing. A
+ * stream that is slow to open does not hold up the first fetch for long.
  */
 export function startLiveSync(): () => void {
   const refreshRuntime = debounce(() => void useRuntime.getState().load(), 300);
   const refreshPolicies = debounce(() => void usePolicies.getState().load().catch(() => {}), 300);
-  let wasOpen = false;
+  const fallback = setTimeout(loadEverything, FIRST_LOAD_WAIT_MS);
 
   const onMessage = (msg: StreamMessage): void => {
     switch (msg.type) {
@@ -57,15 +60,15 @@ export function startLiveSync(): () => void {
   const unsubscribe = transport.subscribe(onMessage, (status) => {
     useRuntime.getState().setStream(status);
     if (status === 'open') {
-      if (wasOpen) loadEverything();
-      wasOpen = true;
+      clearTimeout(fallback);
+      loadEverything();
     }
   });
-  loadEverything();
   const poll = setInterval(() => void useRuntime.getState().load(), RUNTIME_POLL_MS);
   return () => {
     unsubscribe();
     clearInterval(poll);
+    clearTimeout(fallback);
     refreshRuntime.cancel();
     refreshPolicies.cancel();
   };

@@ -1,0 +1,51 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pageEvents, writeEvent } from '../../../core/ops/events.ts';
+import { dbKinds } from '../../support/db.ts';
+import { testEngine, type TestEngine } from '../../support/engine.ts';
+
+describe.each(dbKinds)('events on %s', (kind) => {
+  let e: TestEngine;
+  afterEach(async () => e?.close());
+
+  it('pages newest first with a keyset cursor and filters by agent, kind, tag and text', async () => {
+    e = await testEngine(kind, { workers: false, heartbeat: false });
+    const agents = ['opus', 'brain', 'growth'];
+    for (let i = 0; i < 30; i++) {
+      await writeEvent(e.ctx, e.db, {
+        agentId: agents[i % 3]!,
+        kind: i % 2 ? 'signal' : 'note',
+        title: `Event number ${i}`,
+        summary: i === 7 ? 'mentions pricing strategy' : 'nothing special',
+        tags: i % 5 === 0 ? ['Launch', 'x'] : ['x'],
+      });
+    }
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof pageEvents>> = await pageEvents(e.db, { limit: 7, cursor });
+      seen.push(...page.items.map((x) => x.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(30);
+    expect(seen).toEqual([...seen].sort((a, b) => b - a));
+    expect(new Set(seen).size).toBe(30);
+
+    const byAgent = await pageEvents(e.db, { agentId: 'brain', limit: 100 });
+    expect(byAgent.items).toHaveLength(10);
+    expect(byAgent.items.every((x) => x.agentId === 'brain')).toBe(true);
+    const byKind = await pageEvents(e.db, { kind: 'signal', limit: 100 });
+    expect(byKind.items).toHaveLength(15);
+    const byTag = await pageEvents(e.db, { tag: 'launch', limit: 100 });
+    expect(byTag.items.map((x) => x.title)).toEqual([25, 20, 15, 10, 5, 0].map((n) => `Event number ${n}`));
+    const byText = await pageEvents(e.db, { q: 'pricing' });
+    expect(byText.items.map((x) => x.title)).toEqual(['Event number 7']);
+    const combined = await pageEvents(e.db, { agentId: 'opus', tag: 'launch', kind: 'note' });
+    // opus (i % 3 = 0), a note (even i), tagged launch (i % 5 = 0): only i = 0
+    expect(combined.items.map((x) => x.title)).toEqual(['Event number 0']);
+  });
+
+  it('refuses a malformed cursor with a readable error', async () => {
+    e = await testEngine(kind, { workers: false, heartbeat: false });
+    await expect(pageEvents(e.db, { cursor: 'abc' })).rejects.toThrow(/cursor is not valid/);
+  });
+});

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+export interface ServeProcess {
+  url: string;
+  child: ChildProcess;
+  output: () => string;
+  call<T = unknown>(name: string, input?: unknown, token?: string): Promise<{ status: number; body: { ok: boolean; value?: T; error?: { code: string; message: string } } }>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts `core/cli/<script>.ts` as a real process; resolves once it prints `listening on <url>` (or `running`). */
+export function startCli(script: 'serve' | 'worker', args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const child = spawn(tsx, [path.join(root, 'core', 'cli', `${script}.ts`), ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start in time:\n${out}`)), 60_000);
+    const onData = (d: Buffer): void => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out) ?? (/emtesseract worker .* running/.exec(out) ? ['', ''] : null);
+      if (!m) return;
+      clearTimeout(timer);
+      const url = m[1] ?? '';
+      resolve({
+        url,
+        child,
+        output: () => out,
+        async call(name, input = {}, token) {
+          const res = await fetch(`${url}/api/${name}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+            body: JSON.stringify(input),
+          });
+          return { status: res.status, body: (await res.json()) as never };
+        },
+        stop: () =>
+          new Promise((r) => {
+            if (child.exitCode !== null) return r(child.exitCode);
+            child.once('exit', (code) => r(code));
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code}:\n${out}`));
+    });
+  });
+}
