@@ -13,7 +13,8 @@ export function Modal({ title, onClose, children, footer, wide }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
-    ref.current?.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+    const body = ref.current?.querySelector('.modal-body');
+    (body?.querySelector<HTMLElement>('input, select, textarea, button, a[href]') ?? ref.current?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent): void => {
       if (e.key === 'Escape') onClose();
     };

@@ -1,72 +1,26 @@
 /**
- * The renderer end to end: a fresh build, served by the real HTTP transport
- * in front of a real engine on in-memory PGlite, driven in Debian's Chromium.
+ * The renderer end to end, in Chromium against a real engine (see stage-harness).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgliteDb } from '../../core/db/pglite.js';
-import { createEngine, type Engine } from '../../core/engine.js';
-import { SystemClock } from '../../core/ports/clock.js';
-import { silentLog } from '../../core/ports/log.js';
-import { SeededRandom } from '../../core/ports/random.js';
+import type { Engine } from '../../core/engine.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
-import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
+import { openStage, type StageHarness } from './stage-harness.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = '/tmp/stage.png';
 
 describe('stage in Chromium', () => {
-  let outDir: string;
-  let db: PgliteDb;
-  let engine: Engine;
-  let server: RunningHttpServer;
-  let browser: Browser;
+  let stage: StageHarness;
   let page: Page;
-  const problems: string[] = [];
-  /** Chromium logs every 4xx reply as a failed resource; the test provokes exactly one (the refused policy). */
-  const refusedCalls: string[] = [];
-  /** While the test has stopped the server on purpose, refused connections are expected. */
-  let serverDown = false;
+  let engine: Engine;
 
   beforeAll(async () => {
-    outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
-    await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    db = await PgliteDb.open();
-    const clock = new SystemClock();
-    engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory' });
-    server = await startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port: 0, staticDir: outDir });
-    await engine.start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      const url = m.location().url;
-      if (serverDown && m.text().includes('net::ERR_CONNECTION_REFUSED')) return;
-      if (m.text().startsWith('Failed to load resource: the server responded with a status of 400') && url.includes('/api/')) {
-        refusedCalls.push(new URL(url).pathname);
-      } else {
-        problems.push(`console: ${m.text()} (${url})`);
-      }
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(server.url);
+    stage = await openStage();
+    ({ page, engine } = stage);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await engine?.stop();
-    await db?.close();
-    if (outDir) await rm(outDir, { recursive: true, force: true });
+    await stage?.close();
   });
 
   async function giveTask(agent: string, title: string, kind: string, payload: unknown): Promise<void> {
@@ -100,7 +54,7 @@ describe('stage in Chromium', () => {
     await page.keyboard.press('Escape');
     await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=growth]').getAttribute('data-state')).toBe('working');
 
-    await page.goto(`${server.url}/#/missions/${missionId}`);
+    await page.goto(`${stage.url()}/#/missions/${missionId}`);
     const detail = page.getByTestId('mission-detail');
     await expect.poll(() => detail.getAttribute('data-mission')).toBe(String(missionId));
     // No reload from here: the stream brings the step and mission changes.
@@ -179,16 +133,12 @@ describe('stage in Chromium', () => {
   it('reconnects when the server comes back, and catches up on what it missed', async () => {
     await page.getByRole('link', { name: 'Stage' }).click();
     await expect.poll(() => page.getByTestId('stream-status').innerText()).toBe('Live');
-    const port = server.port;
-    serverDown = true;
-    await server.close();
+    const port = await stage.stopServer();
     await expect.poll(() => page.getByTestId('stream-status').innerText()).toMatch(/Reconnecting|Connecting/);
     // Work done while the stream is down is not pushed to anyone…
     const missed = await engine.handlers['proposals.create']({ agentId: 'observer', title: 'Audit while offline', steps: [{ kind: 'wait', payload: {} }] });
-    const clock = new SystemClock();
-    server = await startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir });
+    await stage.restartServer(port);
     await expect.poll(() => page.getByTestId('stream-status').innerText(), { timeout: 20_000 }).toBe('Live');
-    serverDown = false;
     // …so the page fetches everything again once the stream is back.
     await expect.poll(() => page.locator(`[data-testid=feed-row][data-mission="${missed.mission?.id}"]`).count()).toBeGreaterThan(0);
   });
@@ -224,7 +174,7 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);
     await page.waitForTimeout(300);
     await page.screenshot({ path: SCREENSHOT });
-    expect(problems).toEqual([]);
-    expect(refusedCalls).toEqual(['/api/policy.set']);
+    expect(stage.problems).toEqual([]);
+    expect(stage.refusedCalls).toEqual(['/api/policy.set']);
   });
 });

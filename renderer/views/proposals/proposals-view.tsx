@@ -90,7 +90,7 @@ function RecentProposals() {
                       {p.rejectedByGate && p.rejectedByGate !== 'manual' ? ` (${p.rejectedByGate})` : ''}
                     </span>
                   ) : p.status === 'accepted' ? (
-                    `${p.decidedBy === 'auto' ? 'auto-approved' : `approved by ${p.decidedBy ?? 'you'}`}`
+                    p.decidedBy === 'auto' ? 'auto-approved' : p.decidedBy === 'user' || !p.decidedBy ? 'approved by you' : `approved by ${p.decidedBy}`
                   ) : (
                     'waiting'
                   )}

@@ -1,0 +1,97 @@
+/**
+ * What the stage test runs against: the renderer freshly built by Vite, served
+ * by the real HTTP transport in front of a real engine on in-memory PGlite, in
+ * Debian's Chromium, with every console error and page error collected.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { PgliteDb } from '../../core/db/pglite.js';
+import { createEngine, type Engine } from '../../core/engine.js';
+import { SystemClock } from '../../core/ports/clock.js';
+import { silentLog } from '../../core/ports/log.js';
+import { SeededRandom } from '../../core/ports/random.js';
+import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export interface StageHarness {
+  page: Page;
+  engine: Engine;
+  url(): string;
+  /** Console errors and uncaught page errors, other than the expected ones below. */
+  problems: string[];
+  /** Chromium logs every 4xx reply as a failed resource: the API calls that were refused. */
+  refusedCalls: string[];
+  /** Stops the HTTP server (refused connections are expected until restart); returns its port. */
+  stopServer(): Promise<number>;
+  restartServer(port: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openStage(): Promise<StageHarness> {
+  const outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
+  await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  const db = await PgliteDb.open();
+  const clock = new SystemClock();
+  const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory' });
+  const serve = (port: number): Promise<RunningHttpServer> =>
+    startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir });
+  let server: RunningHttpServer | null = await serve(0);
+  await engine.start();
+
+  let browser: Browser | null = null;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  } catch (err) {
+    throw new Error(`Chromium did not start (${CHROMIUM}); install it with: apt-get install -y --no-install-recommends chromium\n${String(err)}`);
+  }
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const problems: string[] = [];
+  const refusedCalls: string[] = [];
+  let serverDown = false;
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const url = m.location().url;
+    if (serverDown && m.text().includes('net::ERR_CONNECTION_REFUSED')) return;
+    if (m.text().startsWith('Failed to load resource: the server responded with a status of 4') && url.includes('/api/')) {
+      refusedCalls.push(new URL(url).pathname);
+    } else {
+      problems.push(`console: ${m.text()} (${url})`);
+    }
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(server.url);
+
+  return {
+    page,
+    engine,
+    problems,
+    refusedCalls,
+    url: () => server?.url ?? '',
+    async stopServer() {
+      const port = server?.port ?? 0;
+      serverDown = true;
+      await server?.close();
+      return port;
+    },
+    async restartServer(port) {
+      server = await serve(port);
+      // Whatever was refused while it was down has been logged by the time the stream is back.
+      setTimeout(() => (serverDown = false), 2000);
+    },
+    async close() {
+      await browser?.close();
+      await server?.close();
+      server = null;
+      await engine.stop();
+      await db.close();
+      await rm(outDir, { recursive: true, force: true });
+    },
+  };
+}
