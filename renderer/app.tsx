@@ -1,6 +1,7 @@
 import { AppHeader } from './app-header.js';
 import { PanelBoundary } from './components/panel-boundary.js';
 import { ToastStack } from './components/toast-stack.js';
+import { TokenGate } from './components/token-gate.js';
 import { useRoute } from './lib/router.js';
 import { useUi } from './store/ui-store.js';
 import { GiveTaskDialog } from './views/give-task/give-task-dialog.js';
@@ -12,6 +13,8 @@ import { StageView } from './views/stage/stage-view.js';
 export function App() {
   const route = useRoute();
   const giveTask = useUi((s) => s.giveTask);
+  const needsToken = useUi((s) => s.needsToken);
+  if (needsToken) return <TokenGate />;
   return (
     <div className="app">
       <AppHeader route={route} />

@@ -10,11 +10,12 @@ import { iso } from '../ops/time.js';
  * row lock with SKIP LOCKED makes the claim atomic: two workers, in one
  * process or many, never get the same step.
  */
-export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string): Promise<StepRow | null> {
+export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string): Promise<ClaimedStep | null> {
   const now = isoNow(ctx.clock);
-  return ctx.db.transaction(async (tx) => {
-    const res = await tx.query<StepRow>(
-      `UPDATE ops_mission_steps
+  // One statement, one round trip: claim the step, mark its mission running, return both.
+  const res = await ctx.db.query<ClaimedStep>(
+    `WITH claimed AS (
+       UPDATE ops_mission_steps
        SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
        WHERE id = (
          SELECT id FROM ops_mission_steps
@@ -22,18 +23,23 @@ export async function claimStep(ctx: EngineCtx, kinds: readonly string[], worker
          ORDER BY run_after, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
-       RETURNING ${STEP_COLUMNS}`,
-      [now, workerId, kinds],
-    );
-    const step = res.rows[0];
-    if (!step) return null;
-    await tx.query(`UPDATE ops_missions SET status = 'running', started_at = $2 WHERE id = $1 AND status = 'approved'`, [
-      step.missionId,
-      now,
-    ]);
-    afterCommit(tx, () => ctx.bus.publish({ type: 'step', step }));
-    return step;
-  });
+       RETURNING *),
+     started AS (
+       UPDATE ops_missions m SET status = 'running', started_at = $1
+       FROM claimed c WHERE m.id = c.mission_id AND m.status = 'approved')
+     SELECT ${STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2')}, m.created_by AS "agentId"
+     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
+    [now, workerId, kinds],
+  );
+  const step = res.rows[0];
+  if (!step) return null;
+  ctx.bus.publish({ type: 'step', step });
+  return step;
+}
+
+/** A claimed step and the agent whose mission it belongs to. */
+export interface ClaimedStep extends StepRow {
+  agentId: string;
 }
 
 /** Renews a running step's lease; false when the lease was lost (recovered elsewhere). */
@@ -52,7 +58,7 @@ export interface StepSuccess {
 }
 
 /** Marks a step succeeded (only while this worker still holds it), then advances its mission. */
-export async function completeStep(ctx: EngineCtx, step: StepRow, workerId: string, out: StepSuccess): Promise<boolean> {
+export async function completeStep(ctx: EngineCtx, step: StepRow & { agentId?: string }, workerId: string, out: StepSuccess): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
     const now = isoNow(ctx.clock);
     const res = await tx.query<StepRow>(
@@ -64,7 +70,7 @@ export async function completeStep(ctx: EngineCtx, step: StepRow, workerId: stri
     if (!done) return false;
     await tx.query('UPDATE ops_worker_state SET consecutive_failures = 0 WHERE kind = $1 AND consecutive_failures > 0', [step.kind]);
     await writeEvent(ctx, tx, {
-      agentId: await missionAgent(tx, step.missionId),
+      agentId: step.agentId ?? (await missionAgent(tx, step.missionId)),
       kind: 'step_succeeded',
       title: `${step.kind} succeeded`,
       summary: out.summary ?? '',
@@ -93,11 +99,11 @@ export interface StepFailure {
  * remain, else fails the step and its mission; 'fatal' fails at once; 'pause'
  * puts the step back without spending an attempt (the host is away, not the step's fault).
  */
-export async function failStep(ctx: EngineCtx, step: StepRow, workerId: string, f: StepFailure): Promise<'requeued' | 'failed' | 'lost'> {
+export async function failStep(ctx: EngineCtx, step: StepRow & { agentId?: string }, workerId: string, f: StepFailure): Promise<'requeued' | 'failed' | 'lost'> {
   return ctx.db.transaction(async (tx) => {
     const now = ctx.clock.now();
     const giveUp = f.mode === 'fatal' || (f.mode === 'retry' && step.attempts >= step.maxAttempts);
-    const agentId = await missionAgent(tx, step.missionId);
+    const agentId = step.agentId ?? (await missionAgent(tx, step.missionId));
     if (!giveUp) {
       const res = await tx.query<StepRow>(
         `UPDATE ops_mission_steps SET status = 'queued', reserved_by = NULL, heartbeat_at = NULL, run_after = $3,

@@ -1,10 +1,9 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import type { StepRow } from '../ops/missions.js';
 import { getPolicy, upsertPolicy } from '../ops/policy.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
-import { claimStep, completeStep, failStep, renewLease } from './steps.js';
+import { claimStep, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
 export interface WorkerPoolOptions {
   /** Only run these kinds (a scale-out worker process); default: every registered kind. */
@@ -189,7 +188,7 @@ export class WorkerPool {
     }
   }
 
-  private execute(d: Dispatcher, step: StepRow): void {
+  private execute(d: Dispatcher, step: ClaimedStep): void {
     const controller = new AbortController();
     const done = this.runStep(d, step, controller).finally(() => {
       d.inflight.delete(step.id);
@@ -198,7 +197,7 @@ export class WorkerPool {
     d.inflight.set(step.id, { controller, done });
   }
 
-  private async runStep(d: Dispatcher, step: StepRow, controller: AbortController): Promise<void> {
+  private async runStep(d: Dispatcher, step: ClaimedStep, controller: AbortController): Promise<void> {
     const { ctx } = this;
     let cancelRenew = (): void => {};
     const scheduleRenew = (): void => {
@@ -210,8 +209,7 @@ export class WorkerPool {
     };
     scheduleRenew();
     try {
-      const agent = await ctx.db.query<{ created_by: string }>('SELECT created_by FROM ops_missions WHERE id = $1', [step.missionId]);
-      const out = await d.executor.run({ ctx, step, agentId: agent.rows[0]?.created_by ?? 'opus', signal: controller.signal });
+      const out = await d.executor.run({ ctx, step, agentId: step.agentId, signal: controller.signal });
       cancelRenew();
       await completeStep(ctx, step, this.workerId, out);
       d.processed++;

@@ -1,7 +1,8 @@
 import type { CallInput, CallName, CallOutput } from '../../core/api/contract.js';
 import { transport } from '../transport/pick-transport.js';
-import { errorMessage } from '../transport/transport.js';
+import { CallError, errorMessage } from '../transport/transport.js';
 import { toastError } from './toast-store.js';
+import { useUi } from './ui-store.js';
 
 const callLabels: Partial<Record<CallName, string>> = {
   'runtime.status': 'Could not read the runtime status',
@@ -23,7 +24,9 @@ export async function callOrToast<K extends CallName>(name: K, input: CallInput<
   try {
     return await transport.call(name, input);
   } catch (err) {
-    toastError(callLabels[name] ?? `${name} failed`, errorMessage(err));
+    // A missing token gets one clear screen (see TokenGate), not a toast per call.
+    if (err instanceof CallError && err.code === 'unauthorized') useUi.getState().setNeedsToken();
+    else toastError(callLabels[name] ?? `${name} failed`, errorMessage(err));
     throw err;
   }
 }

@@ -7,6 +7,7 @@ import { useMissions } from './missions-store.js';
 import { usePolicies } from './policy-store.js';
 import { useProposals } from './proposals-store.js';
 import { useRuntime } from './runtime-store.js';
+import { useUi } from './ui-store.js';
 
 const RUNTIME_POLL_MS = 4000;
 const FIRST_LOAD_WAIT_MS = 1500;
@@ -65,11 +66,17 @@ export function startLiveSync(): () => void {
     }
   });
   const poll = setInterval(() => void useRuntime.getState().load(), RUNTIME_POLL_MS);
-  return () => {
+  const stop = (): void => {
     unsubscribe();
     clearInterval(poll);
     clearTimeout(fallback);
     refreshRuntime.cancel();
     refreshPolicies.cancel();
+    stopOnToken();
   };
+  // Without a valid token nothing will work until the page is reloaded with one: stop knocking.
+  const stopOnToken = useUi.subscribe((s) => {
+    if (s.needsToken) stop();
+  });
+  return stop;
 }

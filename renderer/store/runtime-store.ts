@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { transport } from '../transport/pick-transport.js';
-import { errorMessage } from '../transport/transport.js';
+import { CallError, errorMessage } from '../transport/transport.js';
+import { useUi } from './ui-store.js';
 import type { StreamStatus } from '../transport/transport.js';
 import type { RuntimeStatus } from './entities.js';
 
@@ -22,6 +23,7 @@ export const useRuntime = create<RuntimeState>((set) => ({
       const status = await transport.call('runtime.status', {});
       set({ status, error: null });
     } catch (err) {
+      if (err instanceof CallError && err.code === 'unauthorized') useUi.getState().setNeedsToken();
       set({ error: errorMessage(err) });
     }
   },

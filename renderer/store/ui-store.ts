@@ -5,6 +5,9 @@ interface UiState {
   giveTask: { open: false } | { open: true; agentId: string | null };
   openGiveTask(agentId?: string | null): void;
   closeGiveTask(): void;
+  /** The server asks for a token this page does not have (or has wrong). */
+  needsToken: boolean;
+  setNeedsToken(): void;
 }
 
 export const useUi = create<UiState>((set) => ({
@@ -14,5 +17,9 @@ export const useUi = create<UiState>((set) => ({
   },
   closeGiveTask() {
     set({ giveTask: { open: false } });
+  },
+  needsToken: false,
+  setNeedsToken() {
+    set({ needsToken: true });
   },
 }));

@@ -28,6 +28,13 @@ function takeToken(win: Window): string | null {
   }
 }
 
+/** Keeps a token typed by hand for this tab's session; the page reloads to use it. */
+export function rememberToken(token: string, win: Window = window): void {
+  try {
+    win.sessionStorage.setItem(TOKEN_KEY, token.trim());
+  } catch {}
+}
+
 /** IPC inside the desktop app (the preload put `window.emt` there), HTTP in a browser. */
 export function pickTransport(win: Window = window): Transport {
   if (win.emt) return createIpcTransport(win.emt);

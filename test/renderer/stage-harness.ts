@@ -49,7 +49,7 @@ export async function openStage(): Promise<StageHarness> {
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   } catch (err) {
-    throw new Error(`Chromium did not start (${CHROMIUM}); install it with: apt-get install -y --no-install-recommends chromium\n${String(err)}`);
+    throw new Error(`Chromium did not start (${CHROMIUM}); install it with: apt-get install -y --no-install-recommends chromium`, { cause: err });
   }
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const problems: string[] = [];

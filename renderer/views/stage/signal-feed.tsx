@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { useNow } from '../../lib/use-now.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
+import { useRuntime } from '../../store/runtime-store.js';
 import { useFeed } from '../../store/feed-store.js';
 import { FeedFilters } from './feed-filters.js';
 import { FeedRow } from './feed-row.js';
@@ -17,6 +18,7 @@ export function SignalFeed() {
   const loadMore = useFeed((s) => s.loadMore);
   const setFilters = useFeed((s) => s.setFilters);
   const agents = useAgents((s) => s.agents);
+  const stream = useRuntime((s) => s.stream);
   const now = useNow(15_000);
   const scrollRef = useRef<HTMLDivElement>(null);
 
@@ -42,7 +44,7 @@ export function SignalFeed() {
       <header className="panel-head">
         <h2>Signal feed</h2>
         <span className="panel-meta">
-          <span className="live-dot" /> live · {items.length}
+          <span className={`live-dot${stream === 'open' ? '' : ' is-off'}`} /> {stream === 'open' ? 'live' : 'offline'} · {items.length}
           {nextCursor ? '+' : ''} signals
         </span>
       </header>
