@@ -15,6 +15,12 @@ import { createHandlers } from './handlers.js';
 import type { Handlers } from './api/contract.js';
 import { ExecutorRegistry, type Executor } from './workers/executor.js';
 import { waitExecutor } from './workers/wait-executor.js';
+import { LlmService, type LlmServiceDeps } from './llm/llm-service.js';
+import type { ModelControl } from './llm/model-control.js';
+import type { LocalOllama } from './llm/local-ollama.js';
+import { analyzeExecutor } from './executors/analyze.js';
+import { writeContentExecutor } from './executors/write-content.js';
+import { draftTweetExecutor } from './executors/draft-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
 
 export interface EngineOptions {
@@ -34,12 +40,19 @@ export interface EngineOptions {
   /** Policy values to use the first time a database is set up (e.g. the user's time zone). */
   initialPolicy?: Partial<Record<PolicyKey, unknown>>;
   version?: string;
+  /** The LLM: how to reach a host and manage its models. Without it, LLM step kinds stay queued. */
+  llm?: {
+    service: LlmServiceDeps;
+    modelControl?: (hosts: string[]) => ModelControl;
+    localOllama?: LocalOllama;
+  };
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
   migrationsDir?: string;
 }
 
 export interface Engine {
   ctx: EngineCtx;
+  llm: LlmService | null;
   registry: ExecutorRegistry;
   pool: WorkerPool | null;
   heartbeat: Heartbeat;
@@ -64,7 +77,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   });
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
   const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [] };
-  const registry = new ExecutorRegistry().register(waitExecutor, ...(opts.executors ?? []));
+  const llm = opts.llm ? new LlmService(ctx, opts.llm.service) : null;
+  const registry = new ExecutorRegistry().register(waitExecutor);
+  if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));
+  registry.register(...(opts.executors ?? []));
   const wantWorkers = opts.workers ?? true;
   const pool = wantWorkers ? new WorkerPool(ctx, registry, wantWorkers === true ? {} : wantWorkers) : null;
   const heartbeat = new Heartbeat(ctx, coreHeartbeatJobs());
@@ -75,10 +91,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     registry,
     pool: () => pool,
     heartbeat,
+    models: { ctx, llm, modelControl: opts.llm?.modelControl ?? null, localOllama: opts.llm?.localOllama ?? null },
     info: () => ({ version: opts.version ?? '0.1.0', startedAt, location: opts.location, heartbeatRunning }),
   });
   return {
     ctx,
+    llm,
     registry,
     pool,
     heartbeat,

@@ -10,6 +10,7 @@ import { createProposalAndMaybeAutoApprove, decideProposal, listProposals } from
 import { isoNow } from './ports/clock.js';
 import type { ExecutorRegistry } from './workers/executor.js';
 import type { WorkerPool } from './workers/worker-pool.js';
+import { createModelHandlers, type ModelDeps } from './llm/model-handlers.js';
 
 export interface HandlerDeps {
   ctx: EngineCtx;
@@ -17,14 +18,15 @@ export interface HandlerDeps {
   pool: () => WorkerPool | null;
   heartbeat: Heartbeat;
   info: () => { version: string; startedAt: string; location: string; heartbeatRunning: boolean };
-  /** Optional LLM status provider (set when an LLM is wired). */
-  llmStatus?: () => CallOutput<'runtime.status'>['llm'];
+  /** The LLM and model management, when wired. */
+  models: ModelDeps;
 }
 
 /** The engine side of the contract. Inputs arrive already parsed by the transport. */
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { ctx } = deps;
   return {
+    ...createModelHandlers(deps.models),
     'runtime.status': () => runtimeStatus(deps),
     'agents.list': () => listAgents(ctx.db),
     'agents.update': async ({ id, patch }) => {
@@ -108,6 +110,14 @@ async function runtimeStatus(deps: HandlerDeps): Promise<CallOutput<'runtime.sta
       cancelled: counts.cancelled ?? 0,
     },
     pendingProposals: pending.rows[0]?.n ?? 0,
-    llm: deps.llmStatus ? deps.llmStatus() : null,
+    llm: llmStatus(deps),
   };
+}
+
+function llmStatus(deps: HandlerDeps): CallOutput<'runtime.status'>['llm'] {
+  const llm = deps.models.llm;
+  if (!llm) return null;
+  const h = llm.lastHealth();
+  if (!h) return { status: 'ok', reason: 'Not checked yet.', hosts: [], active: null };
+  return { status: h.status, reason: h.reason, hosts: h.hosts, active: h.active };
 }

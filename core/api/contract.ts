@@ -138,6 +138,7 @@ export const runtimeStatus = z.object({
       status: z.enum(['ok', 'unreachable', 'not_configured']),
       reason: z.string().nullable(),
       hosts: z.array(z.string()),
+      active: z.string().nullable(),
     })
     .nullable(),
 });
@@ -152,6 +153,41 @@ export const policyEntry = z.object({
 });
 
 const empty = z.object({}).strict().default({});
+
+export const hostHealth = z.object({
+  host: z.string(),
+  ok: z.boolean(),
+  version: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+});
+export const modelSummary = z.object({
+  name: z.string(),
+  size: z.number(),
+  family: z.string(),
+  quantization: z.string(),
+  parameterSize: z.string(),
+  contextLength: z.number().optional(),
+  modifiedAt: z.string(),
+});
+export const runningModel = z.object({
+  name: z.string(),
+  size: z.number(),
+  sizeVram: z.number(),
+  expiresAt: z.string(),
+  contextLength: z.number().optional(),
+});
+export const localOllamaState = z.object({
+  status: z.enum(['not_installed', 'stopped', 'starting', 'running', 'exited']),
+  binary: z.string().nullable(),
+  host: z.string(),
+  pid: z.number().optional(),
+  external: z.boolean().optional(),
+  exitCode: z.number().nullable().optional(),
+  signal: z.string().nullable().optional(),
+  lastLines: z.array(z.string()),
+});
+const hostArg = z.string().url('a host is a URL like http://127.0.0.1:11434').optional();
+const modelName = z.string().trim().min(1, 'a model name is required').max(200).regex(/^[\w.:\/-]+$/, 'a model name looks like "llama3.2:3b"');
 
 export const calls = {
   'runtime.status': { input: empty, output: runtimeStatus },
@@ -236,6 +272,29 @@ export const calls = {
     input: z.object({ limit: z.number().int().min(1).max(200).optional() }).default({}),
     output: z.array(heartbeatRun.extend({ holder: z.string() })),
   },
+  'llm.status': { input: empty, output: z.object({ status: z.enum(['ok', 'unreachable']), reason: z.string().nullable(), hosts: z.array(z.string()), active: z.string().nullable() }) },
+  'llm.usage': {
+    input: z.object({ days: z.number().int().min(1).max(90).optional() }).default({}),
+    output: z.array(
+      z.object({
+        day: z.string(),
+        agentId: z.string().nullable(),
+        calls: z.number(),
+        failed: z.number(),
+        promptTokens: z.number(),
+        completionTokens: z.number(),
+        durationMs: z.number(),
+      }),
+    ),
+  },
+  'ollama.health': { input: empty, output: z.array(hostHealth) },
+  'ollama.models': { input: z.object({ host: hostArg }).default({}), output: z.array(modelSummary) },
+  'ollama.running': { input: z.object({ host: hostArg }).default({}), output: z.array(runningModel) },
+  'ollama.pull': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ pullId: z.string() }) },
+  'ollama.cancelPull': { input: z.object({ pullId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },
+  'ollama.delete': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ deleted: z.literal(true) }) },
+  'ollama.unload': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ unloaded: z.literal(true) }) },
+  'ollama.local': { input: z.object({ action: z.enum(['status', 'start', 'stop']) }), output: localOllamaState },
 } as const;
 
 export type Calls = typeof calls;
@@ -257,11 +316,13 @@ export const streamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('heartbeat'), run: heartbeatRun }),
   z.object({
     type: z.literal('pull'),
+    pullId: z.string(),
     host: z.string(),
     model: z.string(),
     status: z.string(),
     completed: z.number().optional(),
     total: z.number().optional(),
+    percent: z.number().optional(),
     done: z.boolean(),
     error: z.string().optional(),
   }),

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { openDb } from '../db/open.js';
 import { createEngine } from '../engine.js';
 import { writeEvent } from '../ops/events.js';
+import { getPolicy, setPolicy } from '../ops/policy.js';
+import { ollamaWiring } from '../llm/ollama-wiring.js';
 import { SystemClock } from '../ports/clock.js';
 import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
@@ -62,7 +64,12 @@ async function main(): Promise<void> {
     workers: flags.workers ?? true,
     heartbeat: flags.heartbeat ?? true,
     initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+    llm: ollamaWiring({ clock, log }),
   });
+  if (flags.ollama) {
+    const current = await getPolicy(db, 'llm_policy');
+    await setPolicy(engine.ctx, 'llm_policy', { ...current, hosts: [flags.ollama] }, 'the --ollama flag');
+  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   const server = await startHttpServer({
     handlers: engine.handlers,

@@ -6,6 +6,7 @@ import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
 import { parseFlags, UsageError } from './args.js';
 import { redactUrl } from './data-dir.js';
+import { ollamaWiring } from '../llm/ollama-wiring.js';
 
 const usage = `Usage: npm run worker -- --database-url postgres://… [--kinds a,b] [--poll-ms N] [--pool-size N]
 Runs step workers only (no heartbeat, no HTTP) against a shared PostgreSQL server.`;
@@ -27,15 +28,17 @@ async function main(): Promise<void> {
   const log = consoleLog((flags['log-level'] ?? 'info') as 'info');
   const db = await PostgresDb.open({ url, max: flags['pool-size'] ?? 5 });
   const kinds = flags.kinds ? flags.kinds.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
+  const clock = new SystemClock();
   const engine = await createEngine({
     db,
-    clock: new SystemClock(),
+    clock,
     random: new SystemRandom(),
     log,
     location: redactUrl(url),
     processId: flags['worker-id'] ?? `worker-${os.hostname()}-${process.pid}`,
     workers: { ...(kinds ? { kinds } : {}), ...(flags['poll-ms'] ? { pollMs: flags['poll-ms'] } : {}) },
     heartbeat: false,
+    llm: ollamaWiring({ clock, log }),
   });
   await engine.start();
   console.log(`emtesseract worker ${engine.ctx.processId} running kinds: ${engine.pool?.kinds().join(', ') || 'none'}`);

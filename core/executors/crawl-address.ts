@@ -63,32 +63,33 @@ function classifyV4(ip: number): AddressClass {
 export function parseIPv6(input: string): number[] | null {
   const s = input.split('%')[0] as string;
   if (isIP(s) !== 6) return null;
-  let head = s;
-  let tailV4: number[] = [];
+  let text = s;
+  let tail: number[] = [];
   const lastColon = s.lastIndexOf(':');
-  const maybeV4 = s.slice(lastColon + 1);
-  if (maybeV4.includes('.')) {
-    const v4 = parseIPv4(maybeV4);
+  const last = s.slice(lastColon + 1);
+  if (last.includes('.')) {
+    // a trailing dotted quad fills the last two groups
+    const v4 = parseIPv4(last);
     if (v4 === null) return null;
-    tailV4 = [v4 >>> 16, v4 & 0xffff];
-    head = s.slice(0, lastColon + 1) + (s.slice(0, lastColon + 1).endsWith('::') ? '' : '0');
-    if (!s.slice(0, lastColon + 1).endsWith('::')) tailV4 = [v4 >>> 16, v4 & 0xffff];
+    tail = [v4 >>> 16, v4 & 0xffff];
+    text = s.slice(0, lastColon + 1);
+    if (!text.endsWith('::')) text = text.slice(0, -1);
   }
-  const want = 8 - tailV4.length;
+  const want = 8 - tail.length;
   const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
   let groups: number[];
-  if (head.includes('::')) {
-    const [l, r] = head.split('::') as [string, string];
+  if (text.includes('::')) {
+    const [l, r] = text.split('::') as [string, string];
     const left = parse(l);
     const right = parse(r);
+    if (left.length + right.length > want) return null;
     groups = [...left, ...new Array<number>(want - left.length - right.length).fill(0), ...right];
   } else {
-    groups = parse(head);
-    // "a:b:c:d:e:f:1.2.3.4": the "0" placeholder stood in for the v4 part
-    if (tailV4.length) groups = groups.slice(0, want);
+    groups = parse(text);
   }
-  const all = [...groups.slice(0, want), ...tailV4];
-  return all.length === 8 && all.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? all : null;
+  if (groups.length !== want) return null;
+  const all = [...groups, ...tail];
+  return all.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? all : null;
 }
 
 function classifyV6(g: number[]): AddressClass {

@@ -4,6 +4,7 @@ import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
 import { EVENT_COLUMNS, writeEvent, type EventRow } from './events.js';
 import { getPolicy } from './policy.js';
+import { rememberMissionOutcome } from '../memory/mission-outcomes.js';
 import type { ProposalRow } from './proposal-service.js';
 
 export type MissionStatus = 'approved' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -125,6 +126,10 @@ export async function finalizeMission(
   );
   const mission = res.rows[0];
   if (!mission) return null;
+  if (status !== 'cancelled') {
+    const kinds = await tx.query<{ kind: string }>('SELECT kind FROM ops_mission_steps WHERE mission_id = $1 ORDER BY seq', [missionId]);
+    await rememberMissionOutcome(tx, mission, status, kinds.rows.map((k) => k.kind), reason, now);
+  }
   const verb = status === 'succeeded' ? 'succeeded' : status === 'failed' ? 'failed' : 'was cancelled';
   await writeEvent(ctx, tx, {
     agentId: mission.createdBy,

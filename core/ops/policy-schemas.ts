@@ -67,6 +67,18 @@ export const policySchemas = {
     trigger_budget_ms: z.number().int().min(100).max(60_000),
     reaction_budget_ms: z.number().int().min(100).max(60_000),
   }),
+  llm_policy: z.object({
+    hosts: z
+      .array(z.string().url('a host is a URL like http://127.0.0.1:11434').refine((u) => /^https?:/.test(u), 'a host is an http(s) URL'))
+      .min(1, 'at least one Ollama host'),
+    default_model: z.string().min(1).max(200),
+    fallback_model: z.string().max(200).nullable(),
+    per_agent: z.record(agentId, z.string().min(1).max(200)),
+    per_step_kind: z.record(stepKind, z.string().min(1).max(200)),
+    keep_alive: z.union([z.string().regex(/^-?\d+(ms|s|m|h)?$/, 'like "5m", "30s" or "-1"'), z.number()]),
+    num_ctx: z.number().int().min(256).max(1_048_576).nullable(),
+    health_check_seconds: z.number().min(0.1).max(3600),
+  }),
   timezone: z.object({
     name: z.string().refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. "Europe/Berlin"'),
   }),
@@ -139,6 +151,16 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     trigger_budget_ms: 4000,
     reaction_budget_ms: 3000,
   },
+  llm_policy: {
+    hosts: ['http://127.0.0.1:11434'],
+    default_model: 'llama3.2',
+    fallback_model: null,
+    per_agent: {},
+    per_step_kind: {},
+    keep_alive: '5m',
+    num_ctx: null,
+    health_check_seconds: 15,
+  },
   timezone: { name: 'UTC' },
 };
 
@@ -159,5 +181,6 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   workers: 'Each worker on/off and how many steps it runs at once.',
   step_retry_policy: 'How often and how patiently failed steps are retried.',
   heartbeat_policy: 'The heartbeat interval, stale-step recovery and time budgets.',
+  llm_policy: 'Ollama hosts (local or LAN), the default and fallback model, and model choice per agent and per step kind.',
   timezone: 'Your time zone, for "per day" limits and the conversation schedule.',
 };

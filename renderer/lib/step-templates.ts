@@ -7,15 +7,25 @@ export interface StepTemplate {
 }
 
 export const stepTemplates: readonly StepTemplate[] = [
-  { kind: 'analyze', label: 'Analyze', hint: 'Research a topic and write up findings.', payload: { topic: 'What our readers asked about this week' } },
+  {
+    kind: 'analyze',
+    label: 'Analyze',
+    hint: 'Study a topic and write up findings.',
+    payload: { topic: 'What our readers asked about this week', question: 'Which question comes up most?' },
+  },
   {
     kind: 'write_content',
     label: 'Write content',
     hint: 'Draft an article or post.',
-    payload: { topic: 'Lessons from running a company of agents', format: 'blog_post', words: 600 },
+    payload: { title: 'Lessons from running a company of agents', brief: 'A 600-word post for founders: what worked, what broke, what we would keep.' },
   },
   { kind: 'crawl', label: 'Crawl', hint: 'Fetch a web page and extract its text.', payload: { url: 'https://example.com/' } },
-  { kind: 'draft_tweet', label: 'Draft tweet', hint: 'Draft a short post; nothing is published.', payload: { topic: 'A one-line insight from today' } },
+  {
+    kind: 'draft_tweet',
+    label: 'Draft tweet',
+    hint: 'Draft a short post; nothing is published.',
+    payload: { topic: 'A one-line insight from today', platform: 'x' },
+  },
   { kind: 'post_bluesky', label: 'Post to Bluesky', hint: 'Publishes: needs approval.', payload: { text: 'Hello from emtesseract.' } },
   { kind: 'wait', label: 'Wait', hint: 'Pause the plan for a while.', payload: { seconds: 5 } },
 ];

@@ -33,7 +33,10 @@ function loadEverything(): void {
 export function startLiveSync(): () => void {
   const refreshRuntime = debounce(() => void useRuntime.getState().load(), 300);
   const refreshPolicies = debounce(() => void usePolicies.getState().load().catch(() => {}), 300);
-  const fallback = setTimeout(loadEverything, FIRST_LOAD_WAIT_MS);
+  const fallback = setTimeout(() => {
+    loadedOnce = true;
+    loadEverything();
+  }, FIRST_LOAD_WAIT_MS);
 
   const onMessage = (msg: StreamMessage): void => {
     switch (msg.type) {
@@ -58,10 +61,13 @@ export function startLiveSync(): () => void {
     refreshRuntime();
   };
 
+  let loadedOnce = false;
   const unsubscribe = transport.subscribe(onMessage, (status) => {
     useRuntime.getState().setStream(status);
-    if (status === 'open') {
+    // Load on every open; and at once if the stream fails before it ever opened (no point waiting).
+    if (status === 'open' || (status === 'reconnecting' && !loadedOnce)) {
       clearTimeout(fallback);
+      loadedOnce = true;
       loadEverything();
     }
   });

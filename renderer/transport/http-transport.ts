@@ -52,9 +52,8 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       if (parsed.success) onMessage(parsed.data);
     };
 
-    const open = (status: StreamStatus): void => {
+    const open = (): void => {
       if (closed) return;
-      onStatus?.(status);
       const url = new URL('stream', api);
       if (opts.token) url.searchParams.set('token', opts.token);
       const es = new EventSource(url);
@@ -65,18 +64,18 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       };
       es.onerror = () => {
         // EventSource retries by itself while CONNECTING; once CLOSED it gives up, so we take over.
-        if (es.readyState !== EventSource.CLOSED || closed) {
-          onStatus?.('reconnecting');
-          return;
-        }
+        if (closed) return;
+        onStatus?.('reconnecting');
+        if (es.readyState !== EventSource.CLOSED) return;
         es.close();
-        retryTimer = setTimeout(() => open('reconnecting'), backoff);
+        retryTimer = setTimeout(() => open(), backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       };
       for (const type of streamTypes) es.addEventListener(type, handle);
     };
 
-    open('connecting');
+    onStatus?.('connecting');
+    open();
     return () => {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);

@@ -31,6 +31,8 @@ export interface StageHarness {
   /** Stops the HTTP server (refused connections are expected until restart); returns its port. */
   stopServer(): Promise<number>;
   restartServer(port: number): Promise<void>;
+  /** A second server in front of the same engine that wants `token`, and fresh pages to visit it (their consoles are not collected). */
+  openTokenServer(token: string): Promise<{ url: string; newPage(): Promise<Page> }>;
   close(): Promise<void>;
 }
 
@@ -40,8 +42,9 @@ export async function openStage(): Promise<StageHarness> {
   const db = await PgliteDb.open();
   const clock = new SystemClock();
   const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory' });
-  const serve = (port: number): Promise<RunningHttpServer> =>
-    startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir });
+  const serve = (port: number, token?: string): Promise<RunningHttpServer> =>
+    startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir, ...(token ? { token } : {}) });
+  const extraServers: RunningHttpServer[] = [];
   let server: RunningHttpServer | null = await serve(0);
   await engine.start();
 
@@ -85,8 +88,14 @@ export async function openStage(): Promise<StageHarness> {
       // Whatever was refused while it was down has been logged by the time the stream is back.
       setTimeout(() => (serverDown = false), 2000);
     },
+    async openTokenServer(token) {
+      const extra = await serve(0, token);
+      extraServers.push(extra);
+      return { url: extra.url, newPage: () => (browser as Browser).newPage({ viewport: { width: 1280, height: 800 } }) };
+    },
     async close() {
       await browser?.close();
+      for (const s of extraServers) await s.close();
       await server?.close();
       server = null;
       await engine.stop();

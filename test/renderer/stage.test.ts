@@ -143,6 +143,28 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.locator(`[data-testid=feed-row][data-mission="${missed.mission?.id}"]`).count()).toBeGreaterThan(0);
   });
 
+  it('shows the stage (screenshot)', async () => {
+    await page.getByRole('link', { name: 'Stage' }).click();
+    await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: SCREENSHOT });
+  });
+
+  it('cancels an open mission from its page', async () => {
+    const open = await engine.handlers['missions.list']({ status: 'approved' });
+    const target = open.find((m) => m.title === 'Post the launch note');
+    expect(target).toBeDefined();
+    await page.goto(`${stage.url()}/#/missions/${target?.id}`);
+    const detail = page.getByTestId('mission-detail');
+    await expect.poll(() => detail.getAttribute('data-status')).toBe('approved');
+    page.once('dialog', (d) => void d.accept());
+    await detail.getByRole('button', { name: 'Cancel mission' }).click();
+    await expect.poll(() => detail.getAttribute('data-status')).toBe('cancelled');
+    await expect.poll(() => detail.locator('.detail-reason').innerText()).toBe('Cancelled by you.');
+    await page.getByRole('link', { name: 'Stage' }).click();
+    await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=twitter-alt]').getAttribute('data-state')).toBe('idle');
+  });
+
   it('searches the feed, and pages older signals in as you scroll', async () => {
     await page.getByLabel('Search signals').fill('offline');
     await expect
@@ -169,11 +191,26 @@ describe('stage in Chromium', () => {
     await feed.evaluate((el) => el.scrollTo(0, 0));
   });
 
-  it('looks right, and logged no errors', async () => {
-    await page.getByRole('link', { name: 'Stage' }).click();
-    await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: SCREENSHOT });
+  it('asks for a token when the server wants one, and connects with it', async () => {
+    const { url, newPage } = await stage.openTokenServer('s3cret-token');
+    const other = await newPage();
+    await other.goto(url);
+    await expect.poll(() => other.getByTestId('token-gate').count()).toBe(1);
+    await other.getByLabel('Token').fill('s3cret-token');
+    await other.getByRole('button', { name: 'Connect' }).click();
+    await expect.poll(() => other.getByTestId('agent-card').count()).toBe(6);
+    await expect.poll(() => other.getByTestId('stream-status').innerText()).toBe('Live');
+
+    // A link with ?token= works too, and the token leaves the address bar.
+    const fresh = await newPage();
+    await fresh.goto(`${url}/?token=s3cret-token#/proposals`);
+    await expect.poll(() => fresh.getByTestId('stream-status').innerText()).toBe('Live');
+    expect(fresh.url()).toBe(`${url}/#/proposals`);
+    await fresh.close();
+    await other.close();
+  });
+
+  it('logged no errors in the page', () => {
     expect(stage.problems).toEqual([]);
     expect(stage.refusedCalls).toEqual(['/api/policy.set']);
   });

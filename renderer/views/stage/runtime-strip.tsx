@@ -70,6 +70,14 @@ export function RuntimeStrip() {
         tone={status.pendingProposals ? 'warn' : undefined}
         href={routeHref({ view: 'proposals' })}
       />
+      {status.llm && (
+        <Stat
+          label="LLM"
+          value={status.llm.status === 'ok' ? 'Connected' : status.llm.status === 'unreachable' ? 'Unreachable' : 'Not set up'}
+          sub={status.llm.reason ?? status.llm.active ?? status.llm.hosts.join(', ')}
+          tone={status.llm.status === 'ok' ? 'ok' : 'warn'}
+        />
+      )}
       <Stat
         label="Database"
         value={status.database.kind === 'pglite' ? 'Embedded' : 'PostgreSQL'}
