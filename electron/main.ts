@@ -10,6 +10,7 @@ import type { Handlers } from '../core/api/contract.js';
 import { AppError } from '../core/api/errors.js';
 import { PgliteDb } from '../core/db/pglite.js';
 import { createEngine, type Engine } from '../core/engine.js';
+import { ollamaWiring, type OllamaWiring } from '../core/llm/ollama-wiring.js';
 import { SystemClock } from '../core/ports/clock.js';
 import { consoleLog } from '../core/ports/log.js';
 import { SystemRandom } from '../core/ports/random.js';
@@ -21,7 +22,7 @@ import { createMainWindow, hardenSession } from './window.js';
 
 const log = consoleLog(app.isPackaged ? 'info' : 'debug');
 let mainWindow: BrowserWindow | null = null;
-let running: { engine: Engine; db: PgliteDb; unsubscribe: () => void } | null = null;
+let running: { engine: Engine; db: PgliteDb; ollama: OllamaWiring; unsubscribe: () => void } | null = null;
 let stopping = false;
 
 function appLocation(): AppLocation {
@@ -47,9 +48,12 @@ async function startEngine(location: AppLocation): Promise<void> {
   const dataDir = path.join(app.getPath('userData'), 'db');
   await mkdir(dataDir, { recursive: true });
   const db = await PgliteDb.open({ dataDir });
+  const clock = new SystemClock();
+  // The LLM: Ollama hosts from llm_policy, and the local `ollama serve` this app may start and must stop.
+  const ollama = ollamaWiring({ clock, log });
   const engine = await createEngine({
     db,
-    clock: new SystemClock(),
+    clock,
     random: new SystemRandom(),
     log,
     location: dataDir,
@@ -57,6 +61,7 @@ async function startEngine(location: AppLocation): Promise<void> {
     version: app.getVersion(),
     migrationsDir: migrationsDir(),
     initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+    llm: ollama,
   });
   registerIpc(ipcMain, whileRunning(engine.handlers), (url) => location.isAppUrl(url), {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
@@ -66,7 +71,7 @@ async function startEngine(location: AppLocation): Promise<void> {
     const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
     if (wc && !wc.isDestroyed() && location.isAppUrl(wc.getURL())) wc.send(STREAM_CHANNEL, msg);
   });
-  running = { engine, db, unsubscribe };
+  running = { engine, db, ollama, unsubscribe };
   await engine.start();
   installMenu(app.getPath('userData'));
 }
@@ -77,6 +82,7 @@ async function stopEngine(): Promise<void> {
   if (!r) return;
   r.unsubscribe();
   await r.engine.stop().catch((err: unknown) => log.error('Engine did not stop cleanly', { error: String(err) }));
+  await r.ollama.localOllama.stop().catch((err: unknown) => log.warn('The local Ollama did not stop cleanly', { error: String(err) }));
   await r.db.close().catch(() => {});
 }
 

@@ -31,7 +31,7 @@ function forbiddenFetch(): FetchFn & { calls: string[] } {
   const f = (async (input: string | URL) => {
     calls.push(String(input));
     throw new Error('fetch must not be called');
-  }) as FetchFn & { calls: string[] };
+  }) as unknown as FetchFn & { calls: string[] };
   f.calls = calls;
   return f;
 }

@@ -6,16 +6,14 @@ import { OllamaLlm } from '../../../core/llm/ollama.js';
 import { chatStructured } from '../../../core/llm/structured.js';
 import { realModelAvailable, realModelPath, startRealModelServer, type RealModelServer } from '../../support/real-model-server.js';
 
-// The tiny model ships in shared/models; without it this suite cannot run.
-const available = realModelAvailable();
-if (!available) console.warn(`real-model tests skipped: no model at ${realModelPath()}`);
-
-describe.skipIf(!available)('OllamaLlm against a real model', () => {
+describe('OllamaLlm against a real model', () => {
   let srv: RealModelServer;
   let llm: OllamaLlm;
   const clock = new SystemClock();
 
   beforeAll(async () => {
+    // The tiny model ships in ../shared/models; its absence is a failure, not a skip.
+    if (!realModelAvailable()) throw new Error(`The test model is missing: ${realModelPath()} (set EMT_TEST_MODEL)`);
     srv = await startRealModelServer();
     llm = new OllamaLlm({ host: srv.url, clock });
   });
