@@ -12,6 +12,9 @@ import { seedPolicies } from './ops/policy.js';
 import type { PolicyKey } from './ops/policy-schemas.js';
 import { recoverStaleSteps } from './ops/recovery.js';
 import { createHandlers } from './handlers.js';
+import type { FeatureEnv } from './feature.js';
+import { triggerFeature } from './triggers/feature.js';
+import { roundtableFeature } from './roundtable/feature.js';
 import type { Handlers } from './api/contract.js';
 import { ExecutorRegistry, type Executor } from './workers/executor.js';
 import { waitExecutor } from './workers/wait-executor.js';
@@ -82,11 +85,19 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));
   registry.register(...(opts.executors ?? []));
   const wantWorkers = opts.workers ?? true;
+  const env: FeatureEnv = { ctx, llm, runsWorkers: wantWorkers !== false };
+  const triggers = triggerFeature(env);
+  const roundtables = roundtableFeature(env);
+  const features = [triggers, roundtables];
+  for (const f of features) {
+    registry.register(...(f.executors ?? []));
+    ctx.eventHooks.push(...(f.eventHooks ?? []));
+  }
   const pool = wantWorkers ? new WorkerPool(ctx, registry, wantWorkers === true ? {} : wantWorkers) : null;
-  const heartbeat = new Heartbeat(ctx, coreHeartbeatJobs());
+  const heartbeat = new Heartbeat(ctx, [...(triggers.heartbeatJobs ?? []), ...coreHeartbeatJobs(), ...(roundtables.heartbeatJobs ?? [])]);
   const startedAt = isoNow(clock);
   let heartbeatRunning = false;
-  const handlers = createHandlers({
+  const coreHandlers = createHandlers({
     ctx,
     registry,
     pool: () => pool,
@@ -94,6 +105,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     models: { ctx, llm, modelControl: opts.llm?.modelControl ?? null, localOllama: opts.llm?.localOllama ?? null },
     info: () => ({ version: opts.version ?? '0.1.0', startedAt, location: opts.location, heartbeatRunning }),
   });
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers };
   return {
     ctx,
     llm,
@@ -102,6 +114,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     heartbeat,
     handlers,
     async start() {
+      for (const f of features) await f.start?.();
       pool?.start();
       if (opts.heartbeat ?? true) {
         heartbeatRunning = true;
@@ -112,6 +125,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       heartbeatRunning = false;
       await heartbeat.stop();
       await pool?.stop();
+      for (const f of features) await f.stop?.();
     },
   };
 }

@@ -1,4 +1,5 @@
-import type { CallOutput, Handlers } from './api/contract.js';
+import type { CallOutput, coreCalls } from './api/contract.js';
+import type { HandlersFor } from './feature.js';
 import { listAgents, updateAgent } from './ops/agents.js';
 import type { EngineCtx } from './ops/ctx.js';
 import { pageEvents } from './ops/events.js';
@@ -23,7 +24,7 @@ export interface HandlerDeps {
 }
 
 /** The engine side of the contract. Inputs arrive already parsed by the transport. */
-export function createHandlers(deps: HandlerDeps): Handlers {
+export function createHandlers(deps: HandlerDeps): HandlersFor<typeof coreCalls> & ReturnType<typeof createModelHandlers> {
   const { ctx } = deps;
   return {
     ...createModelHandlers(deps.models),

@@ -4,6 +4,8 @@
  * IPC and HTTP) parse inputs with these schemas; the renderer imports only this.
  */
 import { z } from 'zod';
+import { roundtableCalls } from './roundtable-calls.js';
+import { triggerCalls } from './trigger-calls.js';
 
 const id = z.number().int().positive();
 const agentId = z.string().min(1).max(32);
@@ -189,7 +191,7 @@ export const localOllamaState = z.object({
 const hostArg = z.string().url('a host is a URL like http://127.0.0.1:11434').optional();
 const modelName = z.string().trim().min(1, 'a model name is required').max(200).regex(/^[\w.:\/-]+$/, 'a model name looks like "llama3.2:3b"');
 
-export const calls = {
+export const coreCalls = {
   'runtime.status': { input: empty, output: runtimeStatus },
   'agents.list': { input: empty, output: z.array(agent) },
   'agents.update': {
@@ -296,6 +298,12 @@ export const calls = {
   'ollama.unload': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ unloaded: z.literal(true) }) },
   'ollama.local': { input: z.object({ action: z.enum(['status', 'start', 'stop']) }), output: localOllamaState },
 } as const;
+
+/**
+ * Every call. Feature areas declare their calls in their own files
+ * (core/api/*-calls.ts) and are merged here.
+ */
+export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;

@@ -97,7 +97,7 @@ function metaContent(doc: DomDocument, selector: string): string | null {
 /** The readable part of an HTML page. */
 export function extractHtml(html: string, url: string): Extracted {
   const doc = parse(html, url);
-  let article: ReturnType<Readability<DomNode>['parse']> = null;
+  let article: ReturnType<Readability<DomNode>['parse']>;
   try {
     // Readability wants a DOM Document; linkedom's is close enough for it (the common pairing)
     const reader = new Readability<DomNode>(doc as never, { serializer: (node) => node as unknown as DomNode });

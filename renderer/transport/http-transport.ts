@@ -50,6 +50,7 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
       }
       const parsed = streamMessage.safeParse(data);
       if (parsed.success) onMessage(parsed.data);
+      else console.warn(`Dropped a "${e.type}" stream message that does not fit the contract`, parsed.error.issues);
     };
 
     const open = (): void => {

@@ -25,7 +25,8 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     );
     expect(runs.rows[0]).toEqual({ n: 288, ok: 288, first: '2026-03-02T00:00:00.000Z', last: '2026-03-02T23:55:00.000Z' });
     const jobs = await e.db.query<{ jobs: { name: string; ok: boolean }[] }>('SELECT jobs FROM ops_action_runs ORDER BY id DESC LIMIT 1');
-    expect(jobs.rows[0]!.jobs.map((j) => j.name)).toEqual(['recover_stale_steps']);
+    expect(jobs.rows[0]!.jobs.map((j) => j.name)).toContain('recover_stale_steps');
+    expect(jobs.rows[0]!.jobs.every((j) => j.ok)).toBe(true);
   });
 
   it('follows an interval change in policy without a restart', async () => {
