@@ -67,6 +67,15 @@ export const policySchemas = {
     trigger_budget_ms: z.number().int().min(100).max(60_000),
     reaction_budget_ms: z.number().int().min(100).max(60_000),
   }),
+  learning_policy: z.object({
+    outcome_window_hours: z.number().min(1).max(24 * 14),
+    min_posts: z.number().int().min(1).max(1000),
+    strong_multiple: z.number().min(1).max(100),
+    weak_multiple: z.number().min(0).max(1),
+    max_lessons_per_agent_per_day: z.number().int().min(0).max(100),
+    insight_promotion_threshold: z.number().min(0).max(1),
+    insight_promotion_boost: z.number().min(0).max(0.5),
+  }),
   llm_policy: z.object({
     hosts: z
       .array(z.string().url('a host is a URL like http://127.0.0.1:11434').refine((u) => /^https?:/.test(u), 'a host is an http(s) URL'))
@@ -110,11 +119,12 @@ export const knownStepKinds = [
   'post_tweet',
   'post_bluesky',
   'deploy',
+  'roundtable',
   'wait',
 ] as const;
 
 export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
-  auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'wait'] },
+  auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'roundtable', 'wait'] },
   x_daily_quota: { limit: 5 },
   bluesky_daily_quota: { limit: 5 },
   content_policy: { enabled: true, max_drafts_per_day: 8, max_length_chars: 20_000 },
@@ -151,6 +161,15 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     trigger_budget_ms: 4000,
     reaction_budget_ms: 3000,
   },
+  learning_policy: {
+    outcome_window_hours: 48,
+    min_posts: 3,
+    strong_multiple: 2,
+    weak_multiple: 0.3,
+    max_lessons_per_agent_per_day: 3,
+    insight_promotion_threshold: 0.75,
+    insight_promotion_boost: 0.1,
+  },
   llm_policy: {
     hosts: ['http://127.0.0.1:11434'],
     default_model: 'llama3.2',
@@ -181,6 +200,7 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   workers: 'Each worker on/off and how many steps it runs at once.',
   step_retry_policy: 'How often and how patiently failed steps are retried.',
   heartbeat_policy: 'The heartbeat interval, stale-step recovery and time budgets.',
+  learning_policy: 'How agents learn from post engagement (window, baseline multiples, lessons per day) and when insights get promoted.',
   llm_policy: 'Ollama hosts (local or LAN), the default and fallback model, and model choice per agent and per step kind.',
   timezone: 'Your time zone, for "per day" limits and the conversation schedule.',
 };
