@@ -90,6 +90,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const roundtables = roundtableFeature(env);
   const features = [triggers, roundtables];
   for (const f of features) {
+    await f.seed?.(db, isoNow(clock));
     registry.register(...(f.executors ?? []));
     ctx.eventHooks.push(...(f.eventHooks ?? []));
   }

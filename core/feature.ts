@@ -3,6 +3,7 @@ import type { LlmService } from './llm/llm-service.js';
 import type { EngineCtx, EventHook } from './ops/ctx.js';
 import type { HeartbeatJob } from './ops/heartbeat.js';
 import type { Executor } from './workers/executor.js';
+import type { Queryable } from './db/db.js';
 
 /** What a feature area is given when the engine is built. */
 export interface FeatureEnv {
@@ -25,6 +26,8 @@ export type HandlersFor<C extends Record<string, { input: z.ZodType; output: z.Z
  */
 export interface Feature<C extends Record<string, { input: z.ZodType; output: z.ZodType }>> {
   name: string;
+  /** Seeds its data once (idempotent), right after migrations. */
+  seed?(q: Queryable, now: string): Promise<void>;
   heartbeatJobs?: HeartbeatJob[];
   executors?: Executor[];
   eventHooks?: EventHook[];

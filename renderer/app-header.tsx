@@ -6,6 +6,7 @@ const tabs: { view: Route['view']; label: string }[] = [
   { view: 'stage', label: 'Stage' },
   { view: 'missions', label: 'Missions' },
   { view: 'proposals', label: 'Proposals' },
+  { view: 'models', label: 'Models' },
   { view: 'settings', label: 'Settings' },
 ];
 

@@ -6,6 +6,7 @@ import { useRoute } from './lib/router.js';
 import { useUi } from './store/ui-store.js';
 import { GiveTaskDialog } from './views/give-task/give-task-dialog.js';
 import { MissionsView } from './views/missions/missions-view.js';
+import { ModelsView } from './views/models/models-view.js';
 import { ProposalsView } from './views/proposals/proposals-view.js';
 import { SettingsView } from './views/settings/settings-view.js';
 import { StageView } from './views/stage/stage-view.js';
@@ -23,6 +24,7 @@ export function App() {
           {route.view === 'stage' && <StageView />}
           {route.view === 'missions' && <MissionsView missionId={route.missionId} />}
           {route.view === 'proposals' && <ProposalsView />}
+          {route.view === 'models' && <ModelsView />}
           {route.view === 'settings' && <SettingsView />}
         </PanelBoundary>
       </main>

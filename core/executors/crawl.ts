@@ -62,10 +62,17 @@ function refuse(url: URL, why: string, hint = true, from?: URL): AppError {
  * Throws crawl_refused unless `url` may be fetched: http(s), and a public
  * address (every address its name resolves to) or an allowed host.
  */
-export async function vetUrl(url: URL, policy: Pick<CrawlPolicy, 'allowed_hosts'>, lookup: LookupFn, from?: URL): Promise<void> {
+export async function vetUrl(
+  url: URL,
+  policy: Pick<CrawlPolicy, 'allowed_hosts'>,
+  lookup: LookupFn,
+  from?: URL,
+  signal?: AbortSignal,
+): Promise<void> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw refuse(url, `only http and https URLs can be crawled, and this one is ${url.protocol.replace(/:$/, '')}`, false, from);
   }
+  if (url.username || url.password) throw refuse(url, 'the URL carries a user name or password', false, from);
   if (isAllowedHost(url, policy.allowed_hosts)) return;
   const host = url.hostname;
   const literal = classifyAddress(host);
@@ -76,8 +83,9 @@ export async function vetUrl(url: URL, policy: Pick<CrawlPolicy, 'allowed_hosts'
   if (isLoopbackName(host)) throw refuse(url, `it is ${describeClass('loopback')}`, true, from);
   let addresses: readonly { address: string }[];
   try {
-    addresses = await lookup(host);
+    addresses = await abortable(lookup(host), signal);
   } catch (err) {
+    if (signal?.aborted) throw abortError();
     const code = (err as { code?: string }).code;
     const why = code === 'ENOTFOUND' || code === 'ENODATA' ? 'no such host' : err instanceof Error ? err.message : String(err);
     throw new AppError('crawl_failed', `Could not resolve ${host}: ${why}.`, { url: url.href, host: url.host });
@@ -88,6 +96,26 @@ export async function vetUrl(url: URL, policy: Pick<CrawlPolicy, 'allowed_hosts'
     if (c === null) throw refuse(url, `it resolves to "${address}", which is not an IP address`, true, from);
     if (c !== 'public') throw refuse(url, `it resolves to ${address}, ${describeClass(c)}`, true, from);
   }
+}
+
+/** Settles with `p`, or rejects with an AbortError as soon as `signal` aborts (a DNS lookup cannot be cancelled). */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** Clips a tag to what events accept. */
@@ -195,7 +223,7 @@ async function fetchPage(ctx: EngineCtx, start: URL, policy: CrawlPolicy, deps: 
   try {
     for (let hop = 0; ; hop++) {
       const from = hop > 0 ? new URL(redirects[redirects.length - 1] as string) : undefined;
-      await vetUrl(current, policy, deps.lookup, from);
+      await vetUrl(current, policy, deps.lookup, from, ac.signal);
       if (ac.signal.aborted) throw abortError();
       const res = await deps.fetchFn(current.href, {
         method: 'GET',

@@ -36,13 +36,20 @@ export const policySchemas = {
     max_redirects: z.number().int().min(0).max(10),
   }),
   deploy_policy: z.object({ enabled: z.boolean(), max_per_day: limit }),
-  roundtable_policy: z.object({ enabled: z.boolean(), max_daily_conversations: z.number().int().min(0).max(48) }),
+  roundtable_policy: z.object({
+    enabled: z.boolean(),
+    max_daily_conversations: z.number().int().min(0).max(48),
+    max_action_items_per_day: z.number().int().min(0).max(20).default(3),
+    stale_minutes: z.number().min(1).max(1440).default(10),
+  }),
   memory_influence_policy: z.object({ enabled: z.boolean(), probability }),
   relationship_drift_policy: z.object({ enabled: z.boolean(), max_drift: z.number().min(0).max(0.2) }),
   initiative_policy: z.object({
     enabled: z.boolean(),
     cooldown_hours: z.number().min(0).max(168),
     min_high_confidence_memories: z.number().int().min(0).max(200),
+    high_confidence: z.number().min(0).max(1).default(0.7),
+    max_proposals: z.number().int().min(1).max(5).default(2),
   }),
   reaction_matrix: z.object({ patterns: z.array(reactionPattern).max(200) }),
   proposal_limits: z.object({
@@ -137,10 +144,10 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     max_redirects: 5,
   },
   deploy_policy: { enabled: false, max_per_day: 1 },
-  roundtable_policy: { enabled: true, max_daily_conversations: 5 },
+  roundtable_policy: { enabled: true, max_daily_conversations: 5, max_action_items_per_day: 3, stale_minutes: 10 },
   memory_influence_policy: { enabled: true, probability: 0.3 },
   relationship_drift_policy: { enabled: true, max_drift: 0.03 },
-  initiative_policy: { enabled: false, cooldown_hours: 4, min_high_confidence_memories: 5 },
+  initiative_policy: { enabled: false, cooldown_hours: 4, min_high_confidence_memories: 5, high_confidence: 0.7, max_proposals: 2 },
   reaction_matrix: {
     patterns: [
       { source: '*', tags: ['mission_failed'], target: 'brain', type: 'diagnose', probability: 1, cooldown: 60 },
@@ -191,10 +198,12 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   content_policy: 'Content writing on/off, drafts per day and longest document.',
   crawl_policy: 'Web crawling limits; private and loopback hosts are refused unless listed.',
   deploy_policy: 'Deploy steps on/off and per day.',
-  roundtable_policy: 'Conversations on/off and the most per day.',
+  roundtable_policy:
+    'Conversations on/off, the most per day (schedule and yours together), action items turned into proposals per day, and when a stuck conversation is recovered.',
   memory_influence_policy: 'How often memories steer what an agent works on.',
-  relationship_drift_policy: 'How far one conversation can move an affinity.',
-  initiative_policy: 'Whether agents propose their own work.',
+  relationship_drift_policy: 'Whether conversations move affinities, and how far one conversation can move one (affinity stays within 0.10–0.95).',
+  initiative_policy:
+    'Whether agents propose their own work: at most once per cooldown, once they hold enough high-confidence memories and a lesson from real outcomes.',
   reaction_matrix: 'Who reacts to what, how likely, and how often.',
   proposal_limits: 'Most proposals per agent per day.',
   workers: 'Each worker on/off and how many steps it runs at once.',

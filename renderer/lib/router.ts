@@ -5,6 +5,7 @@ export type Route =
   | { view: 'stage' }
   | { view: 'missions'; missionId: number | null }
   | { view: 'proposals' }
+  | { view: 'models' }
   | { view: 'settings' };
 
 export function parseRoute(hash: string): Route {
@@ -16,6 +17,8 @@ export function parseRoute(hash: string): Route {
     }
     case 'proposals':
       return { view: 'proposals' };
+    case 'models':
+      return { view: 'models' };
     case 'settings':
       return { view: 'settings' };
     default:

@@ -4,6 +4,7 @@ import type { StreamMessage } from './entities.js';
 import { useAgents } from './agents-store.js';
 import { useFeed } from './feed-store.js';
 import { useMissions } from './missions-store.js';
+import { useModels } from './models-store.js';
 import { usePolicies } from './policy-store.js';
 import { useProposals } from './proposals-store.js';
 import { useRuntime } from './runtime-store.js';
@@ -55,6 +56,10 @@ export function startLiveSync(): () => void {
       case 'step':
         useMissions.getState().touched(msg.step.missionId);
         break;
+      case 'pull':
+        // Progress lines come many a second and change nothing the runtime strip shows.
+        useModels.getState().receivePull(msg);
+        return;
       default:
         break;
     }

@@ -88,8 +88,10 @@ export async function startWebServer(opts: { slowMs?: number } = {}): Promise<We
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       const chunk = Buffer.from(`<p>${'All work and no play makes a dull page. '.repeat(400)}</p>\n`).subarray(0, 16 * 1024);
       let sent = 0;
+      let gone = false;
+      res.on('close', () => (gone = true));
       const pump = (): void => {
-        while (sent < total) {
+        while (sent < total && !gone) {
           const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));
           sent += piece.length;
           srv.hugeBytesSent = sent;

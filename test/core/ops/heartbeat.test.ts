@@ -68,10 +68,10 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     expect(sa && sb).toBeTruthy();
     await clock.advance(29 * MIN);
     const early = await e.heartbeat.runOnce();
-    expect(early?.jobs[0]?.result).toEqual({ requeued: 0, failed: 0 });
+    expect(early?.jobs.find((j) => j.name === 'recover_stale_steps')?.result).toEqual({ requeued: 0, failed: 0 });
     await clock.advance(2 * MIN);
     const run = await e.heartbeat.runOnce();
-    expect(run?.jobs[0]?.result).toEqual({ requeued: 1, failed: 1 });
+    expect(run?.jobs.find((j) => j.name === 'recover_stale_steps')?.result).toEqual({ requeued: 1, failed: 1 });
     const ma = await getMission(e.db, a.mission!.id);
     expect(ma.steps[0]).toMatchObject({ status: 'queued', reservedBy: null, errorCode: 'stale' });
     const mb = await getMission(e.db, b.mission!.id);
@@ -80,7 +80,7 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     expect(mb.events.filter((x) => x.kind === 'mission_failed')).toHaveLength(1);
     // running the recovery again changes nothing
     const again = await e.heartbeat.runOnce();
-    expect(again?.jobs[0]?.result).toEqual({ requeued: 0, failed: 0 });
+    expect(again?.jobs.find((j) => j.name === 'recover_stale_steps')?.result).toEqual({ requeued: 0, failed: 0 });
   });
 
   it('lets only one heartbeat run at a time', async () => {

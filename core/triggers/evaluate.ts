@@ -1,0 +1,162 @@
+import { isoNow } from '../ports/clock.js';
+import { randRange } from '../ports/random.js';
+import type { EngineCtx } from '../ops/ctx.js';
+import { getPolicy } from '../ops/policy.js';
+import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
+import { iso, localHour } from '../ops/time.js';
+import { reactiveCheckers, type Firing } from './checkers.js';
+import { enrichTopicWithMemory, type MemoryCache } from './memory-influence.js';
+import { isReactiveEvent, proactiveAction, proactiveConditions } from './rule-schemas.js';
+import { listRules, markRule, recordDecision, type RuleRow } from './rules.js';
+
+export interface EvaluationSummary {
+  fired: string[];
+  skipped: string[];
+  rejected: string[];
+  noMatch: string[];
+  /** Still cooling down: the cheap check, no checker ran. */
+  cooldown: string[];
+  /** Budget ran out before these were reached; they go first next heartbeat. */
+  notReached: string[];
+  errors: string[];
+  memoryInfluenced: number;
+}
+
+interface RunOpts {
+  manual?: boolean;
+  cache: MemoryCache;
+}
+
+const fill = (v: unknown, topic: string): unknown =>
+  typeof v === 'string' ? v.replaceAll('{topic}', topic) : Array.isArray(v) ? v.map((x) => fill(x, topic)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, topic)])) : v;
+
+/**
+ * The heartbeat's trigger job: within the trigger budget (4 s), cheap
+ * cooldown checks first, then each due rule's checker. Rules not reached keep
+ * their place and go first next time.
+ */
+export async function evaluateTriggers(ctx: EngineCtx, budgetMs?: number): Promise<EvaluationSummary> {
+  const hb = await getPolicy(ctx.db, 'heartbeat_policy');
+  const budget = budgetMs ?? hb.trigger_budget_ms;
+  const t0 = ctx.clock.perf();
+  const nowMs = ctx.clock.now();
+  const sum: EvaluationSummary = { fired: [], skipped: [], rejected: [], noMatch: [], cooldown: [], notReached: [], errors: [], memoryInfluenced: 0 };
+  const cache: MemoryCache = new Map();
+  for (const rule of await listRules(ctx.db, true)) {
+    if (rule.nextEligibleAt && Date.parse(rule.nextEligibleAt) > nowMs) {
+      sum.cooldown.push(rule.name);
+      continue;
+    }
+    if (ctx.clock.perf() - t0 > budget) {
+      sum.notReached.push(rule.name);
+      continue;
+    }
+    const out = await runRule(ctx, rule, { cache });
+    sum[out.bucket].push(rule.name);
+    if (out.memoryInfluenced) sum.memoryInfluenced++;
+  }
+  return sum;
+}
+
+type Bucket = 'fired' | 'skipped' | 'rejected' | 'noMatch' | 'errors';
+
+/** Evaluates one rule now; with `manual`, ignores chance and active hours (the scheduler's "run now"). */
+export async function runRule(ctx: EngineCtx, rule: RuleRow, opts: RunOpts): Promise<{ bucket: Bucket; reason: string; proposalId?: number; memoryInfluenced?: boolean }> {
+  const now = isoNow(ctx.clock);
+  const nowMs = ctx.clock.now();
+  try {
+    if (rule.kind === 'proactive') return await runProactive(ctx, rule, opts, nowMs, now);
+    if (!isReactiveEvent(rule.triggerEvent)) throw new Error(`no checker for trigger_event "${rule.triggerEvent}"`);
+    const res = await reactiveCheckers[rule.triggerEvent]({ q: ctx.db, nowMs }, rule);
+    if (!res.fired) {
+      await markRule(ctx.db, rule.id, { result: `no_match: ${res.reason}`, now });
+      if (opts.manual) await recordDecision(ctx.db, { ruleId: rule.id, decision: 'no_match', reason: res.reason, manual: true }, now);
+      return { bucket: 'noMatch', reason: res.reason };
+    }
+    return await fire(ctx, rule, res.firing, { now, nextEligibleAt: iso(nowMs + rule.cooldownMinutes * 60_000), manual: opts.manual ?? false });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    await recordDecision(ctx.db, { ruleId: rule.id, decision: 'error', reason, manual: opts.manual ?? false }, now);
+    // an erroring rule waits a cooldown rather than failing every heartbeat
+    await markRule(ctx.db, rule.id, { result: `error: ${reason}`, now, nextEligibleAt: iso(nowMs + Math.max(5, rule.cooldownMinutes) * 60_000) });
+    return { bucket: 'errors', reason };
+  }
+}
+
+async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs: number, now: string) {
+  const c = proactiveConditions.parse(rule.conditions);
+  const a = proactiveAction.parse(rule.actionConfig);
+  const jitterMs = randRange(ctx.random, c.jitter_minutes[0], c.jitter_minutes[1]) * 60_000;
+  const nextEligibleAt = iso(nowMs + rule.cooldownMinutes * 60_000 + jitterMs);
+  if (!opts.manual) {
+    const tz = (await getPolicy(ctx.db, 'timezone')).name;
+    const hour = localHour(nowMs, tz);
+    const [from, to] = c.active_hours;
+    if (hour < from || hour >= to) {
+      const reason = `outside active hours ${from}:00–${to}:00 (now ${hour}:00)`;
+      await markRule(ctx.db, rule.id, { result: `no_match: ${reason}`, now });
+      return { bucket: 'noMatch' as const, reason };
+    }
+    const roll = ctx.random.next();
+    if (roll < c.skip_probability) {
+      const reason = `skipped by chance (rolled ${roll.toFixed(2)} < ${c.skip_probability})`;
+      await recordDecision(ctx.db, { ruleId: rule.id, decision: 'skipped', reason }, now);
+      await markRule(ctx.db, rule.id, { result: `skipped: ${reason}`, now, nextEligibleAt });
+      return { bucket: 'skipped' as const, reason };
+    }
+  }
+  const base = c.topics[rule.topicIndex % c.topics.length] as string;
+  const influence = await getPolicy(ctx.db, 'memory_influence_policy');
+  const choice = await enrichTopicWithMemory(ctx.db, ctx.random, opts.cache, a.agent, base, c.topics, influence);
+  const firing: Firing = {
+    agentId: a.agent,
+    title: a.title.replaceAll('{topic}', choice.topic).slice(0, 300),
+    steps: [{ kind: a.step_kind, payload: fill(a.payload, choice.topic) as Record<string, unknown> }],
+    sourceRef: `rule:${rule.name}`,
+    topic: choice.topic,
+  };
+  const out = await fire(ctx, rule, firing, { now, nextEligibleAt, manual: opts.manual ?? false, advanceTopic: true, memory: choice });
+  return { ...out, memoryInfluenced: choice.memoryInfluenced };
+}
+
+async function fire(
+  ctx: EngineCtx,
+  rule: RuleRow,
+  f: Firing,
+  o: { now: string; nextEligibleAt: string; manual: boolean; advanceTopic?: boolean; memory?: { memoryInfluenced: boolean; memoryId?: number } },
+): Promise<{ bucket: Bucket; reason: string; proposalId?: number }> {
+  const res = await createProposalAndMaybeAutoApprove(ctx, {
+    agentId: f.agentId,
+    title: f.title,
+    steps: f.steps,
+    source: 'trigger',
+    sourceRef: f.sourceRef,
+    description: `Proposed by the ${rule.kind} rule "${rule.name}"${o.memory?.memoryInfluenced ? ' (topic chosen from memory)' : ''}.`,
+  });
+  const p = res.proposal;
+  const rejected = p.status === 'rejected';
+  const reason = rejected ? (p.rejectionReason ?? 'rejected') : `proposal #${p.id} ${p.status}`;
+  await recordDecision(
+    ctx.db,
+    {
+      ruleId: rule.id,
+      decision: rejected ? 'rejected' : 'fired',
+      reason,
+      topic: f.topic ?? null,
+      memoryInfluenced: o.memory?.memoryInfluenced ?? false,
+      memoryId: o.memory?.memoryId ?? null,
+      proposalId: p.id,
+      manual: o.manual,
+    },
+    o.now,
+  );
+  await markRule(ctx.db, rule.id, {
+    result: rejected ? `rejected: ${reason}` : `fired: ${reason}`,
+    now: o.now,
+    fired: !rejected,
+    nextEligibleAt: o.nextEligibleAt,
+    advanceTopic: o.advanceTopic ?? false,
+  });
+  if (!rejected) ctx.log.info(`Rule ${rule.name} fired`, { proposal: p.id, memoryInfluenced: o.memory?.memoryInfluenced ?? false, memoryId: o.memory?.memoryId });
+  return { bucket: rejected ? 'rejected' : 'fired', reason, proposalId: p.id };
+}

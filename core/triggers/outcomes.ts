@@ -1,0 +1,80 @@
+import { isoNow } from '../ports/clock.js';
+import type { EngineCtx } from '../ops/ctx.js';
+import { writeEvent } from '../ops/events.js';
+import { getPolicy } from '../ops/policy.js';
+import { iso, startOfDay } from '../ops/time.js';
+import { writeMemory } from '../memory/store.js';
+
+/** Engagement as the learner counts it: a repost or a reply says more than a like. */
+export const ENGAGEMENT_SQL = '(likes + 2 * reposts + 3 * replies)';
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return 0;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/**
+ * Outcome learning, on every heartbeat: posts of the last 48 h with metrics;
+ * fewer than 3 → nothing; the median engagement is the baseline; a post above
+ * 2× the median teaches a lesson (confidence 0.7), one below 0.3× another
+ * (0.6). Idempotent per post (source_trace_id), at most 3 lessons per agent per day.
+ */
+export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number; median: number | null; lessons: number; skipped?: string }> {
+  const p = await getPolicy(ctx.db, 'learning_policy');
+  const tz = (await getPolicy(ctx.db, 'timezone')).name;
+  const nowMs = ctx.clock.now();
+  const res = await ctx.db.query<{ id: number; agentId: string | null; platform: string; text: string; engagement: number; draftId: number | null }>(
+    `SELECT id, agent_id AS "agentId", platform, text, ${ENGAGEMENT_SQL} AS engagement, draft_artifact_id AS "draftId"
+     FROM ops_posts WHERE posted_at >= $1 AND metrics_at IS NOT NULL ORDER BY id`,
+    [iso(nowMs - p.outcome_window_hours * 3_600_000)],
+  );
+  const posts = res.rows;
+  if (posts.length < p.min_posts) return { posts: posts.length, median: null, lessons: 0, skipped: `fewer than ${p.min_posts} posts with metrics` };
+  const base = median(posts.map((x) => x.engagement));
+  const dayStart = iso(startOfDay(nowMs, tz));
+  const now = isoNow(ctx.clock);
+  let lessons = 0;
+  for (const post of posts) {
+    const strong = post.engagement > p.strong_multiple * base;
+    const weak = post.engagement < p.weak_multiple * base;
+    if ((!strong && !weak) || !post.agentId) continue;
+    const used = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ops_agent_memory WHERE agent_id = $1 AND provenance = 'outcome' AND created_at >= $2`,
+      [post.agentId, dayStart],
+    );
+    if ((used.rows[0]?.n ?? 0) >= p.max_lessons_per_agent_per_day) continue;
+    const quote = post.text.length > 90 ? post.text.slice(0, 89) + '…' : post.text;
+    const wrote = await ctx.db.transaction(async (tx) => {
+      const m = await writeMemory(
+        tx,
+        {
+          agentId: post.agentId as string,
+          type: 'lesson',
+          content: strong
+            ? `A ${post.platform} post did well (${post.engagement} engagement vs a median of ${base}): "${quote}" — do more like it.`
+            : `A ${post.platform} post fell flat (${post.engagement} engagement vs a median of ${base}): "${quote}" — avoid repeating it.`,
+          confidence: strong ? 0.7 : 0.6,
+          tags: ['engagement', post.platform, strong ? 'strong' : 'weak', 'post'],
+          sourceTraceId: `post-lesson:${post.draftId ?? `post-${post.id}`}`,
+          provenance: 'outcome',
+        },
+        now,
+      );
+      if (m) {
+        await writeEvent(ctx, tx, {
+          agentId: post.agentId,
+          kind: 'lesson_learned',
+          title: strong ? 'Learned from a strong post' : 'Learned from a weak post',
+          summary: m.content,
+          tags: ['memory', 'lesson', 'outcome', 'engagement'],
+          payload: { memoryId: m.id, postId: post.id, engagement: post.engagement, median: base },
+        });
+      }
+      return m !== null;
+    });
+    if (wrote) lessons++;
+  }
+  return { posts: posts.length, median: base, lessons };
+}
