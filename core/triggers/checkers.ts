@@ -54,9 +54,9 @@ export const reactiveCheckers: Record<ReactiveEvent, Checker> = {
     const c = reactiveConditions.tweet_high_engagement.parse(rule.conditions);
     const a = reactiveAction.parse(rule.actionConfig);
     const res = await env.q.query<{ id: number; platform: string; text: string; engagement: number }>(
-      `SELECT id, platform, text, (likes + 2 * reposts + 3 * replies) AS engagement FROM ops_posts
-       WHERE metrics_at >= $1 AND (likes + 2 * reposts + 3 * replies) >= $3 AND ${handled('$2', "'post:' || id")}
-       ORDER BY engagement DESC, id LIMIT 1`,
+      `SELECT po.id, po.platform, po.text, (po.likes + 2 * po.reposts + 3 * po.replies) AS engagement FROM ops_posts po
+       WHERE po.metrics_at >= $1 AND (po.likes + 2 * po.reposts + 3 * po.replies) >= $3 AND ${handled('$2', "'post:' || po.id")}
+       ORDER BY engagement DESC, po.id LIMIT 1`,
       [iso(env.nowMs - c.lookback_minutes * 60_000), a.agent, c.engagement_min],
     );
     const post = res.rows[0];

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { PgliteDb } from '../../core/db/pglite.js';
-import { createEngine, type Engine } from '../../core/engine.js';
+import { createEngine, type Engine, type EngineOptions } from '../../core/engine.js';
 import { SystemClock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { SeededRandom } from '../../core/ports/random.js';
@@ -36,12 +36,15 @@ export interface StageHarness {
   close(): Promise<void>;
 }
 
-export async function openStage(): Promise<StageHarness> {
+/** What a test may add to the engine: an LLM wiring, first policy values. */
+export type StageEngineOptions = Partial<Pick<EngineOptions, 'llm' | 'initialPolicy'>>;
+
+export async function openStage(engineOptions: StageEngineOptions = {}): Promise<StageHarness> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
   await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const db = await PgliteDb.open();
   const clock = new SystemClock();
-  const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory' });
+  const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory', ...engineOptions });
   const serve = (port: number, token?: string): Promise<RunningHttpServer> =>
     startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir, ...(token ? { token } : {}) });
   const extraServers: RunningHttpServer[] = [];

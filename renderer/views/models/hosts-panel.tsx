@@ -26,7 +26,6 @@ export function HostsPanel() {
         <ul className="host-list">
           {hosts.map((h) => (
             <li key={h.host} className="host-row" data-testid="host-row" data-host={bare(h.host)} data-ok={h.ok}>
-              <span className={`host-dot ${h.ok ? 'is-ok' : 'is-bad'}`} aria-hidden="true" />
               <div className="host-main">
                 <div className="host-url">
                   <code>{bare(h.host)}</code>

@@ -137,15 +137,17 @@ export function InstalledModels() {
                   <td className="num num-col nowrap" data-testid="model-context" title={m.contextLength ? `${formatCount(m.contextLength)} tokens` : 'not reported'}>
                     {formatContext(m.contextLength)}
                   </td>
-                  <td className="row-actions">
-                    {!isDefault && (
-                      <button type="button" className="btn btn-ghost btn-small" disabled={busy.has(`default:${m.name}`)} onClick={() => void makeDefault(m.name).catch(() => {})}>
-                        Make default
+                  <td>
+                    <div className="row-actions">
+                      {!isDefault && (
+                        <button type="button" className="btn btn-ghost btn-small" disabled={busy.has(`default:${m.name}`)} onClick={() => void makeDefault(m.name).catch(() => {})}>
+                          Make default
+                        </button>
+                      )}
+                      <button type="button" className="btn btn-danger btn-small" aria-label={`Delete ${m.name}`} onClick={() => setConfirm(m)}>
+                        Delete
                       </button>
-                    )}
-                    <button type="button" className="btn btn-danger btn-small" aria-label={`Delete ${m.name}`} onClick={() => setConfirm(m)}>
-                      Delete
-                    </button>
+                    </div>
                   </td>
                 </tr>
               );

@@ -52,10 +52,12 @@ export function RunningModels({ now }: { now: number }) {
                       </>
                     )}
                   </td>
-                  <td className="row-actions">
-                    <button type="button" className="btn btn-ghost btn-small" disabled={busy.has(`unload:${m.name}`)} onClick={() => void unload(m.name).catch(() => {})}>
-                      Unload
-                    </button>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" className="btn btn-ghost btn-small" disabled={busy.has(`unload:${m.name}`)} onClick={() => void unload(m.name).catch(() => {})}>
+                        Unload
+                      </button>
+                    </div>
                   </td>
                 </tr>
               );
