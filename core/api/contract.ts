@@ -189,7 +189,7 @@ export const localOllamaState = z.object({
   lastLines: z.array(z.string()),
 });
 const hostArg = z.string().url('a host is a URL like http://127.0.0.1:11434').optional();
-const modelName = z.string().trim().min(1, 'a model name is required').max(200).regex(/^[\w.:\/-]+$/, 'a model name looks like "llama3.2:3b"');
+const modelName = z.string().trim().min(1, 'a model name is required').max(200).regex(/^[\w.:/-]+$/, 'a model name looks like "llama3.2:3b"');
 
 export const coreCalls = {
   'runtime.status': { input: empty, output: runtimeStatus },

@@ -9,7 +9,7 @@
  * returns the recorded post instead of posting again.
  */
 import { z } from 'zod';
-import { AppError, describeIssues, isAppError } from '../api/errors.js';
+import { AppError, describeIssues } from '../api/errors.js';
 import type { Queryable } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { getPolicy } from '../ops/policy.js';
@@ -194,7 +194,7 @@ async function record(ctx: EngineCtx, r: RecordInput): Promise<PostRow> {
     });
   } catch (err) {
     // The post is out; failing in a retryable way would post it again.
-    const why = isAppError(err) || err instanceof Error ? err.message : String(err);
+    const why = err instanceof Error ? err.message : String(err);
     ctx.log.error(`Posted to ${platformNames[r.platform]} but could not record it`, { uri: published.uri, error: why });
     throw new AppError(
       'rejected',

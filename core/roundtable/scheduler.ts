@@ -59,7 +59,7 @@ async function decideSlot(
   const format = formats[slot.format];
   const policy = await getPolicy(tx, 'roundtable_policy');
   let decision: SlotDecision;
-  let detail = '';
+  let detail: string;
   let conversationId: number | null = null;
   if (at.hourNow > slot.hour + slot.graceHours) {
     decision = 'missed';

@@ -138,12 +138,22 @@ export const seedRules: SeedRule[] = [
   },
 ];
 
+/**
+ * Minutes after the first start before a proactive rule may first fire:
+ * staggered, so a new company does not wake up with every agent proposing at once.
+ */
+export function initialDelayMinutes(proactiveIndex: number): number {
+  return 15 + proactiveIndex * 10;
+}
+
 export async function seedTriggerRules(q: Queryable, now: string): Promise<void> {
+  let proactive = 0;
   for (const r of seedRules) {
+    const first = r.kind === 'proactive' ? new Date(Date.parse(now) + initialDelayMinutes(proactive++) * 60_000).toISOString() : null;
     await q.query(
-      `INSERT INTO ops_trigger_rules (name, kind, trigger_event, conditions, action_config, cooldown_minutes, enabled, created_at, updated_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, true, $7, $7) ON CONFLICT (name) DO NOTHING`,
-      [r.name, r.kind, r.trigger_event, JSON.stringify(r.conditions), JSON.stringify(r.action_config), r.cooldown_minutes, now],
+      `INSERT INTO ops_trigger_rules (name, kind, trigger_event, conditions, action_config, cooldown_minutes, enabled, next_eligible_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, true, $8, $7, $7) ON CONFLICT (name) DO NOTHING`,
+      [r.name, r.kind, r.trigger_event, JSON.stringify(r.conditions), JSON.stringify(r.action_config), r.cooldown_minutes, now, first],
     );
   }
 }

@@ -122,7 +122,8 @@ export const useModels = create<ModelsState>((set, get) => {
     }
   }
 
-  async function loadOnce(): Promise<void> {
+  /** One pass over every section; true when a host stopped answering midway (worth asking llm.status again). */
+  async function loadOnce(): Promise<boolean> {
     const notConfigured = (err: unknown): boolean => {
       if (!isNotConfigured(err)) return false;
       set({ notConfigured: err.message });
@@ -141,13 +142,21 @@ export const useModels = create<ModelsState>((set, get) => {
     ]);
     if (llm) set({ llm, notConfigured: null });
     // With no host answering, listing would only fail again: the banner already says why.
+    let hostWentAway = false;
+    // A host that stops answering between llm.status and these calls: the banner will say so, no toast.
+    const unreachable = (err: unknown): boolean => {
+      if (!(err instanceof CallError && err.code === 'llm_unreachable')) return false;
+      hostWentAway = true;
+      return true;
+    };
     if (llm?.status === 'ok') {
       await Promise.all([
-        section('models', 'Could not list the models', () => callQuiet('ollama.models', {})).then((models) => models && set({ models })),
-        section('running', 'Could not list the running models', () => callQuiet('ollama.running', {})).then((running) => running && set({ running })),
+        section('models', 'Could not list the models', () => callQuiet('ollama.models', {}), unreachable).then((models) => models && set({ models })),
+        section('running', 'Could not list the running models', () => callQuiet('ollama.running', {}), unreachable).then((running) => running && set({ running })),
       ]);
     }
     set({ loaded: true });
+    return hostWentAway;
   }
 
   async function withBusy<T>(key: string, run: () => Promise<T>): Promise<T> {
@@ -189,9 +198,13 @@ export const useModels = create<ModelsState>((set, get) => {
         return inflight;
       }
       inflight = (async () => {
+        let rechecked = false;
         do {
           again = false;
-          await loadOnce();
+          if ((await loadOnce()) && !rechecked) {
+            rechecked = true;
+            again = true;
+          }
         } while (again);
       })().finally(() => {
         inflight = null;

@@ -21,7 +21,8 @@ describe('model formatting', () => {
   it('writes sizes, windows and names the way Ollama does', () => {
     expect(formatBytes(2_019_393_189)).toBe('2.0 GB');
     expect(formatBytes(397_821_319)).toBe('398 MB');
-    expect(formatBytes(0)).toBe('—');
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(Number.NaN)).toBe('—');
     expect(formatContext(131_072)).toBe('128K');
     expect(formatContext(5000)).toBe('5,000');
     expect(formatContext(undefined)).toBe('—');
@@ -141,7 +142,10 @@ describe('models view in Chromium', () => {
     expect(await running.getByTestId('running-expires').innerText()).toMatch(/^in [45] ?m/);
 
     const usage = page.locator('[data-testid=usage-row][data-agent=brain]');
-    await expect.poll(async () => (await usage.locator('td').allInnerTexts())[2], { timeout: 15_000 }).toBe(String(after));
+    // Others may call meanwhile: the page catches up with whatever the engine counts by now.
+    await expect
+      .poll(async () => Number((await usage.locator('td').allInnerTexts())[2]) - (await brainCalls()), { timeout: 15_000 })
+      .toBe(0);
     const cells = await usage.locator('td').allInnerTexts();
     expect(cells[1]).toBe('Brain');
     expect(cells[3]).toBe('0');
@@ -226,7 +230,9 @@ describe('models view in Chromium', () => {
     await running.getByRole('button', { name: 'Unload' }).click();
     await expect.poll(() => running.count()).toBe(0);
     expect(srv.loaded()).not.toContain('llama3.2:3b');
-    expect(await page.getByTestId('running-models').innerText()).toMatch(/Nothing loaded/);
+    // What else is loaded (the team may be talking on the new default) is what the page lists.
+    const listed = () => page.getByTestId('running-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-model')).sort());
+    await expect.poll(async () => JSON.stringify(await listed()) === JSON.stringify(srv.loaded().sort()), { timeout: 10_000 }).toBe(true);
   });
 
   it('says prominently why LLM work is paused when no host answers, and recovers', async () => {
@@ -242,6 +248,8 @@ describe('models view in Chromium', () => {
     expect(await host.locator('.host-error').innerText()).not.toBe('');
     expect(await page.getByTestId('installed-models').innerText()).toMatch(/Models are listed when a host answers/);
     expect(await page.getByRole('button', { name: 'Pull', exact: true }).isDisabled()).toBe(true);
+    // The banner says it; no toast repeats it for each list that could not be read.
+    expect(await toasts()).not.toContainEqual(expect.stringContaining('Could not list'));
     await page.screenshot({ path: SCREENSHOT_DOWN, fullPage: true });
 
     await srv.accept();
@@ -251,6 +259,8 @@ describe('models view in Chromium', () => {
   });
 
   it('logged no errors in the page', () => {
-    expect(stage.problems).toEqual([]);
+    // Listing calls in flight when the host went away answer 503 (llm_unreachable): Chromium logs those.
+    const expected = /status of 503 .*\/api\/ollama\.(models|running)\)$/;
+    expect(stage.problems.filter((p) => !expected.test(p))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@ const units = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
 /** Decimal units, as Ollama itself prints them: 2019393189 → "2.0 GB". */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes <= 0) return '—';
+  if (!Number.isFinite(bytes) || bytes < 0) return '—';
   let v = bytes;
   let i = 0;
   while (v >= 1000 && i < units.length - 1) {

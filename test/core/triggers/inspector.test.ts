@@ -14,6 +14,10 @@ describe.each(dbKinds)('scheduler inspector on %s', (kind) => {
     expect(rules).toHaveLength(11);
     expect(rules.filter((r) => r.kind === 'reactive').map((r) => r.name).sort()).toEqual(['content_published', 'insight_promoted', 'mission_failed', 'tweet_high_engagement']);
     expect(rules.filter((r) => r.kind === 'proactive')).toHaveLength(7);
+    const first = await e.heartbeat.runOnce();
+    // on a fresh start no proactive rule is due yet: they are staggered over the first hour or two
+    expect(first?.jobs.find((j) => j.name === 'evaluate_triggers')?.result).toMatchObject({ fired: [], cooldown: expect.arrayContaining(['proactive_research']) });
+    await (e.clock as FakeClock).advance(3 * 3600_000);
     await e.heartbeat.runOnce();
     const after = await e.handlers['triggers.list']({});
     for (const r of after) expect(r.lastResult).toMatch(/^(fired|skipped|no_match|rejected)/);
@@ -45,6 +49,7 @@ describe.each(dbKinds)('scheduler inspector on %s', (kind) => {
     await setPolicy(e.ctx, 'timezone', { name: 'UTC' });
     const rule = (await e.handlers['triggers.list']({})).find((r) => r.name === 'proactive_research')!;
     await e.handlers['triggers.update']({ id: rule.id, conditions: { ...rule.conditions, active_hours: [13, 17], skip_probability: 0 } });
+    await e.db.query('UPDATE ops_trigger_rules SET next_eligible_at = NULL WHERE id = $1', [rule.id]);
     await e.heartbeat.runOnce();
     let r = (await e.handlers['triggers.list']({})).find((x) => x.id === rule.id)!;
     expect(r.lastResult).toBe('no_match: outside active hours 13:00–17:00 (now 9:00)');

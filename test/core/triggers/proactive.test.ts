@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTriggers } from '../../../core/triggers/evaluate.ts';
-import { seedRules } from '../../../core/triggers/rules-seed.ts';
+import { initialDelayMinutes, seedRules } from '../../../core/triggers/rules-seed.ts';
 import { setPolicy } from '../../../core/ops/policy.ts';
 import { FakeClock } from '../../../core/ports/clock.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
@@ -36,8 +36,8 @@ async function simulate(seed: number): Promise<{ sequence: string[]; fires: Map<
 describe('proactive rules over 7 simulated days', () => {
   it('fire about as often as cooldown, jitter and skip probability imply, and the same seed repeats exactly', async () => {
     const a = await simulate(11);
-    const total = DAYS * 24 * 60; // minutes
-    for (const rule of seedRules.filter((r) => r.kind === 'proactive')) {
+    for (const [i, rule] of seedRules.filter((r) => r.kind === 'proactive').entries()) {
+      const total = DAYS * 24 * 60 - initialDelayMinutes(i); // minutes this rule can be active
       const c = rule.conditions as { skip_probability: number; jitter_minutes: [number, number] };
       // one cycle (fire or skip) lasts cooldown + jitter, plus up to one heartbeat before it is noticed
       const longest = rule.cooldown_minutes + c.jitter_minutes[1] + 5;
