@@ -11,6 +11,7 @@ import { Heartbeat, type HeartbeatJob } from './ops/heartbeat.js';
 import { seedPolicies } from './ops/policy.js';
 import type { PolicyKey } from './ops/policy-schemas.js';
 import { recoverStaleSteps } from './ops/recovery.js';
+import { trimMemoryCaps } from './memory/store.js';
 import { createHandlers } from './handlers.js';
 import type { FeatureEnv } from './feature.js';
 import { triggerFeature } from './triggers/feature.js';
@@ -66,7 +67,10 @@ export interface Engine {
 
 /** The default heartbeat jobs of the loop; later features add theirs with heartbeat.add(). */
 export function coreHeartbeatJobs(): HeartbeatJob[] {
-  return [{ name: 'recover_stale_steps', run: (ctx) => recoverStaleSteps(ctx) }];
+  return [
+    { name: 'recover_stale_steps', run: (ctx) => recoverStaleSteps(ctx) },
+    { name: 'trim_memory_caps', run: (ctx) => trimMemoryCaps(ctx.db, isoNow(ctx.clock)) },
+  ];
 }
 
 /** Migrates and seeds the database, then wires the engine. Nothing runs until start(). */

@@ -57,8 +57,26 @@ export class PostgresDb implements Db {
     await this.pool.query(sql);
   }
 
+  /**
+   * Runs `fn` in a transaction. A deadlock or serialization failure is not the
+   * caller's fault: the whole transaction is run again (up to 5 tries).
+   */
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transactionOnce(fn);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if ((code !== '40P01' && code !== '40001') || attempt >= 5) throw err;
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+  }
+
+  private async transactionOnce<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    const onError = (): void => {}; // a dropped connection surfaces as the query's rejection
+    client.on('error', onError);
     const after: (() => void)[] = [];
     const tx: Tx = {
       async query<R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -79,9 +97,11 @@ export class PostgresDb implements Db {
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
+      client.off('error', onError);
       client.release();
       throw err;
     }
+    client.off('error', onError);
     client.release();
     for (const cb of after) cb();
     return value;
@@ -89,6 +109,8 @@ export class PostgresDb implements Db {
 
   async withLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
     const client = await this.pool.connect();
+    const onError = (): void => {};
+    client.on('error', onError);
     const key = lockKey(name);
     try {
       const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [key]);
@@ -99,6 +121,7 @@ export class PostgresDb implements Db {
         await client.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => {});
       }
     } finally {
+      client.off('error', onError);
       client.release();
     }
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Queryable } from '../db/db.js';
+import { lockKey, type Queryable } from '../db/db.js';
 
 export const memoryTypes = ['insight', 'pattern', 'strategy', 'preference', 'lesson'] as const;
 export type MemoryType = (typeof memoryTypes)[number];
@@ -56,7 +56,17 @@ export async function writeMemory(q: Queryable, m: NewMemory, now: string): Prom
   return row;
 }
 
-async function enforceCap(q: Queryable, agentId: string, newestId: number, now: string): Promise<void> {
+export async function enforceCap(q: Queryable, agentId: string, newestId: number, now: string): Promise<void> {
+  // cheap check first (index-only); the update runs only past the cap
+  const over = await q.query('SELECT 1 FROM ops_agent_memory WHERE agent_id = $1 AND superseded_at IS NULL ORDER BY id DESC OFFSET $2 LIMIT 1', [
+    agentId,
+    MEMORY_CAP_PER_AGENT,
+  ]);
+  if (!over.rows.length) return;
+  // One writer at a time trims an agent's memories; the others go on without
+  // waiting (the next write, or the heartbeat's trim, catches up).
+  const lock = await q.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS ok', [lockKey(`memory-cap:${agentId}`)]);
+  if (!lock.rows[0]?.ok) return;
   await q.query(
     `UPDATE ops_agent_memory SET superseded_at = $3, superseded_by = $2
      WHERE id IN (
@@ -79,4 +89,16 @@ export async function queryMemories(
     [f.agentId, f.types ? [...f.types] : null, f.minConfidence ?? 0, f.limit ?? 10],
   );
   return res.rows;
+}
+
+/** Supersedes, for every agent, live memories beyond the cap (the heartbeat's catch-up for skipped trims). */
+export async function trimMemoryCaps(q: Queryable, now: string): Promise<{ superseded: number }> {
+  const res = await q.query(
+    `UPDATE ops_agent_memory m SET superseded_at = $1
+     FROM (SELECT id, row_number() OVER (PARTITION BY agent_id ORDER BY id DESC) AS rank
+           FROM ops_agent_memory WHERE superseded_at IS NULL) ranked
+     WHERE m.id = ranked.id AND ranked.rank > $2`,
+    [now, MEMORY_CAP_PER_AGENT],
+  );
+  return { superseded: res.rowCount };
 }

@@ -14,6 +14,33 @@ export async function getPolicy<K extends PolicyKey>(q: Queryable, key: K): Prom
   return parsed.success ? (parsed.data as PolicyValue<K>) : policyDefaults[key];
 }
 
+const CACHE_MS = 1000;
+const caches = new WeakMap<EngineCtx, Map<PolicyKey, { at: number; value: Promise<unknown> }>>();
+
+/**
+ * A policy read for hot paths (every claim, every event): served from a
+ * per-engine cache for up to a second. A change made in this process is seen
+ * at once; one made by another process within a second. Pass the
+ * transaction as `q` when inside one.
+ */
+export function cachedPolicy<K extends PolicyKey>(ctx: EngineCtx, key: K, q: Queryable = ctx.db): Promise<PolicyValue<K>> {
+  let cache = caches.get(ctx);
+  if (!cache) caches.set(ctx, (cache = new Map()));
+  const now = ctx.clock.now();
+  const hit = cache.get(key);
+  if (hit && now - hit.at < CACHE_MS) return hit.value as Promise<PolicyValue<K>>;
+  // inside a transaction, read through it: a second pooled connection could starve the pool
+  const value = getPolicy(q, key);
+  cache.set(key, { at: now, value });
+  value.catch(() => cache.delete(key));
+  return value;
+}
+
+/** Drops a cached policy after a write that bypassed setPolicy. */
+export function forget(ctx: EngineCtx, key: PolicyKey): void {
+  caches.get(ctx)?.delete(key);
+}
+
 export async function getAllPolicies(q: Queryable): Promise<{ key: PolicyKey; value: unknown; valid: boolean; updatedAt: string | null }[]> {
   const res = await q.query<{ key: string; value: unknown; updated_at: string }>('SELECT key, value, updated_at FROM ops_policy');
   const stored = new Map(res.rows.map((r) => [r.key, r]));
@@ -50,6 +77,7 @@ export async function setPolicy(ctx: EngineCtx, key: string, value: unknown, act
       payload: { key: parsed.key, value: parsed.value, actor },
     });
   });
+  forget(ctx, parsed.key);
   return parsed;
 }
 

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx, EventHook } from '../ops/ctx.js';
 import type { EventRow } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy, getPolicy } from '../ops/policy.js';
 import type { reactionPattern } from '../ops/policy-schemas.js';
 import { createProposalAndMaybeAutoApprove, type StepSpec } from '../ops/proposal-service.js';
 import { iso } from '../ops/time.js';
@@ -26,7 +26,7 @@ function matches(p: Pattern, ev: EventRow): boolean {
  */
 export const reactionMatrixHook: EventHook = async (ctx, q, ev) => {
   if (ev.kind === 'policy_changed' || ev.tags.includes('reaction_roll')) return;
-  const matrix = await getPolicy(q, 'reaction_matrix');
+  const matrix = await cachedPolicy(ctx, 'reaction_matrix', q);
   const hits = matrix.patterns.filter((p) => matches(p, ev));
   if (!hits.length) return;
   const now = isoNow(ctx.clock);

@@ -1,7 +1,7 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy, upsertPolicy } from '../ops/policy.js';
+import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { claimStep, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
@@ -151,7 +151,7 @@ export class WorkerPool {
     const { ctx } = this;
     while (this.running) {
       try {
-        const policy = (await getPolicy(ctx.db, 'workers')).kinds[d.kind];
+        const policy = (await cachedPolicy(ctx, 'workers')).kinds[d.kind];
         d.enabled = policy?.enabled ?? true;
         d.concurrency = policy?.concurrency ?? 1;
         if (!d.enabled) {
@@ -208,26 +208,39 @@ export class WorkerPool {
       });
     };
     scheduleRenew();
+    let out: Awaited<ReturnType<typeof d.executor.run>>;
     try {
-      const out = await d.executor.run({ ctx, step, agentId: step.agentId, signal: controller.signal });
+      out = await d.executor.run({ ctx, step, agentId: step.agentId, signal: controller.signal });
+    } catch (err) {
       cancelRenew();
+      await this.recordFailure(d, step, err);
+      return;
+    }
+    cancelRenew();
+    try {
       await completeStep(ctx, step, this.workerId, out);
       d.processed++;
     } catch (err) {
-      cancelRenew();
-      const retry = await getPolicy(ctx.db, 'step_retry_policy').catch(() => null);
-      const failure = classifyFailure(err, step, retry ?? { backoff_base_seconds: 30, backoff_max_seconds: 1800 }, this.pauseMs);
-      try {
-        await failStep(ctx, step, this.workerId, failure);
-        if (failure.mode === 'pause') {
-          if (failure.code !== 'aborted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
-        } else {
-          d.failed++;
-          await this.countFailure(d.kind, failure.message);
-        }
-      } catch (e) {
-        ctx.log.error(`Could not record the failure of step ${step.id}`, { error: e instanceof Error ? e.message : String(e) });
+      // The work is done but could not be recorded (database trouble). The lease
+      // runs out and stale recovery re-queues the step; it is not the executor's fault.
+      ctx.log.error(`Could not record the success of step ${step.id}`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async recordFailure(d: Dispatcher, step: ClaimedStep, err: unknown): Promise<void> {
+    const { ctx } = this;
+    try {
+      const retry = await cachedPolicy(ctx, 'step_retry_policy');
+      const failure = classifyFailure(err, step, retry, this.pauseMs);
+      await failStep(ctx, step, this.workerId, failure);
+      if (failure.mode === 'pause') {
+        if (failure.code !== 'aborted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
+      } else {
+        d.failed++;
+        await this.countFailure(d.kind, failure.message);
       }
+    } catch (e) {
+      ctx.log.error(`Could not record the failure of step ${step.id}`, { error: e instanceof Error ? e.message : String(e) });
     }
   }
 
@@ -257,5 +270,6 @@ export class WorkerPool {
         payload: { kind, failures: n, lastError: message },
       });
     });
+    forget(ctx, 'workers');
   }
 }

@@ -138,18 +138,18 @@ export async function drive<T>(clock: DrivenClock, work: Promise<T>): Promise<T>
   return work;
 }
 
-export async function driveUntil(clock: DrivenClock, done: () => Promise<boolean>, maxRounds = 50_000): Promise<void> {
+export async function driveUntil(clock: DrivenClock, done: () => Promise<boolean>, maxRounds = 50_000, idle: () => Promise<void> = tick): Promise<void> {
   for (let i = 0; i < maxRounds; i++) {
     if (await done()) return;
-    await step(clock);
+    await step(clock, idle);
   }
   throw new Error('The condition was not met while driving the clock.');
 }
 
-async function step(clock: DrivenClock): Promise<void> {
+async function step(clock: DrivenClock, idle: () => Promise<void> = tick): Promise<void> {
   const next = clock.nextShortAt();
   if (next !== null) await clock.advanceTo(next);
-  else await tick();
+  else await idle();
 }
 
 /** A queued conversation with a few stored turns, ready to distill. */
