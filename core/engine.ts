@@ -25,6 +25,9 @@ import type { LocalOllama } from './llm/local-ollama.js';
 import { analyzeExecutor } from './executors/analyze.js';
 import { writeContentExecutor } from './executors/write-content.js';
 import { draftTweetExecutor } from './executors/draft-tweet.js';
+import { crawlExecutor } from './executors/crawl.js';
+import { postBlueskyExecutor } from './executors/post-bluesky.js';
+import { postTweetExecutor } from './executors/post-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
 
 export interface EngineOptions {
@@ -85,7 +88,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
   const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [] };
   const llm = opts.llm ? new LlmService(ctx, opts.llm.service) : null;
-  const registry = new ExecutorRegistry().register(waitExecutor);
+  const registry = new ExecutorRegistry().register(waitExecutor, crawlExecutor, postBlueskyExecutor, postTweetExecutor);
   if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));
   registry.register(...(opts.executors ?? []));
   const wantWorkers = opts.workers ?? true;

@@ -2,7 +2,8 @@ import type { CallOutput, coreCalls } from './api/contract.js';
 import type { HandlersFor } from './feature.js';
 import { listAgents, updateAgent } from './ops/agents.js';
 import type { EngineCtx } from './ops/ctx.js';
-import { pageEvents } from './ops/events.js';
+import { pageEvents, writeEvent } from './ops/events.js';
+import { deleteSetting, getSetting, redactSetting, setSetting } from './publish/settings.js';
 import type { Heartbeat } from './ops/heartbeat.js';
 import { cancelMission, getMission, listMissions } from './ops/missions.js';
 import { getAllPolicies, getPolicy, parsePolicy, setPolicy } from './ops/policy.js';
@@ -58,6 +59,17 @@ export function createHandlers(deps: HandlerDeps): HandlersFor<typeof coreCalls>
       return { key: k, value: await getPolicy(ctx.db, k) };
     },
     'policy.set': ({ key, value }) => setPolicy(ctx, key, value),
+    'publishing.get': async () => {
+      const b = await getSetting(ctx.db, 'bluesky');
+      const x = await getSetting(ctx.db, 'x');
+      return { bluesky: b ? redactSetting('bluesky', b) : null, x: x ? redactSetting('x', x) : null };
+    },
+    'publishing.set': async ({ platform, value }) => {
+      const stored = await setSetting(ctx, platform, value);
+      await writeEvent(ctx, ctx.db, { kind: 'publishing_configured', title: `${platform === 'x' ? 'X' : 'Bluesky'} account configured`, tags: ['settings', 'publishing', platform] });
+      return { platform, value: redactSetting(platform, stored) };
+    },
+    'publishing.clear': async ({ platform }) => ({ cleared: await deleteSetting(ctx.db, platform) }),
     'heartbeat.runNow': () => deps.heartbeat.runOnce({ force: true }),
     'heartbeat.runs': async ({ limit }) => {
       const res = await ctx.db.query<{ id: number; status: 'succeeded' | 'partial' | 'failed'; holder: string; jobs: unknown; startedAt: string; durationMs: number | null }>(

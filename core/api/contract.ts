@@ -296,6 +296,15 @@ export const coreCalls = {
   'ollama.cancelPull': { input: z.object({ pullId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },
   'ollama.delete': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ deleted: z.literal(true) }) },
   'ollama.unload': { input: z.object({ host: hostArg, model: modelName }), output: z.object({ unloaded: z.literal(true) }) },
+  'publishing.get': {
+    input: empty,
+    output: z.object({ bluesky: z.record(z.string(), z.unknown()).nullable(), x: z.record(z.string(), z.unknown()).nullable() }),
+  },
+  'publishing.set': {
+    input: z.object({ platform: z.enum(['bluesky', 'x']), value: z.record(z.string(), z.unknown()) }),
+    output: z.object({ platform: z.string(), value: z.record(z.string(), z.unknown()) }),
+  },
+  'publishing.clear': { input: z.object({ platform: z.enum(['bluesky', 'x']) }), output: z.object({ cleared: z.boolean() }) },
   'ollama.local': { input: z.object({ action: z.enum(['status', 'start', 'stop']) }), output: localOllamaState },
 } as const;
 

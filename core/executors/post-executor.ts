@@ -40,7 +40,7 @@ const payload = z
     text: z.string().max(10_000).optional(),
     draftArtifactId: artifactId.optional(),
   })
-  .refine((p) => (p.text === undefined) !== (p.draftArtifactId === undefined), 'give either text or draftArtifactId (not both)');
+  .refine((p) => p.text === undefined || p.draftArtifactId === undefined, 'give text or draftArtifactId, not both (neither: the mission\'s latest draft)');
 
 export interface PostRow {
   id: number;
@@ -113,9 +113,15 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
   const platform = postPlatforms[kind];
   const name = platformNames[platform];
 
-  async function textFor(ctx: EngineCtx, p: z.infer<typeof payload>): Promise<{ text: string; draftArtifactId: number | null }> {
+  async function textFor(ctx: EngineCtx, p: z.infer<typeof payload>, missionId: number): Promise<{ text: string; draftArtifactId: number | null }> {
     if (p.text !== undefined) return { text: p.text.trim(), draftArtifactId: null };
-    const id = p.draftArtifactId as number;
+    let id = p.draftArtifactId;
+    if (id === undefined) {
+      // draft_tweet → post in one mission: the post takes the draft the mission just wrote
+      const latest = await ctx.db.query<{ id: number }>(`SELECT id FROM ops_artifacts WHERE mission_id = $1 AND kind = 'draft' ORDER BY id DESC LIMIT 1`, [missionId]);
+      id = latest.rows[0]?.id;
+      if (id === undefined) throw new AppError('invalid_input', `The ${kind} step has no text, names no draft, and its mission wrote no draft to post.`);
+    }
     const draft = await getArtifact(ctx.db, id);
     if (!draft) throw new AppError('not_found', `The ${kind} step names draft #${id}, and there is no such artifact.`);
     return { text: draft.content.trim(), draftArtifactId: id };
@@ -131,7 +137,7 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
       const prior = await getPostForStep(ctx.db, step.id);
       if (prior) return success(platform, prior, checkPostLength(platform, prior.text).length, true);
 
-      const { text, draftArtifactId } = await textFor(ctx, parsed.data);
+      const { text, draftArtifactId } = await textFor(ctx, parsed.data, step.missionId);
       if (!text) {
         throw new AppError('invalid_input', draftArtifactId ? `Draft #${draftArtifactId} is empty: there is nothing to post.` : 'The post text is empty.');
       }

@@ -106,6 +106,9 @@ describe('stage in Chromium', () => {
   });
 
   it('accepts and rejects proposals that wait for approval', async () => {
+    // keep the accepted post queued (its worker off), so a later test can cancel its mission
+    const workers = (await engine.handlers['policy.get']({ key: 'workers' })).value as { kinds: Record<string, { enabled: boolean; concurrency: number }> };
+    await engine.handlers['policy.set']({ key: 'workers', value: { kinds: { ...workers.kinds, post_bluesky: { enabled: false, concurrency: 1 } } } });
     await giveTask('twitter-alt', 'Post the launch note', 'post_bluesky', { text: 'We are live.' });
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
     await page.getByRole('link', { name: 'Review proposal' }).click();

@@ -169,7 +169,7 @@ describe.each(dbKinds)('post_bluesky on %s', (kind) => {
     expect(pds.records).toHaveLength(1);
     const bad = await rejection(post(ex, { text: 'x', draftArtifactId: 1 }));
     expect(bad.code).toBe('invalid_input');
-    expect(bad.message).toMatch(/post_bluesky step's payload is not valid: give either text or draftArtifactId/);
+    expect(bad.message).toMatch(/post_bluesky step's payload is not valid: give text or draftArtifactId, not both/);
     expect((await rejection(post(ex, { text: '   ' }))).message).toBe('The post text is empty.');
   });
 
