@@ -71,9 +71,18 @@ export class FakeClock implements Clock {
   private current: number;
   private timers: FakeTimer[] = [];
   private nextId = 1;
+  private readonly settle: () => Promise<void>;
 
-  constructor(start: number | string = Date.UTC(2026, 0, 1, 0, 0, 0)) {
+  /**
+   * `settle` runs after every fired timer, before time moves on. The default
+   * lets promise chains settle; the simulator passes one that waits for a
+   * macrotask turn, so everything a timer set off (database work included)
+   * has finished before the next timer fires — one thing at a time, always
+   * in the same order.
+   */
+  constructor(start: number | string = Date.UTC(2026, 0, 1, 0, 0, 0), opts: { settle?: () => Promise<void> } = {}) {
     this.current = typeof start === 'string' ? Date.parse(start) : start;
+    this.settle = opts.settle ?? (() => flushMicrotasks());
   }
 
   now(): number {
@@ -116,8 +125,7 @@ export class FakeClock implements Clock {
       if (!due) break;
       this.current = Math.max(this.current, due.at);
       await due.fn();
-      // let promise chains that were waiting on this timer settle
-      await flushMicrotasks();
+      await this.settle();
     }
     this.current = Math.max(this.current, target);
   }
@@ -135,4 +143,9 @@ export class FakeClock implements Clock {
 
 export async function flushMicrotasks(rounds = 5): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
+}
+
+/** Waits until the event loop has gone round `turns` times: every pending promise chain has run. */
+export async function macrotaskTurns(turns = 2): Promise<void> {
+  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
 }
