@@ -53,6 +53,8 @@ export interface EngineOptions {
     modelControl?: (hosts: string[]) => ModelControl;
     localOllama?: LocalOllama;
   };
+  /** See EngineCtx.policyCacheMs. */
+  policyCacheMs?: number;
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
   migrationsDir?: string;
 }
@@ -86,7 +88,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     await seedRoster(tx, now);
   });
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
-  const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [] };
+  const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
   const llm = opts.llm ? new LlmService(ctx, opts.llm.service) : null;
   const registry = new ExecutorRegistry().register(waitExecutor, crawlExecutor, postBlueskyExecutor, postTweetExecutor);
   if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));

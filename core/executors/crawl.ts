@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { AppError, describeIssues, isAppError } from '../api/errors.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import type { PolicyValue } from '../ops/policy-schemas.js';
 import { abortError } from '../ports/clock.js';
 import { badPayload, type Executor } from '../workers/executor.js';
@@ -139,7 +139,7 @@ export function createCrawlExecutor(opts: CrawlExecutorOptions = {}): Executor {
       } catch {
         throw badPayload('crawl', `"${parsed.data.url.slice(0, 200)}" is not a URL`);
       }
-      const policy = await getPolicy(ctx.db, 'crawl_policy');
+      const policy = await cachedPolicy(ctx, 'crawl_policy');
       if (!policy.enabled) throw new AppError('crawl_refused', 'Crawling is turned off in crawl_policy.');
 
       const page = await fetchPage(ctx, start, policy, { fetchFn, lookup, userAgent, signal });

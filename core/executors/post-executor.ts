@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { AppError, describeIssues } from '../api/errors.js';
 import type { Queryable } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy, getPolicy } from '../ops/policy.js';
 import { iso, startOfDay } from '../ops/time.js';
 import { isoNow } from '../ports/clock.js';
 import { checkPostLength } from '../publish/length.js';
@@ -147,7 +147,7 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
       const publisher = await publisherFactory(ctx);
 
       const locked = await ctx.db.withLock(`emtesseract:publish:${platform}`, async () => {
-        const limit = (await getPolicy(ctx.db, quotaPolicy[platform])).limit;
+        const limit = (await cachedPolicy(ctx, quotaPolicy[platform])).limit;
         const used = await postsToday(ctx, ctx.db, platform);
         if (used >= limit) {
           throw new AppError(

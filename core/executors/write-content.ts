@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError, describeIssues } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
 import { queryMemories } from '../memory/store.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { badPayload } from '../workers/executor.js';
 import { saveArtifact } from './artifacts.js';
 import { llmExecutor } from './llm-executor.js';
@@ -24,7 +24,7 @@ export function writeContentExecutor(llm: LlmService) {
   return llmExecutor('write_content', llm, async ({ ctx, step, agent, signal }) => {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('write_content', describeIssues(p.error.issues));
-    const policy = await getPolicy(ctx.db, 'content_policy');
+    const policy = await cachedPolicy(ctx, 'content_policy');
     if (!policy.enabled) throw new AppError('rejected', 'Content writing is turned off in content_policy.');
     let parent: { id: number; title: string; content: string } | null = null;
     if (p.data.artifactId) {

@@ -3,7 +3,7 @@ import { AppError, isAppError, toAppError } from '../api/errors.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import type { PolicyValue } from '../ops/policy-schemas.js';
 import { recordLlmCall } from './accounting.js';
 import type { ChatRequest, ChatResult, Llm } from './port.js';
@@ -63,7 +63,7 @@ export class LlmService {
 
   /** Host health, cached for llm_policy.health_check_seconds. */
   async check(force = false): Promise<LlmHealth> {
-    const policy = await getPolicy(this.ctx.db, 'llm_policy');
+    const policy = await cachedPolicy(this.ctx, 'llm_policy');
     const now = this.ctx.clock.now();
     if (!force && this.health && now - this.health.at < policy.health_check_seconds * 1000 && sameHosts(this.health.value.hosts, policy.hosts)) {
       return this.health.value;
@@ -94,7 +94,7 @@ export class LlmService {
   async ready(): Promise<{ ok: true } | { ok: false; reason: string; retryInMs: number }> {
     const h = await this.check();
     if (h.status === 'ok') return { ok: true };
-    const policy = await getPolicy(this.ctx.db, 'llm_policy');
+    const policy = await cachedPolicy(this.ctx, 'llm_policy');
     return { ok: false, reason: h.reason ?? 'No Ollama host answers.', retryInMs: policy.health_check_seconds * 1000 };
   }
 
@@ -111,7 +111,7 @@ export class LlmService {
   }
 
   private async withModel<R>(meta: CallMeta, req: LlmRequest, call: (llm: Llm, req: ChatRequest) => Promise<R>): Promise<R> {
-    const policy = await getPolicy(this.ctx.db, 'llm_policy');
+    const policy = await cachedPolicy(this.ctx, 'llm_policy');
     const health = await this.check();
     if (!health.active) throw new AppError('llm_unreachable', health.reason ?? 'No Ollama host answers.');
     const host = health.active;

@@ -93,12 +93,18 @@ export async function queryMemories(
 
 /** Supersedes, for every agent, live memories beyond the cap (the heartbeat's catch-up for skipped trims). */
 export async function trimMemoryCaps(q: Queryable, now: string): Promise<{ superseded: number }> {
-  const res = await q.query(
-    `UPDATE ops_agent_memory m SET superseded_at = $1
-     FROM (SELECT id, row_number() OVER (PARTITION BY agent_id ORDER BY id DESC) AS rank
-           FROM ops_agent_memory WHERE superseded_at IS NULL) ranked
-     WHERE m.id = ranked.id AND ranked.rank > $2`,
-    [now, MEMORY_CAP_PER_AGENT],
+  const over = await q.query<{ agent_id: string }>(
+    `SELECT agent_id FROM ops_agent_memory WHERE superseded_at IS NULL GROUP BY agent_id HAVING count(*) > $1`,
+    [MEMORY_CAP_PER_AGENT],
   );
-  return { superseded: res.rowCount };
+  let superseded = 0;
+  for (const { agent_id } of over.rows) {
+    const res = await q.query(
+      `UPDATE ops_agent_memory SET superseded_at = $3
+       WHERE id IN (SELECT id FROM ops_agent_memory WHERE agent_id = $1 AND superseded_at IS NULL ORDER BY id DESC OFFSET $2)`,
+      [agent_id, MEMORY_CAP_PER_AGENT, now],
+    );
+    superseded += res.rowCount;
+  }
+  return { superseded };
 }

@@ -19,4 +19,10 @@ export interface EngineCtx {
   /** Identifies this process in leases and runs. */
   processId: string;
   eventHooks: EventHook[];
+  /**
+   * How long a policy read may be served from memory (default 1 s). A single
+   * process that owns its database (the simulator) can keep policies until
+   * they change.
+   */
+  policyCacheMs?: number;
 }

@@ -1,6 +1,6 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
-import { getPolicy } from './policy.js';
+import { cachedPolicy } from './policy.js';
 
 export interface HeartbeatJob {
   name: string;
@@ -71,7 +71,7 @@ export class Heartbeat {
     this.current = run;
     await run;
     if (!this.running) return;
-    const policy = await getPolicy(this.ctx.db, 'heartbeat_policy').catch(() => null);
+    const policy = await cachedPolicy(this.ctx, 'heartbeat_policy').catch(() => null);
     const minutes = policy?.interval_minutes ?? 5;
     this.cancelTimer = this.ctx.clock.setTimer(minutes * 60_000, () => this.tick());
   }
@@ -80,7 +80,7 @@ export class Heartbeat {
   async runOnce(opts: { force?: boolean } = {}): Promise<HeartbeatRun | null> {
     const { ctx } = this;
     if (!opts.force) {
-      const policy = await getPolicy(ctx.db, 'heartbeat_policy');
+      const policy = await cachedPolicy(ctx, 'heartbeat_policy');
       if (!policy.enabled) return null;
     }
     const locked = await ctx.db.withLock(LOCK, async () => {

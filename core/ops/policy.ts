@@ -28,7 +28,7 @@ export function cachedPolicy<K extends PolicyKey>(ctx: EngineCtx, key: K, q: Que
   if (!cache) caches.set(ctx, (cache = new Map()));
   const now = ctx.clock.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < CACHE_MS) return hit.value as Promise<PolicyValue<K>>;
+  if (hit && now - hit.at < (ctx.policyCacheMs ?? CACHE_MS)) return hit.value as Promise<PolicyValue<K>>;
   // inside a transaction, read through it: a second pooled connection could starve the pool
   const value = getPolicy(q, key);
   cache.set(key, { at: now, value });

@@ -2,7 +2,7 @@ import { afterCommit } from '../db/db.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
 import { finalizeMission, STEP_COLUMNS, type StepRow } from './missions.js';
-import { getPolicy } from './policy.js';
+import { cachedPolicy } from './policy.js';
 import { iso } from './time.js';
 
 /**
@@ -11,7 +11,7 @@ import { iso } from './time.js';
  * else fail it and finalize its mission.
  */
 export async function recoverStaleSteps(ctx: EngineCtx): Promise<{ requeued: number; failed: number }> {
-  const hb = await getPolicy(ctx.db, 'heartbeat_policy');
+  const hb = await cachedPolicy(ctx, 'heartbeat_policy');
   const cutoff = iso(ctx.clock.now() - hb.stale_step_minutes * 60_000);
   return ctx.db.transaction(async (tx) => {
     const stale = await tx.query<StepRow>(

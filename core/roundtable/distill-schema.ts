@@ -52,6 +52,8 @@ export function distillPrompt(input: {
   participants: readonly Agent[];
   transcript: readonly { speaker: string; text: string }[];
   maxDrift: number;
+  /** Earlier lines left out to fit the model's context window. */
+  omitted?: number;
 }): { system: string; user: string } {
   const system =
     'You are a memory distiller for a small team of AI agents. Read their conversation and extract what is worth remembering, ' +
@@ -63,7 +65,7 @@ export function distillPrompt(input: {
   const user = [
     `Conversation #${input.conversationId}, a ${input.format.label.toLowerCase()} about "${input.topic}".`,
     `Participants (use exactly these agent_id values): ${ids}.`,
-    `Transcript:\n${input.transcript.map((t) => `${t.speaker}: ${t.text}`).join('\n')}`,
+    `Transcript${input.omitted ? ` (the last ${input.transcript.length} lines; ${input.omitted} earlier ones left out)` : ''}:\n${input.transcript.map((t) => `${t.speaker}: ${t.text}`).join('\n')}`,
     [
       'Return:',
       `- memories: up to 6 things individual participants learned. type is one of ${memoryTypes.join(', ')}; content is one sentence under 200 characters; confidence from 0 to 1 (below 0.55 is not kept); tags are 1-3 lowercase words.`,

@@ -14,6 +14,9 @@ import { distillPrompt, distillSchema, type DistillReply } from './distill-schem
 import { getFormat } from './formats.js';
 import { CONVERSATION_COLUMNS, getTurns, type ConversationRow } from './queue.js';
 
+/** Transcript lines sent to the distiller: all, then fewer when the model's context window is too small. */
+const TRANSCRIPT_KEEP = [Number.POSITIVE_INFINITY, 6, 3];
+
 export type DistillOutcome =
   | { status: 'done'; memories: number; drifts: number; actionItems: number }
   | { status: 'failed'; reason: string }
@@ -115,9 +118,11 @@ export async function markDistillFailed(ctx: EngineCtx, conversationId: number, 
 /**
  * After a conversation: ONE structured LLM call (purpose "distill") for
  * memories, pairwise drift and action items, then the rules and one
- * transaction. An unusable reply (after the one repair turn) or a failing
- * write ends as distill_failed with nothing half-written. LLM transport
- * errors (unreachable, timeout, aborted) are thrown for the worker to retry.
+ * transaction. (Only a model whose context window cannot hold the transcript
+ * gets asked again, with its last lines.) An unusable reply (after the one
+ * repair turn) or a failing write ends as distill_failed with nothing
+ * half-written. LLM transport errors (unreachable, timeout, aborted) are
+ * thrown for the worker to retry.
  */
 export async function distillConversation(
   deps: { ctx: EngineCtx; llm: LlmService; signal?: AbortSignal },
@@ -144,23 +149,31 @@ export async function distillConversation(
   }
   const agents = (await listAgents(ctx.db)).filter((a) => conv.participants.includes(a.id));
   const maxDrift = (await getPolicy(ctx.db, 'relationship_drift_policy')).max_drift;
-  const prompt = distillPrompt({ conversationId: conv.id, format, topic: conv.topic, participants: agents, transcript: turns, maxDrift });
-  let reply: DistillReply;
-  try {
-    const res = await llm.chatStructured(
-      { agentId: null, purpose: 'distill', conversationId: conv.id },
-      { system: prompt.system, messages: [{ role: 'user', content: prompt.user }], temperature: 0.2, ...(deps.signal ? { signal: deps.signal } : {}) },
-      distillSchema(conv.participants),
-    );
-    reply = res.value;
-  } catch (err) {
-    if (isAppError(err) && err.code === 'llm_invalid_output') {
-      const raw = typeof err.details?.['raw'] === 'string' ? (err.details['raw'] as string) : null;
-      await markDistillFailed(ctx, conv.id, err.message, raw, workerId);
-      return { status: 'failed', reason: err.message };
+  let reply: DistillReply | null = null;
+  // a model with a small context window gets the most recent part of a long conversation
+  for (const keep of TRANSCRIPT_KEEP) {
+    const transcript = turns.slice(-keep);
+    const prompt = distillPrompt({ conversationId: conv.id, format, topic: conv.topic, participants: agents, transcript, maxDrift, omitted: turns.length - transcript.length });
+    try {
+      const res = await llm.chatStructured(
+        { agentId: null, purpose: 'distill', conversationId: conv.id },
+        { system: prompt.system, messages: [{ role: 'user', content: prompt.user }], temperature: 0.2, ...(deps.signal ? { signal: deps.signal } : {}) },
+        distillSchema(conv.participants),
+      );
+      reply = res.value;
+      break;
+    } catch (err) {
+      if (!isAppError(err)) throw err;
+      if (err.code === 'llm_context_truncated' && keep !== TRANSCRIPT_KEEP.at(-1)) continue;
+      if (err.code === 'llm_invalid_output' || err.code === 'llm_context_truncated') {
+        const raw = typeof err.details?.['raw'] === 'string' ? (err.details['raw'] as string) : null;
+        await markDistillFailed(ctx, conv.id, err.message, raw, workerId);
+        return { status: 'failed', reason: err.message };
+      }
+      throw err;
     }
-    throw err;
   }
+  if (!reply) throw new Error('unreachable: no distillation reply');
   try {
     return await applyDistillation(ctx, conv.id, reply, workerId);
   } catch (err) {

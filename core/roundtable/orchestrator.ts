@@ -1,4 +1,6 @@
+import { toAppError } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
+import type { ChatResult } from '../llm/port.js';
 import { deriveVoiceModifiers } from '../memory/voice.js';
 import { queryMemories, type MemoryRow } from '../memory/store.js';
 import { listAgents, type Agent } from '../ops/agents.js';
@@ -15,7 +17,7 @@ import { getTurns, renewConversationLease, type ConversationRow, type TurnRow } 
 import { sanitizeTurn } from './sanitize.js';
 import { subRandom } from './seeded-random.js';
 import { selectFirstSpeaker, selectNextSpeaker } from './speaker.js';
-import { turnPrompt } from './turn-prompt.js';
+import { turnPrompt, type TurnPromptInput } from './turn-prompt.js';
 
 /** The pause between turns, on the Clock. */
 export const GAP_MIN_MS = 3000;
@@ -24,6 +26,8 @@ export const GAP_MAX_MS = 8000;
 export const LEASE_RENEW_MS = 60_000;
 /** Memories each speaker brings into the room. */
 const MEMORIES_PER_SPEAKER = 3;
+/** Lines of history kept when a model's context window is too small for the full prompt. */
+const SHORT_HISTORY = 4;
 
 export interface OrchestratorDeps {
   ctx: EngineCtx;
@@ -91,7 +95,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
           : selectNextSpeaker({ participants: ids, lastSpeaker: last, speakCounts, affinities }, random);
       const speaker = agents.find((a) => a.id === speakerId) as Agent;
       const interaction: InteractionType = last === null ? 'opening' : interactionType(affinities.get(speakerId, last), random);
-      const prompt = turnPrompt({
+      const input: TurnPromptInput = {
         speaker,
         format,
         topic: conv.topic,
@@ -103,13 +107,22 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
         replyTo: agents.find((a) => a.id === last) ?? null,
         turn: seq,
         turnsPlanned: conv.turnsPlanned,
-      });
-      const res = await withLease(deps, conv.id, ac, () =>
-        llm.chat(
-          { agentId: speakerId, purpose: 'roundtable_turn', conversationId: conv.id },
-          { system: prompt.system, messages: [{ role: 'user', content: prompt.user }], temperature: format.temperature, signal: ac.signal },
-        ),
-      );
+      };
+      const ask = (p: { system: string; user: string }) =>
+        withLease(deps, conv.id, ac, () =>
+          llm.chat(
+            { agentId: speakerId, purpose: 'roundtable_turn', conversationId: conv.id },
+            { system: p.system, messages: [{ role: 'user', content: p.user }], temperature: format.temperature, signal: ac.signal },
+          ),
+        );
+      let res: ChatResult;
+      try {
+        res = await ask(turnPrompt(input));
+      } catch (err) {
+        if (toAppError(err).code !== 'llm_context_truncated') throw err;
+        // a small context window: the speaker hears only the last few lines and brings no memories
+        res = await ask(turnPrompt({ ...input, memories: [], history: turns.slice(-SHORT_HISTORY) }));
+      }
       let text = sanitizeTurn(res.text, names);
       const fallback = !text;
       if (fallback) text = sanitizeTurn(speaker.signatureLine, names);

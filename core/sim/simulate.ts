@@ -9,6 +9,7 @@ import { seedAgents } from '../ops/agents.js';
 import { databaseDigest } from './digest.js';
 import { buildReport, type SimReport } from './report.js';
 import { ScriptedLlm } from './scripted-llm.js';
+import { offlineCrawlExecutor } from './offline-web.js';
 
 export interface SimOptions {
   days: number;
@@ -57,10 +58,13 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       log: silentLog,
       location: o.dataDir ?? 'memory (simulation)',
       processId: 'sim',
+      // the simulation owns its database: policies change only through setPolicy
+      policyCacheMs: Number.POSITIVE_INFINITY,
       workers: { pollMs: 10 * 60_000, leaseRenewMs: 10 * 60_000, pauseMs: 60_000 },
       heartbeat: true,
       initialPolicy: { timezone: { name: 'UTC' } },
       llm: { service: { llmFor: () => llm, probe: async () => ({ ok: true }) } },
+      executors: [offlineCrawlExecutor()],
     });
     for (const [key, value] of Object.entries(o.policy ?? {})) await setPolicy(engine.ctx, key, value, 'the simulation');
     if (o.agents?.length) {

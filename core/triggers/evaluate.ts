@@ -1,7 +1,7 @@
 import { isoNow } from '../ports/clock.js';
 import { randRange } from '../ports/random.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
 import { iso, localHour } from '../ops/time.js';
 import { reactiveCheckers, type Firing } from './checkers.js';
@@ -36,7 +36,7 @@ const fill = (v: unknown, topic: string): unknown =>
  * their place and go first next time.
  */
 export async function evaluateTriggers(ctx: EngineCtx, budgetMs?: number): Promise<EvaluationSummary> {
-  const hb = await getPolicy(ctx.db, 'heartbeat_policy');
+  const hb = await cachedPolicy(ctx, 'heartbeat_policy');
   const budget = budgetMs ?? hb.trigger_budget_ms;
   const t0 = ctx.clock.perf();
   const nowMs = ctx.clock.now();
@@ -69,7 +69,7 @@ export async function runRule(ctx: EngineCtx, rule: RuleRow, opts: RunOpts): Pro
     if (!isReactiveEvent(rule.triggerEvent)) throw new Error(`no checker for trigger_event "${rule.triggerEvent}"`);
     const res = await reactiveCheckers[rule.triggerEvent]({ q: ctx.db, nowMs }, rule);
     if (!res.fired) {
-      await markRule(ctx.db, rule.id, { result: `no_match: ${res.reason}`, now });
+      await noteNoMatch(ctx, rule, `no_match: ${res.reason}`, nowMs, now);
       if (opts.manual) await recordDecision(ctx.db, { ruleId: rule.id, decision: 'no_match', reason: res.reason, manual: true }, now);
       return { bucket: 'noMatch', reason: res.reason };
     }
@@ -89,12 +89,12 @@ async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs:
   const jitterMs = randRange(ctx.random, c.jitter_minutes[0], c.jitter_minutes[1]) * 60_000;
   const nextEligibleAt = iso(nowMs + rule.cooldownMinutes * 60_000 + jitterMs);
   if (!opts.manual) {
-    const tz = (await getPolicy(ctx.db, 'timezone')).name;
+    const tz = (await cachedPolicy(ctx, 'timezone')).name;
     const hour = localHour(nowMs, tz);
     const [from, to] = c.active_hours;
     if (hour < from || hour >= to) {
       const reason = `outside active hours ${from}:00–${to}:00 (now ${hour}:00)`;
-      await markRule(ctx.db, rule.id, { result: `no_match: ${reason}`, now });
+      await noteNoMatch(ctx, rule, `no_match: ${reason}`, nowMs, now);
       return { bucket: 'noMatch' as const, reason };
     }
     const roll = ctx.random.next();
@@ -106,7 +106,7 @@ async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs:
     }
   }
   const base = c.topics[rule.topicIndex % c.topics.length] as string;
-  const influence = await getPolicy(ctx.db, 'memory_influence_policy');
+  const influence = await cachedPolicy(ctx, 'memory_influence_policy');
   const choice = await enrichTopicWithMemory(ctx.db, ctx.random, opts.cache, a.agent, base, c.topics, influence);
   const firing: Firing = {
     agentId: a.agent,
@@ -159,4 +159,15 @@ async function fire(
   });
   if (!rejected) ctx.log.info(`Rule ${rule.name} fired`, { proposal: p.id, memoryInfluenced: o.memory?.memoryInfluenced ?? false, memoryId: o.memory?.memoryId });
   return { bucket: rejected ? 'rejected' : 'fired', reason, proposalId: p.id };
+}
+
+/**
+ * Records "nothing to do" on the rule, but only when it says something new or
+ * the last note is over an hour old: most heartbeats find nothing, and the
+ * inspector needs no write for each of them.
+ */
+async function noteNoMatch(ctx: EngineCtx, rule: RuleRow, result: string, nowMs: number, now: string): Promise<void> {
+  const fresh = rule.lastEvaluatedAt !== null && nowMs - Date.parse(rule.lastEvaluatedAt) < 3_600_000;
+  if (fresh && rule.lastResult === result) return;
+  await markRule(ctx.db, rule.id, { result, now });
 }

@@ -1,7 +1,7 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { keywords } from './memory-influence.js';
 
 interface Insight {
@@ -28,7 +28,7 @@ export function overlap(a: Set<string>, b: Set<string>): number {
  * and fires `insight_promoted`. Each insight is promoted once.
  */
 export async function promoteInsights(ctx: EngineCtx): Promise<{ candidates: number; promoted: number }> {
-  const p = await getPolicy(ctx.db, 'learning_policy');
+  const p = await cachedPolicy(ctx, 'learning_policy');
   const res = await ctx.db.query<Insight>(
     `SELECT id, agent_id AS "agentId", content, confidence, tags, split_part(coalesce(source_trace_id, 'm' || id), ':', 2) AS source
      FROM ops_agent_memory WHERE type = 'insight' AND superseded_at IS NULL ORDER BY id DESC LIMIT 500`,

@@ -1,7 +1,7 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { iso, startOfDay } from '../ops/time.js';
 import { writeMemory } from '../memory/store.js';
 
@@ -22,8 +22,8 @@ export function median(values: number[]): number {
  * (0.6). Idempotent per post (source_trace_id), at most 3 lessons per agent per day.
  */
 export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number; median: number | null; lessons: number; skipped?: string }> {
-  const p = await getPolicy(ctx.db, 'learning_policy');
-  const tz = (await getPolicy(ctx.db, 'timezone')).name;
+  const p = await cachedPolicy(ctx, 'learning_policy');
+  const tz = (await cachedPolicy(ctx, 'timezone')).name;
   const nowMs = ctx.clock.now();
   const res = await ctx.db.query<{ id: number; agentId: string | null; platform: string; text: string; engagement: number; draftId: number | null }>(
     `SELECT id, agent_id AS "agentId", platform, text, ${ENGAGEMENT_SQL} AS engagement, draft_artifact_id AS "draftId"

@@ -2,7 +2,7 @@ import type { Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx, EventHook } from '../ops/ctx.js';
 import type { EventRow } from '../ops/events.js';
-import { cachedPolicy, getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import type { reactionPattern } from '../ops/policy-schemas.js';
 import { createProposalAndMaybeAutoApprove, type StepSpec } from '../ops/proposal-service.js';
 import { iso } from '../ops/time.js';
@@ -83,7 +83,7 @@ function stepsFor(type: string, title: string, summary: string): StepSpec[] {
  * reactions into proposals through the one proposal service (same gates).
  */
 export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): Promise<{ proposed: number; rejected: number; duplicate: number; left: number }> {
-  const hb = await getPolicy(ctx.db, 'heartbeat_policy');
+  const hb = await cachedPolicy(ctx, 'heartbeat_policy');
   const budget = budgetMs ?? hb.reaction_budget_ms;
   const t0 = ctx.clock.perf();
   const out = { proposed: 0, rejected: 0, duplicate: 0, left: 0 };
