@@ -4,7 +4,7 @@ import { modifiersFromStats, type MemoryStats } from '../../../core/memory/voice
 import { dbKinds } from '../../support/db.ts';
 import { driveUntil, rtEngine, type RtEngine } from '../roundtable/harness.ts';
 
-const stats = (over: Partial<MemoryStats> & { byType?: Partial<MemoryStats['byType']> } = {}): MemoryStats => ({
+const stats = (over: Partial<Omit<MemoryStats, 'byType'>> & { byType?: Partial<MemoryStats['byType']> } = {}): MemoryStats => ({
   total: 0,
   topTags: [],
   avgConfidence: 0.6,
