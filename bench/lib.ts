@@ -50,18 +50,20 @@ export async function saveResults(figures: Figure[], meta: Record<string, unknow
   for (const f of figures) byName.set(f.name, f);
   const all = [...byName.values()];
   await writeFile(file, JSON.stringify({ ...meta, figures: all }, null, 2) + '\n');
+  const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
   const rows = all.map(
     (f) =>
-      `| ${f.name} | ${round(f.value)} ${f.unit} | ${f.reference ? `${f.reference.name}: ${round(f.reference.value)} ${f.reference.unit}` : ''} | ${f.ratio !== undefined ? round(f.ratio, 2) + '×' : ''} | ${f.target ?? ''} |`,
+      `| ${cell(f.name)} | ${round(f.value)} ${f.unit} | ${f.reference ? cell(`${f.reference.name}: ${round(f.reference.value)} ${f.reference.unit}`) : ''} | ${f.ratio !== undefined ? round(f.ratio, 2) + '×' : ''} | ${cell(f.target ?? '')} | ${cell(f.notes ?? '')} |`,
   );
   const md = [
     `# Benchmark results`,
     '',
     `Machine: ${String(meta.machine ?? '')}  `,
-    `Run at: ${String(meta.at ?? '')}`,
+    `Run at: ${String(meta.at ?? '')}${meta.quick ? ' (--quick)' : ''}  `,
+    ...(meta.conditions ? [`Conditions: ${String(meta.conditions)}  `] : []),
     '',
-    '| figure | value | reference (same run) | ratio | target |',
-    '| --- | --- | --- | --- | --- |',
+    '| figure | value | reference (same run) | ratio | target | notes |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows,
     '',
   ].join('\n');

@@ -6,9 +6,17 @@ const tabs: { view: Route['view']; label: string }[] = [
   { view: 'stage', label: 'Stage' },
   { view: 'missions', label: 'Missions' },
   { view: 'proposals', label: 'Proposals' },
+  { view: 'autonomy', label: 'Autonomy' },
+  { view: 'roundtables', label: 'Roundtables' },
   { view: 'models', label: 'Models' },
   { view: 'settings', label: 'Settings' },
 ];
+
+function tabHref(view: Route['view']): string {
+  if (view === 'missions') return routeHref({ view: 'missions', missionId: null });
+  if (view === 'roundtables') return routeHref({ view: 'roundtables', conversationId: null });
+  return routeHref({ view } as Route);
+}
 
 const streamLabels = { open: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…' } as const;
 
@@ -37,7 +45,7 @@ export function AppHeader({ route }: { route: Route }) {
           <a
             key={t.view}
             className={`tab${route.view === t.view ? ' is-active' : ''}`}
-            href={t.view === 'missions' ? routeHref({ view: 'missions', missionId: null }) : routeHref({ view: t.view } as Route)}
+            href={tabHref(t.view)}
             aria-current={route.view === t.view ? 'page' : undefined}
           >
             {t.label}

@@ -4,10 +4,13 @@ import { ToastStack } from './components/toast-stack.js';
 import { TokenGate } from './components/token-gate.js';
 import { useRoute } from './lib/router.js';
 import { useUi } from './store/ui-store.js';
+import { AgentView } from './views/agents/agent-view.js';
+import { AutonomyView } from './views/autonomy/autonomy-view.js';
 import { GiveTaskDialog } from './views/give-task/give-task-dialog.js';
 import { MissionsView } from './views/missions/missions-view.js';
 import { ModelsView } from './views/models/models-view.js';
 import { ProposalsView } from './views/proposals/proposals-view.js';
+import { RoundtablesView } from './views/roundtables/roundtables-view.js';
 import { SettingsView } from './views/settings/settings-view.js';
 import { StageView } from './views/stage/stage-view.js';
 
@@ -26,6 +29,9 @@ export function App() {
           {route.view === 'proposals' && <ProposalsView />}
           {route.view === 'models' && <ModelsView />}
           {route.view === 'settings' && <SettingsView />}
+          {route.view === 'autonomy' && <AutonomyView />}
+          {route.view === 'roundtables' && <RoundtablesView conversationId={route.conversationId} />}
+          {route.view === 'agents' && <AgentView key={route.agentId} agentId={route.agentId} />}
         </PanelBoundary>
       </main>
       {giveTask.open && (

@@ -132,6 +132,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       turns.push(turn);
       if (turns.length < conv.turnsPlanned) await ctx.clock.sleep(randInt(random, GAP_MIN_MS, GAP_MAX_MS), ac.signal);
     }
+    if (turns.length === 0) throw new Error('The model produced nothing usable to say (every line was empty after cleaning).');
     if (conv.distillStatus === 'pending') await distillConversation({ ctx, llm, signal: ac.signal }, conv, deps.workerId);
     // no-op when the distillation's transaction already finished it
     await finishConversation(ctx, conv, deps.workerId);

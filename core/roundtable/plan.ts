@@ -27,11 +27,11 @@ export async function chooseTopic(
   const base = pick(random, format.topics);
   const influence = await getPolicy(q, 'memory_influence_policy');
   if (!influence.enabled || random.next() >= influence.probability) return { topic: base, memoryId: null };
-  const who = pick(random, participants);
-  const memories = await queryMemories(q, { agentId: who, types: ['strategy', 'lesson'], minConfidence: 0.6, limit: 10 });
+  const memories = [];
+  for (const who of participants) memories.push(...(await queryMemories(q, { agentId: who, types: ['strategy', 'lesson'], minConfidence: 0.6, limit: 5 })));
   if (memories.length === 0) return { topic: base, memoryId: null };
   const m = pick(random, memories);
-  return { topic: capOnWord(`${base} — in light of what ${who} learned: ${m.content.replace(/\s+/g, ' ')}`, 300), memoryId: m.id };
+  return { topic: capOnWord(`${base} — in light of what ${m.agentId} learned: ${m.content.replace(/\s+/g, ' ')}`, 300), memoryId: m.id };
 }
 
 /** Fills in who talks, about what and for how many turns. Null when too few agents are enabled. */

@@ -6,7 +6,10 @@ export type Route =
   | { view: 'missions'; missionId: number | null }
   | { view: 'proposals' }
   | { view: 'models' }
-  | { view: 'settings' };
+  | { view: 'settings' }
+  | { view: 'autonomy' }
+  | { view: 'roundtables'; conversationId: number | null }
+  | { view: 'agents'; agentId: string };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -21,6 +24,14 @@ export function parseRoute(hash: string): Route {
       return { view: 'models' };
     case 'settings':
       return { view: 'settings' };
+    case 'autonomy':
+      return { view: 'autonomy' };
+    case 'roundtables': {
+      const id = Number(parts[1]);
+      return { view: 'roundtables', conversationId: Number.isSafeInteger(id) && id > 0 ? id : null };
+    }
+    case 'agents':
+      return parts[1] ? { view: 'agents', agentId: decodeURIComponent(parts[1]) } : { view: 'stage' };
     default:
       return { view: 'stage' };
   }
@@ -28,11 +39,21 @@ export function parseRoute(hash: string): Route {
 
 export function routeHref(route: Route): string {
   if (route.view === 'missions') return route.missionId ? `#/missions/${route.missionId}` : '#/missions';
+  if (route.view === 'roundtables') return route.conversationId ? `#/roundtables/${route.conversationId}` : '#/roundtables';
+  if (route.view === 'agents') return `#/agents/${encodeURIComponent(route.agentId)}`;
   return `#/${route.view}`;
 }
 
 export function missionHref(id: number): string {
   return routeHref({ view: 'missions', missionId: id });
+}
+
+export function agentHref(agentId: string): string {
+  return routeHref({ view: 'agents', agentId });
+}
+
+export function conversationHref(id: number | null): string {
+  return routeHref({ view: 'roundtables', conversationId: id });
 }
 
 export function navigate(route: Route): void {

@@ -1,12 +1,15 @@
 import { debounce } from '../lib/debounce.js';
 import { transport } from '../transport/pick-transport.js';
 import type { StreamMessage } from './entities.js';
+import { useAgentDetail } from './agent-detail-store.js';
 import { useAgents } from './agents-store.js';
+import { useAutonomy } from './autonomy-store.js';
 import { useFeed } from './feed-store.js';
 import { useMissions } from './missions-store.js';
 import { useModels } from './models-store.js';
 import { usePolicies } from './policy-store.js';
 import { useProposals } from './proposals-store.js';
+import { useRoundtables } from './roundtables-store.js';
 import { useRuntime } from './runtime-store.js';
 import { useUi } from './ui-store.js';
 
@@ -23,6 +26,15 @@ function loadEverything(): void {
   quiet(useMissions.getState().loadLatest());
   quiet(useProposals.getState().load());
   if (usePolicies.getState().loaded) quiet(usePolicies.getState().load());
+  if (useAutonomy.getState().active) quiet(useAutonomy.getState().load());
+  if (useRoundtables.getState().active) quiet(useRoundtables.getState().load());
+  const agentId = useAgentDetail.getState().agentId;
+  if (agentId) quiet(useAgentDetail.getState().load(agentId));
+}
+
+/** Events that change what the Roundtables view shows. */
+function isConversationEvent(e: StreamMessage & { type: 'event' }): boolean {
+  return e.event.kind.startsWith('roundtable') || e.event.tags.includes('roundtable') || e.event.kind.startsWith('distill');
 }
 
 /**
@@ -34,6 +46,9 @@ function loadEverything(): void {
 export function startLiveSync(): () => void {
   const refreshRuntime = debounce(() => void useRuntime.getState().load(), 300);
   const refreshPolicies = debounce(() => void usePolicies.getState().load().catch(() => {}), 300);
+  const refreshAutonomy = debounce(() => void useAutonomy.getState().load().catch(() => {}), 500);
+  const refreshRoundtables = debounce(() => void useRoundtables.getState().load().catch(() => {}), 300);
+  const refreshMemories = debounce(() => void useAgentDetail.getState().refreshMemories().catch(() => {}), 500);
   const fallback = setTimeout(() => {
     loadedOnce = true;
     loadEverything();
@@ -47,6 +62,11 @@ export function startLiveSync(): () => void {
         if (e.missionId !== null) useMissions.getState().touched(e.missionId);
         if (e.proposalId !== null || e.tags.includes('proposal')) useProposals.getState().touched();
         if (e.kind === 'policy_changed' && usePolicies.getState().loaded) refreshPolicies();
+        // Any event may be a trigger's doing or a reaction's cause: the open Autonomy view looks again.
+        if (useAutonomy.getState().active) refreshAutonomy();
+        if (useRoundtables.getState().active && isConversationEvent(msg)) refreshRoundtables();
+        const open = useAgentDetail.getState().agentId;
+        if (open && (e.agentId === open || e.tags.includes('memory'))) refreshMemories();
         break;
       }
       case 'mission':
@@ -83,6 +103,9 @@ export function startLiveSync(): () => void {
     clearTimeout(fallback);
     refreshRuntime.cancel();
     refreshPolicies.cancel();
+    refreshAutonomy.cancel();
+    refreshRoundtables.cancel();
+    refreshMemories.cancel();
     stopOnToken();
   };
   // Without a valid token nothing will work until the page is reloaded with one: stop knocking.

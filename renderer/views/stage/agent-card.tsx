@@ -2,7 +2,7 @@ import type { CSSProperties } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import type { Activity } from '../../lib/agent-activity.js';
 import { agentLook } from '../../lib/agent-look.js';
-import { missionHref } from '../../lib/router.js';
+import { agentHref, missionHref, navigate } from '../../lib/router.js';
 import { timeAgo } from '../../lib/time-format.js';
 import type { Agent } from '../../store/entities.js';
 
@@ -19,11 +19,24 @@ export function AgentCard({ agent, activity, now, onGiveTask }: Props) {
   const look = agentLook(agent.id);
   const style = { '--agent': look.color, '--agent-soft': look.soft } as CSSProperties;
   return (
-    <article className={`agent-card is-${activity.state}`} style={style} data-testid="agent-card" data-agent={agent.id} data-state={activity.state}>
+    <article
+      className={`agent-card is-${activity.state}`}
+      style={style}
+      data-testid="agent-card"
+      data-agent={agent.id}
+      data-state={activity.state}
+      title={`Open ${agent.displayName}: memories, voice and chat`}
+      onClick={(e) => {
+        // Links and buttons inside the card do their own thing.
+        if (!(e.target as HTMLElement).closest('a, button')) navigate({ view: 'agents', agentId: agent.id });
+      }}
+    >
       <header className="agent-head">
         <AgentAvatar agentId={agent.id} name={agent.displayName} size="lg" state={activity.state} />
         <div className="agent-id">
-          <div className="agent-name">{agent.displayName}</div>
+          <a className="agent-name" href={agentHref(agent.id)}>
+            {agent.displayName}
+          </a>
           <div className="agent-role">{agent.role}</div>
         </div>
         <span className={`state-pill state-${activity.state}`}>{stateLabels[activity.state]}</span>

@@ -16,23 +16,25 @@ describe.each(dbKinds)('stuck and interrupted conversations on %s', (kind) => {
   const done = (id: number) => async () => ['succeeded', 'failed'].includes((await get(id)).conversation.status);
 
   it('a conversation whose worker died is re-queued after its lease goes stale, and continues from its stored turns', async () => {
-    e = await rtEngine(kind, { loops: false });
-    const conv = await e.handlers['roundtables.enqueue']({ format: 'debate', participants: ['brain', 'twitter-alt'] });
-    // a worker speaks three turns, then its process dies
-    let spoken = 0;
+    // a worker speaks four turns, then its process dies (the abort lands while it waits for the next turn)
     const dying = new AbortController();
+    let turnCalls = 0;
+    e = await rtEngine(kind, {
+      responder: (req) => {
+        if (!req.format && ++turnCalls === 4) dying.abort();
+        return defaultResponder(req);
+      },
+    });
+    const conv = await e.handlers['roundtables.enqueue']({ format: 'debate', participants: ['brain', 'twitter-alt'] });
     const deps = { ctx: e.ctx, llm: e.llm!, seed: 1, workerId: 'doomed' };
-    const run = runNextConversation(deps, dying.signal);
-    await driveUntil(e.clock, async () => (spoken = (await get(conv.id)).turns.length) >= 3);
-    dying.abort();
-    await run;
-    // the abort released it (no attempt used); put it back in the dead state a crash would leave
+    expect(await drive(e.clock, runNextConversation(deps, dying.signal))).toEqual({ next: 'again' });
+    // the abort released it (no attempt used); put it back in the state a crash would leave
     await e.db.query(`UPDATE ops_roundtable_queue SET status = 'running', reserved_by = 'doomed', attempts = 1, heartbeat_at = $2 WHERE id = $1`, [
       conv.id,
       new Date(e.clock.now()).toISOString(),
     ]);
     const before = (await get(conv.id)).turns;
-    expect(before.length).toBe(spoken);
+    expect(before).toHaveLength(4);
 
     await e.clock.advance(9 * MIN);
     expect((await e.heartbeat.runOnce())?.jobs.find((j) => j.name === 'recover_stale_roundtables')?.result).toEqual({ requeued: 0, failed: 0 });

@@ -1,0 +1,316 @@
+/**
+ * The step queue across processes on PostgreSQL: claim→start latency and no-op
+ * throughput with 1 and 4 `core/cli/worker.ts` processes (kind `wait`, payload
+ * {} — a real no-op executor), beside graphile-worker (concurrency 4) and
+ * pg-boss (4 workers) running no-op jobs in their own process on the same
+ * server, and a bare SQL claim/complete loop (the limit), all in the same run.
+ *
+ * Latency, the same way for every system: the bench process adds one job at
+ * a time, open loop (mean 100 jobs/s, jittered), noting when each add
+ * committed; the job's start is ours `started_at` (written by the worker from
+ * Date.now(), so the commit is noted with Date.now() too: whole milliseconds on
+ * both sides, unbiased but ±1 ms) or, for the references, when their handler
+ * started (CLOCK_MONOTONIC, read the same way in both processes).
+ *
+ * Throughput: N jobs added in one statement, measured from the first start to
+ * the queue seen empty (polled every 20 ms) — the sustained rate, so an idle
+ * poller's first wake-up does not count.
+ */
+import pg from 'pg';
+import PgBoss from 'pg-boss';
+import { makeWorkerUtils } from 'graphile-worker';
+import { PostgresDb } from '../core/db/postgres.ts';
+import { createEngine } from '../core/engine.ts';
+import { getPolicy, setPolicy } from '../core/ops/policy.ts';
+import { SystemClock } from '../core/ports/clock.ts';
+import { silentLog } from '../core/ports/log.ts';
+import { SeededRandom } from '../core/ports/random.ts';
+import { monoNow, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
+import { summarize, type Figure } from './lib.ts';
+import { bareSqlQueue, enqueueSteps, migrated } from './step-fixtures.ts';
+
+interface Scale {
+  samples: number;
+  warmup: number;
+  throughputJobs: number;
+  /** Mean gap between latency adds (ms); each gap is uniform in [0.5, 1.5] × this. */
+  gapMs: number;
+}
+
+interface SystemResult {
+  latency: number[];
+  throughput: number;
+  /** Jobs per second from the add commit to the queue seen empty (includes the first wake-up). */
+  fromCommit: number;
+}
+
+const CONCURRENCY = 4;
+const PG_BOSS = { workers: 4, batchSize: 100, pollSeconds: 2 };
+const GRAPHILE_POLL_MS = 2000;
+
+/** Adds `total` jobs one at a time, open loop; returns i → commit time on `clock`. */
+async function openLoop(total: number, gapMs: number, clock: () => number, add: (i: number) => Promise<void>): Promise<Map<number, number>> {
+  const rnd = seeded(7);
+  const commits = new Map<number, number>();
+  for (let i = 0; i < total; i++) {
+    await add(i);
+    commits.set(i, clock());
+    await sleep(gapMs * (0.5 + rnd()));
+  }
+  return commits;
+}
+
+function latencies(commits: Map<number, number>, starts: Map<number, number>, warmup: number): number[] {
+  const out: number[] = [];
+  for (const [i, commitAt] of commits) {
+    if (i < warmup) continue;
+    const startAt = starts.get(i);
+    if (startAt === undefined) throw new Error(`job ${i} never started`);
+    out.push(startAt - commitAt);
+  }
+  return out;
+}
+
+async function dumpStarts(child: Child): Promise<Map<number, number>> {
+  const marker = `STARTS`;
+  const before = child.next(new RegExp(`^${marker} `));
+  child.send('dump');
+  const line = await before;
+  return new Map(JSON.parse(line.slice(marker.length + 1)) as [number, number][]);
+}
+
+async function count(pool: pg.Pool, sql: string): Promise<number> {
+  const r = await pool.query<{ n: number }>(sql);
+  return Number(r.rows[0]!.n);
+}
+
+/** Ours: `processes` × core/cli/worker.ts --kinds wait, kind concurrency 4 (the workers policy). */
+async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number): Promise<SystemResult> {
+  const url = await env.freshPostgresUrl();
+  const db = await PostgresDb.open({ url });
+  const children: Child[] = [];
+  try {
+    const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(1), log: silentLog, location: 'bench', workers: false, heartbeat: false });
+    const w = await getPolicy(db, 'workers');
+    await setPolicy(engine.ctx, 'workers', { kinds: { ...w.kinds, wait: { enabled: true, concurrency: CONCURRENCY } } });
+    for (let p = 0; p < processes; p++) {
+      const args = ['--database-url', url, '--kinds', 'wait', '--log-level', 'warn', '--worker-id', `bench-${p}`];
+      if (pollMs) args.push('--poll-ms', String(pollMs));
+      children.push(env.spawnTsx(`worker ${p}`, 'core/cli/worker.ts', args));
+    }
+    await Promise.all(children.map((c) => c.waitFor(/running kinds/)));
+
+    const ids = new Map<number, number>();
+    const commits = await openLoop(s.samples + s.warmup, s.gapMs, Date.now, async (i) => {
+      const [id] = await enqueueSteps(db, 1, 'wait');
+      ids.set(i, id!);
+    });
+    const stepIds = [...ids.values()];
+    await until('the latency steps to finish', async () => {
+      const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE id = ANY($1::bigint[]) AND status <> 'succeeded'`, [stepIds]);
+      return r.rows[0]!.n === 0;
+    });
+    const rows = await db.query<{ id: number; startedAt: string }>(`SELECT id, started_at AS "startedAt" FROM ops_mission_steps WHERE id = ANY($1::bigint[])`, [stepIds]);
+    const startById = new Map(rows.rows.map((r) => [r.id, Date.parse(r.startedAt)]));
+    const starts = new Map([...ids].map(([i, id]) => [i, startById.get(id)!]));
+
+    await enqueueSteps(db, s.throughputJobs, 'wait');
+    const committedAt = Date.now();
+    await until('the throughput steps to finish', async () => {
+      const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE status IN ('queued', 'running')`);
+      return r.rows[0]!.n === 0;
+    });
+    const drainedAt = Date.now();
+    const first = await db.query<{ at: string }>(`SELECT min(started_at) AS at FROM ops_mission_steps WHERE kind = 'wait' AND id > $1`, [Math.max(...stepIds)]);
+    const firstStart = Date.parse(first.rows[0]!.at);
+    return {
+      latency: latencies(commits, starts, s.warmup),
+      throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000),
+      fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000),
+    };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await db.close();
+  }
+}
+
+async function graphileWorker(env: BenchEnv, s: Scale): Promise<SystemResult> {
+  const url = await env.freshPostgresUrl();
+  const child = env.spawnTsx('graphile-worker', 'bench/children/graphile-worker.ts', [url, String(CONCURRENCY)]);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await child.waitFor(/^READY/); // run() has migrated the schema
+    const utils = await makeWorkerUtils({ connectionString: url });
+    try {
+      const left = (): Promise<number> => count(pool, 'SELECT count(*)::int AS n FROM graphile_worker._private_jobs');
+      const commits = await openLoop(s.samples + s.warmup, s.gapMs, monoNow, async (i) => {
+        await utils.addJob('noop', { i });
+      });
+      await until('graphile-worker to finish the latency jobs', async () => (await left()) === 0);
+      const starts = await dumpStarts(child);
+
+      const base = 1_000_000;
+      await utils.addJobs(Array.from({ length: s.throughputJobs }, (_, k) => ({ identifier: 'noop', payload: { i: base + k } })));
+      const committedAt = monoNow();
+      await until('graphile-worker to finish the throughput jobs', async () => (await left()) === 0);
+      const drainedAt = monoNow();
+      const tStarts = await dumpStarts(child);
+      const firstStart = Math.min(...tStarts.values());
+      if (tStarts.size !== s.throughputJobs) throw new Error(`graphile-worker ran ${tStarts.size} of ${s.throughputJobs} jobs`);
+      return {
+        latency: latencies(commits, starts, s.warmup),
+        throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000),
+        fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000),
+      };
+    } finally {
+      await utils.release();
+    }
+  } finally {
+    await child.stop();
+    await pool.end();
+  }
+}
+
+async function pgBoss(env: BenchEnv, s: Scale): Promise<SystemResult> {
+  const url = await env.freshPostgresUrl();
+  const boss = new PgBoss({ connectionString: url, supervise: false, schedule: false, max: 2 });
+  boss.on('error', (e) => console.error('pg-boss (producer) error', e));
+  await boss.start(); // migrates the schema
+  await boss.createQueue('noop');
+  const child = env.spawnTsx('pg-boss', 'bench/children/pg-boss.ts', [url, String(PG_BOSS.workers), String(PG_BOSS.batchSize), String(PG_BOSS.pollSeconds)]);
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  try {
+    await child.waitFor(/^READY/);
+    const left = (): Promise<number> => count(pool, `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'noop' AND state < 'completed'`);
+    const commits = await openLoop(s.samples + s.warmup, s.gapMs, monoNow, async (i) => {
+      await boss.send('noop', { i });
+    });
+    await until('pg-boss to finish the latency jobs', async () => (await left()) === 0);
+    const starts = await dumpStarts(child);
+
+    const base = 1_000_000;
+    await boss.insert(Array.from({ length: s.throughputJobs }, (_, k) => ({ name: 'noop', data: { i: base + k } })));
+    const committedAt = monoNow();
+    await until('pg-boss to finish the throughput jobs', async () => (await left()) === 0);
+    const drainedAt = monoNow();
+    const tStarts = await dumpStarts(child);
+    if (tStarts.size !== s.throughputJobs) throw new Error(`pg-boss ran ${tStarts.size} of ${s.throughputJobs} jobs`);
+    const firstStart = Math.min(...tStarts.values());
+    return {
+      latency: latencies(commits, starts, s.warmup),
+      throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000),
+      fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000),
+    };
+  } finally {
+    await child.stop();
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    await pool.end();
+  }
+}
+
+export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
+  const s: Scale = env.quick
+    ? { samples: 200, warmup: 20, throughputJobs: 500, gapMs: 10 }
+    : { samples: 1000, warmup: 50, throughputJobs: 3000, gapMs: 10 };
+  const how = `${s.samples} samples, open loop ≈ ${Math.round(1000 / s.gapMs)} adds/s; add commit → start`;
+
+  const gw = await graphileWorker(env, s);
+  const gwLat = summarize(gw.latency);
+  const boss = await pgBoss(env, s);
+  const bossLat = summarize(boss.latency);
+  const bareDb = await migrated(await PostgresDb.open({ url: await env.freshPostgresUrl() }));
+  const bare = await bareSqlQueue(bareDb, { latencySamples: 0, warmup: 0, throughputSteps: s.throughputJobs, loops: CONCURRENCY });
+  await bareDb.close();
+
+  const gwName = `graphile-worker, concurrency ${CONCURRENCY}`;
+  const bossName = `pg-boss, ${PG_BOSS.workers} workers × batch ${PG_BOSS.batchSize}, poll ${PG_BOSS.pollSeconds} s`;
+  const bareName = `bare SQL claim/complete, ${CONCURRENCY} loops`;
+  emit({
+    name: `add→start p50, graphile-worker (PostgreSQL)`,
+    value: gwLat.p50,
+    unit: 'ms',
+    notes: `${gwName}, ${how}; LISTEN/NOTIFY wake-up, pollInterval ${GRAPHILE_POLL_MS} ms; own process`,
+  });
+  emit({ name: `add→start p99, graphile-worker (PostgreSQL)`, value: gwLat.p99, unit: 'ms' });
+  emit({
+    name: `no-op job throughput, graphile-worker (PostgreSQL)`,
+    value: gw.throughput,
+    unit: 'jobs/s',
+    reference: { name: bareName, value: bare.throughput, unit: 'steps/s' },
+    ratio: gw.throughput / bare.throughput,
+    notes: `${gwName}; ${s.throughputJobs} jobs, first start → queue empty; from the add commit: ${gw.fromCommit.toFixed(0)}/s`,
+  });
+  emit({
+    name: `add→start p50, pg-boss (PostgreSQL)`,
+    value: bossLat.p50,
+    unit: 'ms',
+    notes: `${bossName}, ${how}; pg-boss polls (no LISTEN/NOTIFY); own process`,
+  });
+  emit({ name: `add→start p99, pg-boss (PostgreSQL)`, value: bossLat.p99, unit: 'ms' });
+  emit({
+    name: `no-op job throughput, pg-boss (PostgreSQL)`,
+    value: boss.throughput,
+    unit: 'jobs/s',
+    reference: { name: bareName, value: bare.throughput, unit: 'steps/s' },
+    ratio: boss.throughput / bare.throughput,
+    notes: `${bossName}; a worker waits out its poll interval after every fetch, so ≤ workers × batch / poll; from the add commit: ${boss.fromCommit.toFixed(0)}/s`,
+  });
+
+  const configs: { label: string; processes: number; pollMs?: number }[] = [
+    { label: '1 worker process', processes: 1 },
+    { label: '4 worker processes', processes: 4 },
+    { label: '1 worker process, --poll-ms 50', processes: 1, pollMs: 50 },
+  ];
+  for (const c of configs) {
+    const r = await ours(env, s, c.processes, c.pollMs);
+    const lat = summarize(r.latency);
+    const poll = c.pollMs ? `--poll-ms ${c.pollMs}` : 'default poll (2000 ms)';
+    const common = `kind wait, concurrency ${CONCURRENCY} per process, ${poll}; steps queued by another process are found by polling only (no LISTEN/NOTIFY)`;
+    emit({
+      name: `claim→start p50, ${c.label} (PostgreSQL)`,
+      value: lat.p50,
+      unit: 'ms',
+      reference: { name: `${gwName} p50`, value: gwLat.p50, unit: 'ms' },
+      ratio: lat.p50 / gwLat.p50,
+      target: '≤ graphile-worker',
+      notes: `${how} (started_at); ${common}`,
+    });
+    emit({
+      name: `claim→start p99, ${c.label} (PostgreSQL)`,
+      value: lat.p99,
+      unit: 'ms',
+      reference: { name: `${gwName} p99`, value: gwLat.p99, unit: 'ms' },
+      ratio: lat.p99 / gwLat.p99,
+    });
+    emit({
+      name: `claim→start p50 vs pg-boss, ${c.label} (PostgreSQL)`,
+      value: lat.p50,
+      unit: 'ms',
+      reference: { name: `pg-boss p50`, value: bossLat.p50, unit: 'ms' },
+      ratio: lat.p50 / bossLat.p50,
+    });
+    emit({
+      name: `no-op step throughput, ${c.label} (PostgreSQL)`,
+      value: r.throughput,
+      unit: 'steps/s',
+      reference: { name: gwName, value: gw.throughput, unit: 'jobs/s' },
+      ratio: r.throughput / gw.throughput,
+      target: '≥ 1.0× graphile-worker',
+      notes: `${s.throughputJobs} steps, first start → queue empty; from the add commit: ${r.fromCommit.toFixed(0)}/s; ${common}; each step also writes 2 events and finalizes its mission`,
+    });
+    emit({
+      name: `no-op step throughput vs pg-boss, ${c.label} (PostgreSQL)`,
+      value: r.throughput,
+      unit: 'steps/s',
+      reference: { name: 'pg-boss', value: boss.throughput, unit: 'jobs/s' },
+      ratio: r.throughput / boss.throughput,
+    });
+    emit({
+      name: `no-op step throughput vs bare SQL, ${c.label} (PostgreSQL)`,
+      value: r.throughput,
+      unit: 'steps/s',
+      reference: { name: bareName, value: bare.throughput, unit: 'steps/s' },
+      ratio: r.throughput / bare.throughput,
+    });
+  }
+}

@@ -1,0 +1,238 @@
+/**
+ * Roundtables and agent detail end to end: Chromium, the built renderer, a
+ * real engine on in-memory PGlite wired to the scripted Ollama-compatible
+ * server. A conversation started from the page is spoken by the scripted
+ * model, distilled into memories and relationship drift; the agent page shows
+ * the memory, takes a whispered note, and chats.
+ */
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
+import { SystemClock } from '../../core/ports/clock.js';
+import { silentLog } from '../../core/ports/log.js';
+import { affinityColor, formatLabel, signed } from '../../renderer/views/roundtables/roundtable-format.js';
+import { startOllamaServer, type ChatCall, type FakeOllama } from '../support/ollama-server.js';
+import { openStage, type StageHarness } from './stage-harness.js';
+
+const SCREENSHOT_ROUNDTABLES = '/tmp/roundtables.png';
+const SCREENSHOT_AGENT = '/tmp/agent.png';
+const DISTILLED_MEMORY = 'Watercooler chats surface odd signals before the dashboards do.';
+const CHAT_REPLY = 'The quarter looks steady; the numbers say retention is our lever.';
+
+const lines = [
+  'I noticed the queue went quiet right after lunch again.',
+  'Funny, the same thing showed up in the engagement curve.',
+  'Maybe people read us on their coffee break.',
+  'Then we should post before noon and watch what happens.',
+  'Agreed, small experiment, cheap to try.',
+];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function scripted(): (c: ChatCall) => Promise<string | { json: unknown }> {
+  let n = 0;
+  return async (c) => {
+    const text = JSON.stringify(c.body.messages ?? []);
+    if (c.body.format) {
+      return {
+        json: {
+          memories: [{ agent_id: 'brain', type: 'insight', content: DISTILLED_MEMORY, confidence: 0.8, tags: ['watercooler', 'signals'] }],
+          pairwise_drift: [{ agent_a: 'brain', agent_b: 'growth', drift: 0.02, reason: 'shared a laugh about the coffee break' }],
+          action_items: [],
+        },
+      };
+    }
+    if (text.includes('one-on-one')) {
+      // Slow enough to see the agent thinking.
+      await sleep(1200);
+      if (c.lastUser.includes('break')) throw new Error('scripted failure');
+      return CHAT_REPLY;
+    }
+    return lines[n++ % lines.length] as string;
+  };
+}
+
+describe('roundtable formatting', () => {
+  it('labels formats and drifts', () => {
+    expect(formatLabel('deep_discussion', [])).toBe('Deep discussion');
+    expect(formatLabel('watercooler', [{ id: 'watercooler', label: 'Watercooler' }])).toBe('Watercooler');
+    expect(signed(0.02)).toBe('+0.02');
+    expect(signed(-0.015)).toBe('−0.01');
+    expect(affinityColor(0)).toBe('hsl(0 70% 55%)');
+    expect(affinityColor(1)).toBe('hsl(130 70% 55%)');
+  });
+});
+
+describe('roundtables and agent detail in Chromium', () => {
+  let srv: FakeOllama;
+  let stage: StageHarness;
+  let page: Page;
+  let conversationId = 0;
+
+  beforeAll(async () => {
+    srv = await startOllamaServer({ responder: scripted() });
+    stage = await openStage({
+      llm: ollamaWiring({ clock: new SystemClock(), log: silentLog, env: { PATH: '' } }),
+      initialPolicy: {
+        llm_policy: {
+          hosts: [srv.url],
+          default_model: 'llama3.2:3b',
+          fallback_model: null,
+          per_agent: {},
+          per_step_kind: {},
+          keep_alive: '5m',
+          num_ctx: null,
+          health_check_seconds: 1,
+        },
+      },
+    });
+    page = stage.page;
+    await page.goto(`${stage.url()}/#/roundtables`);
+  });
+
+  afterAll(async () => {
+    await stage?.close();
+    await srv?.close();
+  });
+
+  const toasts = () => page.locator('.toast').allInnerTexts();
+
+  it('starts a watercooler with two agents and shows its transcript as they speak', async () => {
+    await expect.poll(() => page.locator('.tab.is-active').innerText()).toBe('Roundtables');
+    await page.getByRole('button', { name: 'Start a conversation' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Start a conversation' });
+    await expect.poll(() => dialog.getByLabel('Format').locator('option').count()).toBeGreaterThan(3);
+    await dialog.getByLabel('Format').selectOption('watercooler');
+    await dialog.locator('input[name=topic]').fill('Why the queue goes quiet after lunch');
+    await dialog.getByRole('checkbox', { name: 'Brain' }).check();
+    await dialog.getByRole('checkbox', { name: 'Growth' }).check();
+    await dialog.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/roundtables\/\d+$/);
+    conversationId = Number((await page.evaluate(() => window.location.hash)).split('/')[2]);
+    const row = page.locator(`[data-testid=conversation-row][data-conversation="${conversationId}"]`);
+    expect(await row.getAttribute('data-format')).toBe('watercooler');
+    expect(await row.innerText()).toContain('Why the queue goes quiet after lunch');
+
+    const transcript = page.getByTestId('transcript');
+    await expect.poll(() => transcript.getAttribute('data-conversation')).toBe(String(conversationId));
+    // Turns come 3–8 s apart (and a scheduled conversation may be talking first): the first one shows while the rest are awaited.
+    const turns = page.getByTestId('turn');
+    await expect.poll(() => turns.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await transcript.getAttribute('data-status')).toBe('running');
+    await expect.poll(() => transcript.getAttribute('data-status'), { timeout: 90_000 }).toBe('succeeded');
+    expect(await turns.count()).toBeGreaterThanOrEqual(2);
+    const speakers = new Set(await turns.evaluateAll((els) => els.map((e) => e.getAttribute('data-speaker'))));
+    expect([...speakers].every((s) => s === 'brain' || s === 'growth')).toBe(true);
+    expect(await turns.first().getAttribute('data-interaction')).toBe('opening');
+    const text = await turns.first().innerText();
+    // A scheduled conversation may share the scripted model: any of its lines.
+    expect(lines.some((l) => text.includes(l))).toBe(true);
+    expect(await turns.first().innerText()).toMatch(/Brain|Growth/);
+
+    // What it left behind: a memory and a drift.
+    await expect.poll(() => page.getByTestId('distill').innerText(), { timeout: 15_000 }).toMatch(/Left 1 memories[\s\S]*Brain ↔ Growth \+0\.02/);
+    expect(await row.getAttribute('data-status')).toBe('succeeded');
+  }, 180_000);
+
+  it('shows the 15 relationships and a pair drift log, and the daily schedule', async () => {
+    const pairs = page.getByTestId('relationship-row');
+    await expect.poll(() => pairs.count()).toBe(15);
+    expect(await page.locator('.rel-matrix .rel-cell button').count()).toBe(30);
+    const pair = page.locator('[data-testid=relationship-row][data-pair="brain|growth"]');
+    await expect.poll(() => pair.innerText()).toContain('+0.02');
+    await pair.click();
+    const log = page.getByTestId('drift-log');
+    expect(await log.innerText()).toMatch(/Brain ↔ Growth[\s\S]*shared a laugh about the coffee break/);
+    expect(await log.innerText()).toContain(`#${conversationId}`);
+
+    expect(await page.getByTestId('schedule-slot').count()).toBeGreaterThan(5);
+    expect(await page.getByTestId('schedule-panel').innerText()).toMatch(/Morning Standup/);
+    await page.setViewportSize({ width: 1440, height: 1900 });
+    await page.screenshot({ path: SCREENSHOT_ROUNDTABLES });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it('opens an agent from the stage: its memories and voice', async () => {
+    await page.getByRole('link', { name: 'Stage' }).click();
+    await page.locator('[data-testid=agent-card][data-agent=brain] .agent-activity').click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe('#/agents/brain');
+    const view = page.getByTestId('agent-view');
+    await expect.poll(() => view.getAttribute('data-agent')).toBe('brain');
+    expect(await page.locator('.agent-hero-name').innerText()).toBe('Brain');
+    expect(await page.getByTestId('persona-summary').innerText()).toMatch(/Tone[\s\S]*Quirk[\s\S]*Signature/);
+    await expect.poll(() => page.getByTestId('voice-modifiers').count()).toBe(1);
+
+    const memory = page.getByTestId('memory-row').filter({ hasText: DISTILLED_MEMORY });
+    await expect.poll(() => memory.count()).toBe(1);
+    expect(await memory.getAttribute('data-type')).toBe('insight');
+    expect(await memory.innerText()).toMatch(/from conversation/);
+    expect(await memory.innerText()).toMatch(/watercooler[\s\S]*signals/);
+    expect(await memory.getByTestId('memory-confidence').innerText()).toBe('0.80');
+  });
+
+  it('edits and deletes memories, and takes a whispered note', async () => {
+    const memory = page.getByTestId('memory-row').filter({ hasText: DISTILLED_MEMORY });
+    const id = await memory.getAttribute('data-memory');
+    await memory.getByRole('button', { name: `Edit memory #${id}` }).click();
+    await memory.getByLabel(`Confidence of memory #${id}`).fill('0.95');
+    await memory.getByRole('button', { name: 'Save' }).click();
+    const edited = page.locator(`[data-testid=memory-row][data-memory="${id}"]`);
+    await expect.poll(() => edited.getByTestId('memory-confidence').innerText()).toBe('0.95');
+
+    const whisper = page.getByTestId('whisper-form');
+    await whisper.getByRole('radio', { name: 'preference' }).click();
+    await whisper.getByRole('textbox', { name: 'Note' }).fill('Keep every status update under three sentences.');
+    await whisper.getByRole('button', { name: 'Whisper' }).click();
+    const note = page.getByTestId('memory-row').filter({ hasText: 'Keep every status update under three sentences.' });
+    await expect.poll(() => note.count()).toBe(1);
+    expect(await note.getAttribute('data-type')).toBe('preference');
+    expect(await note.innerText()).toMatch(/from user/);
+    expect(await whisper.getByRole('textbox', { name: 'Note' }).inputValue()).toBe('');
+
+    // A second, to forget.
+    await whisper.getByRole('radio', { name: 'insight' }).click();
+    await whisper.getByRole('textbox', { name: 'Note' }).fill('Fridays are slow.');
+    await whisper.getByRole('button', { name: 'Whisper' }).click();
+    const doomed = page.getByTestId('memory-row').filter({ hasText: 'Fridays are slow.' });
+    await expect.poll(() => doomed.count()).toBe(1);
+    const doomedId = await doomed.getAttribute('data-memory');
+    await doomed.getByRole('button', { name: `Delete memory #${doomedId}` }).click();
+    await doomed.getByRole('button', { name: 'Forget it' }).click();
+    await expect.poll(() => page.locator(`[data-testid=memory-row][data-memory="${doomedId}"]`).count()).toBe(0);
+  });
+
+  it('chats: the agent thinks, then answers in its voice', async () => {
+    const chat = page.getByTestId('chat-panel');
+    await chat.getByLabel('Message').fill('How is the quarter going?');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => chat.getByTestId('chat-thinking').count()).toBe(1);
+    expect(await chat.getByTestId('chat-thinking').innerText()).toContain('Brain is thinking');
+    await expect.poll(() => chat.locator('[data-testid=chat-message][data-role=agent]').count(), { timeout: 15_000 }).toBe(1);
+    expect(await chat.getByTestId('chat-thinking').count()).toBe(0);
+    expect(await chat.locator('[data-testid=chat-message][data-role=agent]').innerText()).toContain(CHAT_REPLY);
+    expect(await chat.locator('[data-testid=chat-message][data-role=user]').innerText()).toContain('How is the quarter going?');
+    await page.setViewportSize({ width: 1440, height: 1300 });
+    await page.locator('.toast-close').evaluateAll((els) => els.forEach((e) => (e as HTMLElement).click()));
+    await page.screenshot({ path: SCREENSHOT_AGENT });
+    await page.setViewportSize({ width: 1440, height: 900 });
+  });
+
+  it("says why the agent could not answer, with the server's message, and keeps the text", async () => {
+    srv.fault({ kind: 'http_error', status: 500, message: 'model runner crashed' }, { times: 4 });
+    const chat = page.getByTestId('chat-panel');
+    await chat.getByLabel('Message').fill('Can you take a break?');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(toasts, { timeout: 20_000 }).toContainEqual(expect.stringMatching(/The agent could not answer[\s\S]+/));
+    const toast = (await toasts()).find((t) => t.includes('could not answer')) ?? '';
+    expect(toast).toMatch(/crashed|failed|500/i);
+    expect(await chat.getByLabel('Message').inputValue()).toBe('Can you take a break?');
+    expect(await chat.locator('[data-testid=chat-message][data-role=agent]').count()).toBe(1);
+  });
+
+  it('logged no errors in the page', () => {
+    const expected = /status of 5\d\d .*\/api\/chat\.send\)$/;
+    expect(stage.problems.filter((p) => !expected.test(p))).toEqual([]);
+  });
+});
