@@ -127,3 +127,12 @@ export async function failInitiative(ctx: EngineCtx, row: InitiativeRow, workerI
     });
   });
 }
+
+export async function renewInitiativeLease(ctx: EngineCtx, id: number, workerId: string): Promise<boolean> {
+  const res = await ctx.db.query(`UPDATE ops_initiative_queue SET heartbeat_at = $3 WHERE id = $1 AND status = 'running' AND reserved_by = $2`, [
+    id,
+    workerId,
+    isoNow(ctx.clock),
+  ]);
+  return res.rowCount > 0;
+}

@@ -10,9 +10,9 @@ import { writeEvent } from '../ops/events.js';
 import { getPolicy } from '../ops/policy.js';
 import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
 import { isoNow } from '../ports/clock.js';
-import type { TickResult } from '../roundtable/queue-loop.js';
+import { keepLease, type TickResult } from '../roundtable/queue-loop.js';
 import { ctxInTx } from '../roundtable/tx-ctx.js';
-import { claimInitiative, failInitiative, releaseInitiative, type InitiativeRow } from './queue.js';
+import { claimInitiative, failInitiative, releaseInitiative, renewInitiativeLease, type InitiativeRow } from './queue.js';
 
 export const INITIATIVE_STEP_KINDS = ['analyze', 'write_content', 'draft_tweet'] as const;
 
@@ -116,11 +116,14 @@ export async function runNextInitiative(deps: InitiativeDeps, signal: AbortSigna
   if (!ready.ok) return { next: 'pause', ms: ready.retryInMs, reason: ready.reason };
   const row = await claimInitiative(ctx, workerId);
   if (!row) return { next: 'idle' };
+  const ac = new AbortController();
+  const onAbort = (): void => ac.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
   try {
-    await runInitiative(deps, row, signal);
+    await keepLease(ctx, () => renewInitiativeLease(ctx, row.id, workerId), () => ac.abort(), () => runInitiative(deps, row, ac.signal));
   } catch (err) {
     const e = toAppError(err);
-    if (signal.aborted || e.code === 'llm_aborted' || (err instanceof Error && err.name === 'AbortError')) {
+    if (ac.signal.aborted || e.code === 'llm_aborted' || (err instanceof Error && err.name === 'AbortError')) {
       await releaseInitiative(ctx, row.id, workerId, 'Interrupted; it will run again.');
     } else if (e.code === 'llm_unreachable') {
       await releaseInitiative(ctx, row.id, workerId, e.message);
@@ -128,6 +131,8 @@ export async function runNextInitiative(deps: InitiativeDeps, signal: AbortSigna
     } else {
       await failInitiative(ctx, row, workerId, e.message);
     }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
   return { next: 'again' };
 }

@@ -17,13 +17,12 @@ import { getTurns, renewConversationLease, type ConversationRow, type TurnRow } 
 import { sanitizeTurn } from './sanitize.js';
 import { subRandom } from './seeded-random.js';
 import { selectFirstSpeaker, selectNextSpeaker } from './speaker.js';
+import { keepLease } from './queue-loop.js';
 import { turnPrompt, type TurnPromptInput } from './turn-prompt.js';
 
 /** The pause between turns, on the Clock. */
 export const GAP_MIN_MS = 3000;
 export const GAP_MAX_MS = 8000;
-/** How often the lease is renewed while a model call is in flight. */
-export const LEASE_RENEW_MS = 60_000;
 /** Memories each speaker brings into the room. */
 const MEMORIES_PER_SPEAKER = 3;
 /** Lines of history kept when a model's context window is too small for the full prompt. */
@@ -133,7 +132,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       if (turns.length < conv.turnsPlanned) await ctx.clock.sleep(randInt(random, GAP_MIN_MS, GAP_MAX_MS), ac.signal);
     }
     if (turns.length === 0) throw new Error('The model produced nothing usable to say (every line was empty after cleaning).');
-    if (conv.distillStatus === 'pending') await distillConversation({ ctx, llm, signal: ac.signal }, conv, deps.workerId);
+    if (conv.distillStatus === 'pending') await withLease(deps, conv.id, ac, () => distillConversation({ ctx, llm, signal: ac.signal }, conv, deps.workerId));
     // no-op when the distillation's transaction already finished it
     await finishConversation(ctx, conv, deps.workerId);
   } finally {
@@ -149,23 +148,9 @@ async function deriveModifiers(ctx: EngineCtx, conv: ConversationRow, ids: strin
   return out;
 }
 
-/** Runs `fn` while renewing the lease every minute; a lost lease aborts the conversation. */
-async function withLease<T>(deps: OrchestratorDeps, id: number, ac: AbortController, fn: () => Promise<T>): Promise<T> {
-  const { ctx } = deps;
-  let cancel = (): void => {};
-  const schedule = (): void => {
-    cancel = ctx.clock.setTimer(LEASE_RENEW_MS, async () => {
-      const held = await renewConversationLease(ctx, ctx.db, id, deps.workerId).catch(() => true);
-      if (!held) ac.abort();
-      else if (!ac.signal.aborted) schedule();
-    });
-  };
-  schedule();
-  try {
-    return await fn();
-  } finally {
-    cancel();
-  }
+/** Runs `fn` while renewing the conversation's lease every minute; a lost lease aborts the conversation. */
+function withLease<T>(deps: OrchestratorDeps, id: number, ac: AbortController, fn: () => Promise<T>): Promise<T> {
+  return keepLease(deps.ctx, () => renewConversationLease(deps.ctx, deps.ctx.db, id, deps.workerId), () => ac.abort(), fn);
 }
 
 /** Stores one turn and its event, and renews the lease — only while this worker still holds the conversation. */

@@ -93,3 +93,30 @@ export class QueueLoop {
     }
   }
 }
+
+/** How often a running item's lease is renewed while slow work (a model call) is in flight. */
+export const LEASE_RENEW_MS = 60_000;
+
+/**
+ * Runs `fn` while renewing a lease every minute on the Clock; when `renew`
+ * reports the lease lost (stale recovery handed the item to someone else),
+ * `onLost` is called (it aborts the work).
+ */
+export async function keepLease<T>(ctx: EngineCtx, renew: () => Promise<boolean>, onLost: () => void, fn: () => Promise<T>): Promise<T> {
+  let cancel = (): void => {};
+  let done = false;
+  const schedule = (): void => {
+    cancel = ctx.clock.setTimer(LEASE_RENEW_MS, async () => {
+      const held = await renew().catch(() => true);
+      if (!held) onLost();
+      else if (!done) schedule();
+    });
+  };
+  schedule();
+  try {
+    return await fn();
+  } finally {
+    done = true;
+    cancel();
+  }
+}

@@ -9,7 +9,7 @@ import { testEngine, type TestEngine } from '../../support/engine.ts';
 
 /** What a scripted model answers: text, or a value sent back as JSON. */
 export type Answer = string | { json: unknown };
-export type Responder = (req: ChatRequest) => Answer;
+export type Responder = (req: ChatRequest) => Answer | Promise<Answer>;
 
 export const MODEL = 'scripted:latest';
 
@@ -31,7 +31,7 @@ export function scriptedLlm(responder: Responder): Llm & { requests: ChatRequest
     requests,
     async chat(req: ChatRequest): Promise<ChatResult> {
       requests.push(req);
-      const a = responder(req);
+      const a = await responder(req);
       const text = typeof a === 'string' ? a : JSON.stringify(a.json);
       return { text, model: req.model, host: 'scripted', promptTokens: 10, completionTokens: Math.max(1, text.length >> 2), durationMs: 5 };
     },

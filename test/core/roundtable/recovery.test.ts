@@ -52,6 +52,30 @@ describe.each(dbKinds)('stuck and interrupted conversations on %s', (kind) => {
     for (let i = 1; i < after.turns.length; i++) expect(after.turns[i]!.speaker).not.toBe(after.turns[i - 1]!.speaker);
   });
 
+  it('a slow model call keeps renewing the lease: fifteen minutes into one turn, the conversation is not taken away', async () => {
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    e = await rtEngine(kind, {
+      responder: async (req) => {
+        if (!req.format && first) {
+          first = false;
+          await gate;
+        }
+        return defaultResponder(req);
+      },
+    });
+    const conv = await e.handlers['roundtables.enqueue']({ format: 'watercooler', participants: ['brain', 'growth'] });
+    const run = runNextConversation({ ctx: e.ctx, llm: e.llm!, seed: 1, workerId: 'slow' }, new AbortController().signal);
+    while (e.llmCalls.length === 0) await new Promise((r) => setImmediate(r));
+    for (let m = 0; m < 15; m++) await e.clock.advance(MIN);
+    const rec = (await e.heartbeat.runOnce())?.jobs.find((j) => j.name === 'recover_stale_roundtables')?.result;
+    expect(rec).toEqual({ requeued: 0, failed: 0 });
+    release();
+    await drive(e.clock, run);
+    expect((await get(conv.id)).conversation).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
   it('stale with no attempts left: failed for good, with an event', async () => {
     e = await rtEngine(kind);
     const conv = await e.handlers['roundtables.enqueue']({ format: 'watercooler' });
