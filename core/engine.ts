@@ -53,6 +53,8 @@ export interface EngineOptions {
     modelControl?: (hosts: string[]) => ModelControl;
     localOllama?: LocalOllama;
   };
+  /** How often queue loops (conversations, initiatives) poll for work from other processes. */
+  queuePollMs?: number;
   /** See EngineCtx.policyCacheMs. */
   policyCacheMs?: number;
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
@@ -94,7 +96,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));
   registry.register(...(opts.executors ?? []));
   const wantWorkers = opts.workers ?? true;
-  const env: FeatureEnv = { ctx, llm, runsWorkers: wantWorkers !== false };
+  const env: FeatureEnv = { ctx, llm, runsWorkers: wantWorkers !== false, ...(opts.queuePollMs ? { queuePollMs: opts.queuePollMs } : {}) };
   const triggers = triggerFeature(env);
   const roundtables = roundtableFeature(env);
   const features = [triggers, roundtables];

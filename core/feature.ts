@@ -12,6 +12,8 @@ export interface FeatureEnv {
   llm: LlmService | null;
   /** Whether this process runs workers (loops that consume queues). */
   runsWorkers: boolean;
+  /** How often queue loops look for work queued by other processes (default 30 s). */
+  queuePollMs?: number;
 }
 
 /** Handlers for a map of calls, typed from their zod schemas. */

@@ -1,7 +1,7 @@
 import { afterCommit, type Queryable } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { iso } from '../ops/time.js';
 import { isoNow } from '../ports/clock.js';
 
@@ -53,7 +53,7 @@ export async function initiativeReadiness(q: Queryable, highConfidence: number):
  * cooldown_hours (4), and only while initiative_policy.enabled (off by default).
  */
 export async function queueInitiatives(ctx: EngineCtx): Promise<{ queued: string[] } | { skipped: 'disabled' }> {
-  const policy = await getPolicy(ctx.db, 'initiative_policy');
+  const policy = await cachedPolicy(ctx, 'initiative_policy');
   if (!policy.enabled) return { skipped: 'disabled' };
   const nowMs = ctx.clock.now();
   const cooldownMs = policy.cooldown_hours * 3_600_000;

@@ -7,7 +7,7 @@ import { deriveVoiceModifiers } from '../memory/voice.js';
 import { getAgent } from '../ops/agents.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
 import { isoNow } from '../ports/clock.js';
 import { keepLease, type TickResult } from '../roundtable/queue-loop.js';
@@ -45,7 +45,7 @@ export async function runInitiative(deps: InitiativeDeps, row: InitiativeRow, si
   const { ctx, llm } = deps;
   const agent = await getAgent(ctx.db, row.agentId);
   if (!agent || !agent.enabled) return failInitiative(ctx, row, deps.workerId, `${row.agentId} is missing or turned off.`, true);
-  const policy = await getPolicy(ctx.db, 'initiative_policy');
+  const policy = await cachedPolicy(ctx, 'initiative_policy');
   const memories = await queryMemories(ctx.db, { agentId: agent.id, minConfidence: policy.high_confidence, limit: 10 });
   const lessons = await queryMemories(ctx.db, { agentId: agent.id, types: ['lesson', 'strategy'], minConfidence: 0.6, limit: 5 });
   const seen = new Set(memories.map((m) => m.id));

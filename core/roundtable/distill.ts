@@ -5,7 +5,7 @@ import { writeMemory } from '../memory/store.js';
 import { listAgents } from '../ops/agents.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy, getPolicy } from '../ops/policy.js';
 import { isoNow } from '../ports/clock.js';
 import { recordConversation } from '../relationships/store.js';
 import { submitActionItems } from './action-items.js';
@@ -148,7 +148,7 @@ export async function distillConversation(
     return { status: 'failed', reason: 'unknown format' };
   }
   const agents = (await listAgents(ctx.db)).filter((a) => conv.participants.includes(a.id));
-  const maxDrift = (await getPolicy(ctx.db, 'relationship_drift_policy')).max_drift;
+  const maxDrift = (await cachedPolicy(ctx, 'relationship_drift_policy')).max_drift;
   let reply: DistillReply | null = null;
   // a model with a small context window gets the most recent part of a long conversation
   for (const keep of TRANSCRIPT_KEEP) {

@@ -10,6 +10,7 @@ import { recoverStaleInitiatives, recoverStaleRoundtables } from './recovery.js'
 import { runSchedule } from './scheduler.js';
 import { drawSeed } from './seeded-random.js';
 import { ROUNDTABLE_POLL_MS, runNextConversation } from './worker.js';
+import { roundtableStepExecutor } from './step-executor.js';
 
 /**
  * Agents meet and remember: scheduled and requested conversations, memory
@@ -35,12 +36,13 @@ export function roundtableFeature(env: FeatureEnv): Feature<typeof roundtableCal
       { name: 'queue_initiatives', run: (c) => queueInitiatives(c) },
     ],
     handlers: roundtableHandlers(ctx, llm),
+    executors: [roundtableStepExecutor],
     start() {
       if (!env.runsWorkers || !llm || loops.length) return;
       const workerId = ctx.processId;
       loops.push(
-        new QueueLoop(ctx, 'Roundtable worker', ROUNDTABLE_WAKE, ROUNDTABLE_POLL_MS, (signal) => runNextConversation({ ctx, llm, seed, workerId }, signal)),
-        new QueueLoop(ctx, 'Initiative worker', INITIATIVE_WAKE, ROUNDTABLE_POLL_MS, (signal) => runNextInitiative({ ctx, llm, workerId }, signal)),
+        new QueueLoop(ctx, 'Roundtable worker', ROUNDTABLE_WAKE, env.queuePollMs ?? ROUNDTABLE_POLL_MS, (signal) => runNextConversation({ ctx, llm, seed, workerId }, signal)),
+        new QueueLoop(ctx, 'Initiative worker', INITIATIVE_WAKE, env.queuePollMs ?? ROUNDTABLE_POLL_MS, (signal) => runNextInitiative({ ctx, llm, workerId }, signal)),
       );
       for (const l of loops) l.start();
     },

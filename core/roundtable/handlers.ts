@@ -6,7 +6,7 @@ import { deleteMemory, listMemories, updateMemory, whisper } from '../memory/adm
 import { deriveVoiceModifiers } from '../memory/voice.js';
 import { listAgents, requireAgent } from '../ops/agents.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { localDate } from '../ops/time.js';
 import { listRelationships } from '../relationships/store.js';
 import { chatHistory, sendChat } from './chat.js';
@@ -59,8 +59,8 @@ export function roundtableHandlers(ctx: EngineCtx, llm: LlmService | null): Hand
     },
     'roundtables.formats': async () => formatIds.map((id) => formats[id]),
     'roundtables.schedule': async () => {
-      const tz = (await getPolicy(ctx.db, 'timezone')).name;
-      const policy = await getPolicy(ctx.db, 'roundtable_policy');
+      const tz = (await cachedPolicy(ctx, 'timezone')).name;
+      const policy = await cachedPolicy(ctx, 'roundtable_policy');
       const day = localDate(ctx.clock.now(), tz);
       const decisions = new Map((await slotDecisions(ctx, day)).map((d) => [d.hour, d]));
       return {

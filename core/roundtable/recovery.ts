@@ -1,7 +1,7 @@
 import { afterCommit } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { iso } from '../ops/time.js';
 import { ROUNDTABLE_WAKE } from './queue.js';
 import { INITIATIVE_WAKE } from '../initiative/queue.js';
@@ -28,7 +28,7 @@ async function recover(
   wake: string,
   kind: string,
 ): Promise<{ requeued: number; failed: number }> {
-  const policy = await getPolicy(ctx.db, 'roundtable_policy');
+  const policy = await cachedPolicy(ctx, 'roundtable_policy');
   const nowMs = ctx.clock.now();
   const cutoff = iso(nowMs - policy.stale_minutes * 60_000);
   return ctx.db.transaction(async (tx) => {

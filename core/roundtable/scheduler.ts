@@ -1,6 +1,6 @@
 import type { Tx } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy, getPolicy } from '../ops/policy.js';
 import { localDate, localHour } from '../ops/time.js';
 import { isoNow } from '../ports/clock.js';
 import { formats } from './formats.js';
@@ -28,7 +28,7 @@ export interface SlotOutcome {
  * chats cannot use up the day.
  */
 export async function runSchedule(ctx: EngineCtx, seed: number, slots: readonly ScheduleSlot[] = dailySchedule): Promise<{ day: string; outcomes: SlotOutcome[] }> {
-  const tz = (await getPolicy(ctx.db, 'timezone')).name;
+  const tz = (await cachedPolicy(ctx, 'timezone')).name;
   const nowMs = ctx.clock.now();
   const day = localDate(nowMs, tz);
   const hourNow = localHour(nowMs, tz);

@@ -1,7 +1,7 @@
 import { toAppError } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { getPolicy } from '../ops/policy.js';
+import { cachedPolicy } from '../ops/policy.js';
 import { LeaseLostError, runConversation } from './orchestrator.js';
 import { claimConversation, releaseConversation, retryOrFail } from './queue.js';
 import type { TickResult } from './queue-loop.js';
@@ -30,7 +30,7 @@ function isAbort(err: unknown, signal: AbortSignal): boolean {
  */
 export async function runNextConversation(deps: RoundtableWorkerDeps, signal: AbortSignal): Promise<TickResult> {
   const { ctx, llm, workerId } = deps;
-  if (!(await getPolicy(ctx.db, 'roundtable_policy')).enabled) return { next: 'idle' };
+  if (!(await cachedPolicy(ctx, 'roundtable_policy')).enabled) return { next: 'idle' };
   const ready = await llm.ready();
   if (!ready.ok) return { next: 'pause', ms: ready.retryInMs, reason: ready.reason };
   const conv = await claimConversation(ctx, workerId);
@@ -47,7 +47,7 @@ export async function runNextConversation(deps: RoundtableWorkerDeps, signal: Ab
     const e = toAppError(err);
     if (e.code === 'llm_unreachable') {
       await releaseConversation(ctx, conv.id, workerId, e.message);
-      const policy = await getPolicy(ctx.db, 'llm_policy');
+      const policy = await cachedPolicy(ctx, 'llm_policy');
       return { next: 'pause', ms: policy.health_check_seconds * 1000, reason: e.message };
     }
     await retryOrFail(ctx, conv, workerId, e.message);

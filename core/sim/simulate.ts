@@ -60,6 +60,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       processId: 'sim',
       // the simulation owns its database: policies change only through setPolicy
       policyCacheMs: Number.POSITIVE_INFINITY,
+      // one process: every queue wakes its loop in-process; polling is only a fallback
+      queuePollMs: 10 * 60_000,
       workers: { pollMs: 10 * 60_000, leaseRenewMs: 10 * 60_000, pauseMs: 60_000 },
       heartbeat: true,
       initialPolicy: { timezone: { name: 'UTC' } },
