@@ -1,5 +1,6 @@
 import type { CallOutput, coreCalls } from './api/contract.js';
 import type { HandlersFor } from './feature.js';
+import { previewPolicyChange } from './sim/preview.js';
 import { listAgents, updateAgent } from './ops/agents.js';
 import type { EngineCtx } from './ops/ctx.js';
 import { pageEvents, writeEvent } from './ops/events.js';
@@ -71,6 +72,7 @@ export function createHandlers(deps: HandlerDeps): HandlersFor<typeof coreCalls>
     },
     'publishing.clear': async ({ platform }) => ({ cleared: await deleteSetting(ctx.db, platform) }),
     'heartbeat.runNow': () => deps.heartbeat.runOnce({ force: true }),
+    'sim.preview': (input) => previewPolicyChange(ctx, input),
     'heartbeat.runs': async ({ limit }) => {
       const res = await ctx.db.query<{ id: number; status: 'succeeded' | 'partial' | 'failed'; holder: string; jobs: unknown; startedAt: string; durationMs: number | null }>(
         `SELECT id, status, holder, jobs, started_at AS "startedAt", duration_ms AS "durationMs" FROM ops_action_runs

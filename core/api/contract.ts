@@ -305,6 +305,19 @@ export const coreCalls = {
     output: z.object({ platform: z.string(), value: z.record(z.string(), z.unknown()) }),
   },
   'publishing.clear': { input: z.object({ platform: z.enum(['bluesky', 'x']) }), output: z.object({ cleared: z.boolean() }) },
+  'sim.preview': {
+    input: z.object({
+      days: z.number().int().min(1).max(14).default(3),
+      seed: z.number().int().min(0).max(2 ** 31).default(1),
+      changes: z.record(z.string(), z.unknown()).refine((c) => Object.keys(c).length > 0, 'name at least one policy to change'),
+    }),
+    output: z.object({
+      days: z.number(),
+      seed: z.number(),
+      rows: z.array(z.object({ metric: z.string(), current: z.number(), edited: z.number(), delta: z.number() })),
+      unchanged: z.number(),
+    }),
+  },
   'ollama.local': { input: z.object({ action: z.enum(['status', 'start', 'stop']) }), output: localOllamaState },
 } as const;
 

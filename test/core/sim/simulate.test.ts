@@ -3,6 +3,7 @@ import { simulate } from '../../../core/sim/simulate.ts';
 import { fillSchema } from '../../../core/sim/schema-fill.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { z } from 'zod';
+import { testEngine } from '../../support/engine.ts';
 
 describe('the simulator', () => {
   it('gives the same database for the same seed, and a different one for another seed', async () => {
@@ -26,6 +27,20 @@ describe('the simulator', () => {
     expect(report.missions).toEqual({});
     expect(report.steps).toEqual([]);
   }, 120_000);
+
+  it('previews a policy change against the current policies and lists what differs', async () => {
+    const e = await testEngine('pglite', { workers: false, heartbeat: false });
+    try {
+      const out = await e.handlers['sim.preview']({ days: 1, seed: 5, changes: { auto_approve: { enabled: false, allowed_step_kinds: [] } } });
+      const succeeded = out.rows.find((r) => r.metric === 'missions succeeded');
+      expect(succeeded).toMatchObject({ edited: 0 });
+      expect(succeeded!.current).toBeGreaterThan(0);
+      expect(succeeded!.delta).toBe(-succeeded!.current);
+      await expect(e.handlers['sim.preview']({ days: 1, seed: 5, changes: { x_daily_quota: { limit: -3 } } })).rejects.toThrow(/x_daily_quota.*limit/);
+    } finally {
+      await e.close();
+    }
+  }, 180_000);
 
   it('fills any structured-output schema with valid, deterministic values', () => {
     const schema = z.object({
