@@ -34,7 +34,15 @@ export interface Db extends Queryable {
    */
   withLock<T>(name: string, fn: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }>;
   close(): Promise<void>;
+  /**
+   * Listens for NOTIFY on `channel` from any process (PostgreSQL only; absent
+   * on PGlite, where one process owns the database). Returns a stop function.
+   */
+  listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
+
+/** The channel a transaction notifies when it queues a step; the payload is the step kind. */
+export const STEP_QUEUED_CHANNEL = 'emt_step_queued';
 
 /** Turns a lock name into the 32-bit key that pg advisory locks take. */
 export function lockKey(name: string): number {

@@ -126,7 +126,40 @@ export class PostgresDb implements Db {
     }
   }
 
+  private listeners: pg.Client[] = [];
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name "${channel}".`);
+    let client: pg.Client | null = null;
+    let stopped = false;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({ connectionString: this.url, application_name: 'emtesseract-listen' });
+      c.on('error', () => {
+        // reconnect after a dropped connection; polling covers the gap
+        if (stopped) return;
+        this.listeners = this.listeners.filter((x) => x !== c);
+        setTimeout(() => void connect().catch(() => {}), 1000);
+      });
+      c.on('notification', (n) => {
+        if (n.channel === channel) onPayload(n.payload ?? '');
+      });
+      await c.connect();
+      await c.query(`LISTEN ${channel}`);
+      client = c;
+      this.listeners.push(c);
+    };
+    await connect();
+    return async () => {
+      stopped = true;
+      const c = client;
+      this.listeners = this.listeners.filter((x) => x !== c);
+      await c?.end().catch(() => {});
+    };
+  }
+
   async close(): Promise<void> {
+    await Promise.all(this.listeners.map((c) => c.end().catch(() => {})));
+    this.listeners = [];
     await this.pool.end();
   }
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../api/errors.js';
-import { afterCommit, type Queryable, type Tx } from '../db/db.js';
+import { afterCommit, STEP_QUEUED_CHANNEL, type Queryable, type Tx } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
 import { EVENT_COLUMNS, writeEvent, type EventRow } from './events.js';
@@ -48,6 +48,16 @@ export const MISSION_COLUMNS =
 export const STEP_COLUMNS =
   'id, mission_id AS "missionId", seq, kind, payload, status, attempts, max_attempts AS "maxAttempts", run_after AS "runAfter", reserved_by AS "reservedBy", heartbeat_at AS "heartbeatAt", started_at AS "startedAt", finished_at AS "finishedAt", result, last_error AS "lastError", error_code AS "errorCode", created_at AS "createdAt"';
 
+/**
+ * Tells workers a step of `kind` is queued, once the transaction commits: in
+ * this process through the bus, in other processes through NOTIFY (PostgreSQL
+ * delivers it at commit), so no worker waits for its next poll.
+ */
+export async function announceQueued(ctx: EngineCtx, tx: Tx, kind: string): Promise<void> {
+  if (ctx.db.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [STEP_QUEUED_CHANNEL, kind]);
+  afterCommit(tx, () => ctx.bus.wake(kind));
+}
+
 /** Turns an accepted proposal into a mission: the first step queued, the rest pending behind it. */
 export async function createMission(ctx: EngineCtx, tx: Tx, proposal: ProposalRow): Promise<MissionRow> {
   const now = isoNow(ctx.clock);
@@ -77,7 +87,7 @@ export async function createMission(ctx: EngineCtx, tx: Tx, proposal: ProposalRo
     payload: { source: proposal.source },
   });
   const first = steps[0]?.kind;
-  if (first) afterCommit(tx, () => ctx.bus.wake(first));
+  if (first) await announceQueued(ctx, tx, first);
   afterCommit(tx, () => ctx.bus.publish({ type: 'mission', mission }));
   return mission;
 }
@@ -92,7 +102,7 @@ export async function advanceMission(ctx: EngineCtx, tx: Tx, missionId: number):
   );
   const kind = next.rows[0]?.kind;
   if (kind) {
-    afterCommit(tx, () => ctx.bus.wake(kind));
+    await announceQueued(ctx, tx, kind);
     return;
   }
   await finalizeMission(ctx, tx, missionId, 'succeeded', null);

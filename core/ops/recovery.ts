@@ -1,7 +1,6 @@
-import { afterCommit } from '../db/db.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
-import { finalizeMission, STEP_COLUMNS, type StepRow } from './missions.js';
+import { announceQueued, finalizeMission, STEP_COLUMNS, type StepRow } from './missions.js';
 import { cachedPolicy } from './policy.js';
 import { iso } from './time.js';
 
@@ -33,7 +32,7 @@ export async function recoverStaleSteps(ctx: EngineCtx): Promise<{ requeued: num
           [step.id, now, message],
         );
         requeued++;
-        afterCommit(tx, () => ctx.bus.wake(step.kind));
+        await announceQueued(ctx, tx, step.kind);
       } else {
         await tx.query(
           `UPDATE ops_mission_steps SET status = 'failed', finished_at = $2, last_error = $3, error_code = 'stale' WHERE id = $1`,

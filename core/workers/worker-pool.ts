@@ -1,4 +1,5 @@
 import { isoNow } from '../ports/clock.js';
+import { STEP_QUEUED_CHANNEL } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
@@ -78,6 +79,7 @@ export class WorkerPool {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private running = false;
   private unsubscribe: (() => void) | null = null;
+  private stopListening: (() => Promise<void>) | null = null;
   private readonly pollMs: number;
   private readonly leaseRenewMs: number;
   private readonly pauseMs: number;
@@ -113,12 +115,24 @@ export class WorkerPool {
       d.loop = this.run(d);
     }
     this.unsubscribe = this.ctx.bus.onWake((kind) => this.dispatchers.get(kind)?.wake());
+    // Steps queued by other processes (PostgreSQL): NOTIFY wakes us; polling stays the fallback.
+    if (this.ctx.db.listen) {
+      this.ctx.db
+        .listen(STEP_QUEUED_CHANNEL, (kind) => this.dispatchers.get(kind)?.wake())
+        .then((stop) => {
+          if (this.running) this.stopListening = stop;
+          else void stop();
+        })
+        .catch((err) => this.ctx.log.warn('Could not LISTEN for queued steps; polling only', { error: err instanceof Error ? err.message : String(err) }));
+    }
   }
 
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.unsubscribe?.();
+    await this.stopListening?.();
+    this.stopListening = null;
     for (const d of this.dispatchers.values()) {
       for (const f of d.inflight.values()) f.controller.abort();
       d.wake();

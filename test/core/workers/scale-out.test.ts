@@ -5,6 +5,7 @@ import { SystemClock } from '../../../core/ports/clock.ts';
 import { silentLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { setPolicy, getPolicy } from '../../../core/ops/policy.ts';
+import { createProposalAndMaybeAutoApprove } from '../../../core/ops/proposal-service.ts';
 import { freshPostgresUrl } from '../../support/db.ts';
 import { startCli } from '../../support/serve-process.ts';
 import { eventually } from '../../support/engine.ts';
@@ -62,4 +63,23 @@ describe('scale-out on one PostgreSQL', () => {
     expect(missions.rows[0]!.n).toBe(MISSIONS);
     await db.close();
   }, 300_000);
+
+  it('a worker process is woken by NOTIFY when another process queues a step (its poll is an hour)', async () => {
+    const url = await freshPostgresUrl();
+    const db = await PostgresDb.open({ url });
+    const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(8), log: silentLog, location: 'pg', workers: false, heartbeat: false });
+    const worker = await startCli('worker', ['--database-url', url, '--kinds', 'wait', '--poll-ms', '3600000']);
+    try {
+      // let the worker settle into its long sleep
+      await new Promise((r) => setTimeout(r, 1500));
+      const out = await createProposalAndMaybeAutoApprove(engine.ctx, { agentId: 'opus', title: 'Woken', steps: [{ kind: 'wait', payload: {} }, { kind: 'wait', payload: {} }] });
+      await eventually(async () => {
+        const r = await db.query<{ status: string }>('SELECT status FROM ops_missions WHERE id = $1', [out.mission!.id]);
+        return r.rows[0]?.status === 'succeeded';
+      }, 20_000);
+    } finally {
+      await worker.stop();
+      await db.close();
+    }
+  }, 60_000);
 });
