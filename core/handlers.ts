@@ -7,8 +7,9 @@ import { pageEvents, writeEvent } from './ops/events.js';
 import { deleteSetting, getSetting, redactSetting, setSetting } from './publish/settings.js';
 import type { Heartbeat } from './ops/heartbeat.js';
 import { cancelMission, getMission, listMissions } from './ops/missions.js';
-import { getAllPolicies, getPolicy, parsePolicy, setPolicy } from './ops/policy.js';
-import { policyDefaults, policyDescriptions } from './ops/policy-schemas.js';
+import { getAllPolicies, getPolicy, setPolicy } from './ops/policy.js';
+import { isPolicyKey, policyDefaults, policyDescriptions, policyKeys } from './ops/policy-schemas.js';
+import { AppError } from './api/errors.js';
 import { createProposalAndMaybeAutoApprove, decideProposal, listProposals } from './ops/proposal-service.js';
 import { isoNow } from './ports/clock.js';
 import type { ExecutorRegistry } from './workers/executor.js';
@@ -56,8 +57,8 @@ export function createHandlers(deps: HandlerDeps): HandlersFor<typeof coreCalls>
     'policy.list': async () =>
       (await getAllPolicies(ctx.db)).map((p) => ({ ...p, description: policyDescriptions[p.key], defaultValue: policyDefaults[p.key] })),
     'policy.get': async ({ key }) => {
-      const k = parsePolicy(key, policyDefaults[key as keyof typeof policyDefaults]).key;
-      return { key: k, value: await getPolicy(ctx.db, k) };
+      if (!isPolicyKey(key)) throw new AppError('not_found', `There is no policy called "${key}". Known policies: ${policyKeys.join(', ')}.`);
+      return { key, value: await getPolicy(ctx.db, key) };
     },
     'policy.set': ({ key, value }) => setPolicy(ctx, key, value),
     'publishing.get': async () => {
