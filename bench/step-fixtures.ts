@@ -5,22 +5,30 @@
  */
 import type { Db } from '../core/db/db.ts';
 import { createEngine } from '../core/engine.ts';
+import { STEP_QUEUED_CHANNEL } from '../core/db/db.ts';
 import { SystemClock } from '../core/ports/clock.ts';
 import { silentLog } from '../core/ports/log.ts';
 import { SeededRandom } from '../core/ports/random.ts';
 
-/** Queues `n` approved one-step missions of `kind` in one statement; returns the step ids. */
+/**
+ * Queues `n` approved one-step missions of `kind` in one transaction, and — as
+ * the engine's own queueing does on PostgreSQL — notifies workers in other
+ * processes at commit. Returns the step ids.
+ */
 export async function enqueueSteps(db: Db, n: number, kind: string, payload: unknown = {}): Promise<number[]> {
   const now = new Date().toISOString();
-  const r = await db.query<{ id: number }>(
-    `WITH m AS (
-       INSERT INTO ops_missions (title, status, created_by, created_at)
-       SELECT 'bench ' || g, 'approved', 'opus', $1 FROM generate_series(1, $2) g RETURNING id)
-     INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, run_after, created_at)
-     SELECT id, 0, $3, $4::jsonb, 'queued', $1, $1 FROM m RETURNING id`,
-    [now, n, kind, JSON.stringify(payload)],
-  );
-  return r.rows.map((row) => row.id);
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ id: number }>(
+      `WITH m AS (
+         INSERT INTO ops_missions (title, status, created_by, created_at)
+         SELECT 'bench ' || g, 'approved', 'opus', $1 FROM generate_series(1, $2) g RETURNING id)
+       INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, run_after, created_at)
+       SELECT id, 0, $3, $4::jsonb, 'queued', $1, $1 FROM m RETURNING id`,
+      [now, n, kind, JSON.stringify(payload)],
+    );
+    if (db.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [STEP_QUEUED_CHANNEL, kind]);
+    return r.rows.map((row) => row.id);
+  });
 }
 
 /** A migrated, seeded database with no engine running. */

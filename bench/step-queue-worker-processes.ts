@@ -265,7 +265,7 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
     const r = await ours(env, s, c.processes, c.pollMs);
     const lat = summarize(r.latency);
     const poll = c.pollMs ? `--poll-ms ${c.pollMs}` : 'default poll (2000 ms)';
-    const common = `kind wait, concurrency ${CONCURRENCY} per process, ${poll}; steps queued by another process are found by polling only (no LISTEN/NOTIFY)`;
+    const common = `kind wait, concurrency ${CONCURRENCY} per process, ${poll}; a step queued in another process wakes the workers through NOTIFY at commit; polling is the fallback`;
     emit({
       name: `claim→start p50, ${c.label} (PostgreSQL)`,
       value: lat.p50,
