@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { coalesced } from '../lib/coalesce.js';
 import type { CallInput, CallOutput } from '../../core/api/contract.js';
 import { errorMessage } from '../transport/transport.js';
 import { callOrToast, callQuiet } from './call.js';
@@ -36,8 +37,6 @@ interface AutonomyState {
 }
 
 const LIST_LIMIT = 100;
-let inflight: Promise<void> | null = null;
-let again = false;
 
 export const useAutonomy = create<AutonomyState>((set, get) => {
   const mark = (id: number, on: boolean): void =>
@@ -71,22 +70,7 @@ export const useAutonomy = create<AutonomyState>((set, get) => {
     setActive(active) {
       set({ active });
     },
-    load() {
-      // One load at a time; a call during one runs another right after it.
-      if (inflight) {
-        again = true;
-        return inflight;
-      }
-      inflight = (async () => {
-        do {
-          again = false;
-          await loadOnce();
-        } while (again);
-      })().finally(() => {
-        inflight = null;
-      });
-      return inflight;
-    },
+    load: coalesced(loadOnce),
     async runNow(id) {
       mark(id, true);
       try {

@@ -1,4 +1,5 @@
 import { create } from 'zustand';
+import { coalesced } from '../lib/coalesce.js';
 import type { CallInput, CallOutput } from '../../core/api/contract.js';
 import { errorMessage } from '../transport/transport.js';
 import { callOrToast, callQuiet } from './call.js';
@@ -30,8 +31,6 @@ interface RoundtablesState {
   enqueue(input: EnqueueInput): Promise<{ ok: true; conversation: Conversation } | { ok: false; error: string }>;
 }
 
-let inflight: Promise<void> | null = null;
-let again = false;
 
 export const useRoundtables = create<RoundtablesState>((set, get) => {
   async function loadOnce(): Promise<void> {
@@ -59,21 +58,7 @@ export const useRoundtables = create<RoundtablesState>((set, get) => {
     setActive(active) {
       set({ active });
     },
-    load() {
-      if (inflight) {
-        again = true;
-        return inflight;
-      }
-      inflight = (async () => {
-        do {
-          again = false;
-          await loadOnce();
-        } while (again);
-      })().finally(() => {
-        inflight = null;
-      });
-      return inflight;
-    },
+    load: coalesced(loadOnce),
     async open(id) {
       if (id !== get().openId) set({ openId: id, detail: null });
       if (id === null) return;
