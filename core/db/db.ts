@@ -1,3 +1,5 @@
+import { fnv1a } from '../ports/random.js';
+
 /**
  * The Db port: the engine's only way to the database. Two adapters implement
  * it (PGlite, node-postgres); the engine's SQL is the same for both.
@@ -46,12 +48,7 @@ export const STEP_QUEUED_CHANNEL = 'emt_step_queued';
 
 /** Turns a lock name into the 32-bit key that pg advisory locks take. */
 export function lockKey(name: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < name.length; i++) {
-    h ^= name.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h | 0;
+  return fnv1a(name) | 0;
 }
 
 /** Runs `fn` in a transaction when given a Db, or inside the caller's when given a Tx. */
@@ -64,4 +61,10 @@ export async function inTx<T>(q: Db | Tx, fn: (tx: Tx) => Promise<T>): Promise<T
 export function afterCommit(q: Queryable, fn: () => void): void {
   if ('afterCommit' in q && typeof (q as Tx).afterCommit === 'function') (q as Tx).afterCommit(fn);
   else fn();
+}
+
+/** Whether a table exists (feature areas add tables in later migrations). */
+export async function tableExists(q: Queryable, table: string): Promise<boolean> {
+  const r = await q.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
+  return r.rows[0]?.ok ?? false;
 }

@@ -6,8 +6,7 @@ import { badPayload } from '../workers/executor.js';
 import { saveArtifact } from './artifacts.js';
 import { llmExecutor } from './llm-executor.js';
 import { agentSystemPrompt, capOnWord, tidy } from './prompts.js';
-
-export const platformLimits = { x: 280, bluesky: 300 } as const;
+import { checkPostLength, lengthLimits } from '../publish/length.js';
 
 const payload = z.object({
   topic: z.string().trim().min(1, 'a topic is required').max(500),
@@ -15,11 +14,14 @@ const payload = z.object({
   angle: z.string().max(500).optional(),
 });
 
-/** Length as the platforms count it: graphemes, not UTF-16 units. */
-export function graphemeLength(text: string): number {
-  let n = 0;
-  for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) n++;
-  return n;
+/** Cuts a too-long draft on a word boundary, with an ellipsis, until the platform takes it. */
+function fitTo(platform: 'x' | 'bluesky', text: string): string {
+  let cut = text;
+  for (let max = lengthLimits[platform].max - 1; max > 0; max -= 5) {
+    cut = capOnWord(text, max) + '…';
+    if (checkPostLength(platform, cut).ok) return cut;
+  }
+  return cut;
 }
 
 function clean(text: string): string {
@@ -34,7 +36,8 @@ export function draftTweetExecutor(llm: LlmService) {
   return llmExecutor('draft_tweet', llm, async ({ ctx, step, agent, signal }) => {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('draft_tweet', describeIssues(p.error.issues));
-    const limit = platformLimits[p.data.platform];
+    const limit = lengthLimits[p.data.platform].max;
+    const length = (t: string): number => checkPostLength(p.data.platform, t).length;
     const memories = await queryMemories(ctx.db, { agentId: agent.id, types: ['lesson', 'strategy', 'pattern'], minConfidence: 0.6, limit: 6 });
     const system = agentSystemPrompt(agent, {
       memories,
@@ -45,17 +48,17 @@ export function draftTweetExecutor(llm: LlmService) {
     let res = await llm.chat(meta, { system, messages, temperature: 0.8, signal });
     let text = clean(res.text);
     let shortened = false;
-    if (graphemeLength(text) > limit) {
+    if (!checkPostLength(p.data.platform, text).ok) {
       // one rewrite request, then a hard cut on a word boundary
       res = await llm.chat(meta, {
         system,
-        messages: [...messages, { role: 'assistant', content: res.text }, { role: 'user', content: `That is ${graphemeLength(text)} characters. Rewrite it in under ${limit}.` }],
+        messages: [...messages, { role: 'assistant', content: res.text }, { role: 'user', content: `That is ${length(text)} characters. Rewrite it in under ${limit}.` }],
         temperature: 0.5,
         signal,
       });
       text = clean(res.text);
-      if (graphemeLength(text) > limit) {
-        text = capOnWord(text, limit - 1) + '…';
+      if (!checkPostLength(p.data.platform, text).ok) {
+        text = fitTo(p.data.platform, text);
         shortened = true;
       }
     }
@@ -64,13 +67,13 @@ export function draftTweetExecutor(llm: LlmService) {
       kind: 'draft',
       title: `Draft for ${p.data.platform}: ${p.data.topic}`.slice(0, 200),
       content: text,
-      meta: { platform: p.data.platform, chars: graphemeLength(text), limit, shortened, model: res.model, topic: p.data.topic },
+      meta: { platform: p.data.platform, chars: length(text), limit, shortened, model: res.model, topic: p.data.topic },
       agentId: agent.id,
       missionId: step.missionId,
       stepId: step.id,
     });
     return {
-      result: { artifactId: artifact.id, text, platform: p.data.platform, chars: graphemeLength(text), shortened },
+      result: { artifactId: artifact.id, text, platform: p.data.platform, chars: length(text), shortened },
       summary: text,
       tags: ['draft', 'tweet', p.data.platform],
     };

@@ -1,19 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { agent, calls } from '../api/contract.js';
 import { AppError } from '../api/errors.js';
 import type { Queryable } from '../db/db.js';
 
-export const agentSchema = z.object({
-  id: z.string(),
-  displayName: z.string(),
-  role: z.string(),
-  tone: z.string(),
-  quirk: z.string(),
-  signatureLine: z.string(),
-  systemDirective: z.string(),
-  enabled: z.boolean(),
-  sortOrder: z.number(),
-});
-export type Agent = z.infer<typeof agentSchema>;
+export type Agent = z.infer<typeof agent>;
 
 /** The six agents of the seed. The roster is data: these only fill an empty table. */
 export const seedAgents: Omit<Agent, 'enabled'>[] = [
@@ -114,18 +104,7 @@ export async function requireAgent(q: Queryable, id: string): Promise<Agent> {
   return agent;
 }
 
-export const agentPatch = z
-  .object({
-    displayName: z.string().trim().min(1).max(60),
-    role: z.string().trim().min(1).max(40),
-    tone: z.string().max(300),
-    quirk: z.string().max(300),
-    signatureLine: z.string().max(200),
-    systemDirective: z.string().max(4000),
-    enabled: z.boolean(),
-  })
-  .partial();
-export type AgentPatch = z.infer<typeof agentPatch>;
+export type AgentPatch = z.infer<(typeof calls)['agents.update']['input']>['patch'];
 
 const patchColumns: Record<keyof AgentPatch, string> = {
   displayName: 'display_name',

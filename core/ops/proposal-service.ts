@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { stepSpec } from '../api/contract.js';
 import { AppError, describeIssues } from '../api/errors.js';
 import { lockKey, type Tx } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
@@ -10,10 +11,7 @@ import { createMission } from './missions.js';
 import { getPolicy } from './policy.js';
 import { iso, startOfDay } from './time.js';
 
-export const stepSpec = z.object({
-  kind: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a step kind is lower_snake_case, e.g. "analyze"'),
-  payload: z.record(z.string(), z.unknown()).default({}),
-});
+export { stepSpec };
 export type StepSpec = z.infer<typeof stepSpec>;
 
 export const proposalInput = z.object({

@@ -63,3 +63,13 @@ export function weightedIndex(random: Random, weights: readonly number[]): numbe
   }
   return clean.length - 1;
 }
+
+/** FNV-1a, 32 bits, unsigned: a stable hash of a string (lock keys, stream seeds). */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

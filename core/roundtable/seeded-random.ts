@@ -1,4 +1,4 @@
-import { SeededRandom, type Random } from '../ports/random.js';
+import { fnv1a, SeededRandom, type Random } from '../ports/random.js';
 
 /**
  * Independent random streams derived from one seed drawn from ctx.random.
@@ -13,12 +13,7 @@ export function drawSeed(random: Random): number {
 }
 
 export function subRandom(seed: number, ...parts: (string | number)[]): Random {
-  const key = `${seed}:${parts.join(':')}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+  let h = fnv1a(`${seed}:${parts.join(':')}`);
   // one extra avalanche round so nearby keys give unrelated streams
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

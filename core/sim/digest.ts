@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Queryable } from '../db/db.js';
+import { tableExists, type Queryable } from '../db/db.js';
 
 /** Tables whose contents make up the company's state, in a fixed order. */
 const TABLES = [
@@ -24,11 +24,6 @@ const TABLES = [
   'ops_initiative_queue',
 ];
 
-async function exists(q: Queryable, table: string): Promise<boolean> {
-  const r = await q.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-  return r.rows[0]?.ok ?? false;
-}
-
 /**
  * A hash of the whole company's state: every row of every table above, in
  * primary-key order. Same seed and inputs → same digest.
@@ -36,7 +31,7 @@ async function exists(q: Queryable, table: string): Promise<boolean> {
 export async function databaseDigest(q: Queryable): Promise<string> {
   const h = createHash('sha256');
   for (const t of TABLES) {
-    if (!(await exists(q, t))) continue;
+    if (!(await tableExists(q, t))) continue;
     h.update(`\n#${t}\n`);
     // row_to_json in key order; the first column is the primary key for every table here
     const rows = await q.query<{ j: string }>(`SELECT row_to_json(x)::text AS j FROM ${t} x ORDER BY 1`);

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.js';
+import { tableExists, type Queryable } from '../db/db.js';
 
 export interface SimReport {
   days: number;
@@ -20,11 +20,6 @@ export interface SimReport {
   llm: { agentId: string | null; calls: number; promptTokens: number; completionTokens: number }[];
   events: number;
   digest: string;
-}
-
-async function exists(q: Queryable, table: string): Promise<boolean> {
-  const r = await q.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);
-  return r.rows[0]?.ok ?? false;
 }
 
 async function counts(q: Queryable, sql: string): Promise<Record<string, number>> {
@@ -49,18 +44,18 @@ export async function buildReport(q: Queryable, base: Pick<SimReport, 'days' | '
   );
   const events = await q.query<{ n: number }>('SELECT count(*)::int AS n FROM ops_agent_events');
   let conversations: Record<string, number> = {};
-  if (await exists(q, 'ops_roundtable_queue')) {
+  if (await tableExists(q, 'ops_roundtable_queue')) {
     conversations = await counts(q, `SELECT format || ':' || status AS k, count(*)::int AS n FROM ops_roundtable_queue GROUP BY 1 ORDER BY 1`);
   }
   let affinities: SimReport['affinities'] = [];
-  if (await exists(q, 'ops_agent_relationships')) {
+  if (await tableExists(q, 'ops_agent_relationships')) {
     const r = await q.query<{ pair: string; affinity: number; drifts: number }>(
       `SELECT agent_a || '↔' || agent_b AS pair, affinity, jsonb_array_length(drift_log)::int AS drifts FROM ops_agent_relationships ORDER BY 1`,
     );
     affinities = r.rows;
   }
   let initiatives: Record<string, number> = {};
-  if (await exists(q, 'ops_initiative_queue')) initiatives = await counts(q, `SELECT status AS k, count(*)::int AS n FROM ops_initiative_queue GROUP BY 1 ORDER BY 1`);
+  if (await tableExists(q, 'ops_initiative_queue')) initiatives = await counts(q, `SELECT status AS k, count(*)::int AS n FROM ops_initiative_queue GROUP BY 1 ORDER BY 1`);
   return {
     ...base,
     heartbeats: hb.rows[0] ?? { runs: 0, partial: 0, failed: 0 },
