@@ -10,6 +10,8 @@ import { detectOllamaBinary, LocalOllama, type SpawnFn } from '../../../core/llm
 /** A stand-in for `ollama serve`: prints Ollama's "Listening on" log line and stays up until SIGTERM. */
 const standIn = `#!${process.execPath}
 const mode = process.env.FAKE_OLLAMA_MODE || 'serve';
+// before announcing itself, so a stop right after "Listening on" always exits cleanly
+process.on('SIGTERM', () => { console.error('shutting down'); process.exit(0); });
 if (mode === 'busy') {
   console.error('Error: listen tcp ' + process.env.OLLAMA_HOST + ': bind: address already in use');
   process.exit(1);
@@ -18,7 +20,6 @@ if (mode !== 'silent') {
   console.error('time=2025-01-01T00:00:00Z level=INFO source=routes.go msg="Listening on ' + process.env.OLLAMA_HOST + ' (version 0.0.0-test)"');
 }
 if (mode === 'crash') setTimeout(() => { console.error('panic: runner died'); process.exit(2); }, 300);
-process.on('SIGTERM', () => { console.error('shutting down'); process.exit(0); });
 setInterval(() => {}, 1000);
 `;
 
