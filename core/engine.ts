@@ -17,6 +17,8 @@ import type { FeatureEnv } from './feature.js';
 import { triggerFeature } from './triggers/feature.js';
 import { roundtableFeature } from './roundtable/feature.js';
 import type { Handlers } from './api/contract.js';
+import { dataCalls } from './api/data-calls.js';
+import { AppError } from './api/errors.js';
 import { ExecutorRegistry, type Executor } from './workers/executor.js';
 import { waitExecutor } from './workers/wait-executor.js';
 import { LlmService, type LlmServiceDeps } from './llm/llm-service.js';
@@ -117,7 +119,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     models: { ctx, llm, modelControl: opts.llm?.modelControl ?? null, localOllama: opts.llm?.localOllama ?? null },
     info: () => ({ version: opts.version ?? '0.1.0', startedAt, location: opts.location, heartbeatRunning }),
   });
-  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers };
+  // TODO(issue 9): placeholders until the data feature lands; each says so instead of pretending.
+  const notYet = Object.fromEntries(
+    Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
+  ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet };
   return {
     ctx,
     llm,

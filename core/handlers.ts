@@ -126,6 +126,8 @@ async function runtimeStatus(deps: HandlerDeps): Promise<CallOutput<'runtime.sta
       cancelled: counts.cancelled ?? 0,
     },
     pendingProposals: pending.rows[0]?.n ?? 0,
+    // TODO(issue 9): the real pause state, once runtime.pause exists.
+    pause: { paused: false, reason: null, since: null, by: null, agents: [] },
     llm: llmStatus(deps),
   };
 }

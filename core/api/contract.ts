@@ -4,6 +4,7 @@
  * IPC and HTTP) parse inputs with these schemas; the renderer imports only this.
  */
 import { z } from 'zod';
+import { dataCalls, dataProgressMessage, pauseState, runtimeStateMessage } from './data-calls.js';
 import { roundtableCalls } from './roundtable-calls.js';
 import { triggerCalls } from './trigger-calls.js';
 
@@ -135,6 +136,8 @@ export const runtimeStatus = z.object({
   }),
   missions: z.object({ approved: z.number(), running: z.number(), succeeded: z.number(), failed: z.number(), cancelled: z.number() }),
   pendingProposals: z.number(),
+  /** Whether the company (or some agents) is paused: nothing new is taken on while it is. */
+  pause: pauseState,
   llm: z
     .object({
       status: z.enum(['ok', 'unreachable', 'not_configured']),
@@ -325,7 +328,7 @@ export const coreCalls = {
  * Every call. Feature areas declare their calls in their own files
  * (core/api/*-calls.ts) and are merged here.
  */
-export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls } as const;
+export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;
@@ -356,6 +359,8 @@ export const streamMessage = z.discriminatedUnion('type', [
     done: z.boolean(),
     error: z.string().optional(),
   }),
+  dataProgressMessage,
+  runtimeStateMessage,
 ]);
 export type StreamMessage = z.infer<typeof streamMessage>;
 

@@ -1,2 +1,3 @@
 export * from './contract.js';
 export { AppError, errorCodes, type ErrorCode } from './errors.js';
+export * from './data-calls.js';

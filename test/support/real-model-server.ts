@@ -1,6 +1,6 @@
 /**
  * An Ollama-compatible HTTP server backed by a real (tiny) language model:
- * `stories260K.gguf` (see shared/models/README.md) run through node-llama-cpp
+ * `stories260K.gguf` (see test/fixtures/models/README.md) run through node-llama-cpp
  * with one thread. Same wire format as the scripted server (ollama-wire.ts):
  *
  *   POST /api/chat, POST /api/generate (NDJSON streams, or one object with
@@ -17,8 +17,8 @@
  *     await srv.close();
  *   }
  *
- * The model file is `../shared/models/stories260K.gguf` from the repo root,
- * or the path in env EMT_TEST_MODEL.
+ * The model file is `test/fixtures/models/stories260K.gguf` in the repo (its
+ * checksum is checked before it loads), or the path in env EMT_TEST_MODEL.
  *
  * Grammar from a JSON schema: node-llama-cpp's JSON-schema grammar understands
  * a subset of JSON schema and the tiny model only finishes the JSON reliably
@@ -28,7 +28,8 @@
  * expressed in the grammar: out-of-range numbers come back as the model wrote
  * them.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
@@ -59,9 +60,20 @@ import {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** Where the test model is: env EMT_TEST_MODEL, else ../shared/models/stories260K.gguf from the repo root. */
+/** The test model that ships in the repo, and its sha256 (test/fixtures/models/README.md). */
+const bundledModel = path.resolve(repoRoot, 'test', 'fixtures', 'models', 'stories260K.gguf');
+const bundledModelSha256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
+
+/** Where the test model is: env EMT_TEST_MODEL, else the one in test/fixtures/models. */
 export function realModelPath(): string {
-  return process.env['EMT_TEST_MODEL'] || path.resolve(repoRoot, '..', 'shared', 'models', 'stories260K.gguf');
+  return process.env['EMT_TEST_MODEL'] || bundledModel;
+}
+
+/** Refuses a bundled model whose bytes are not the ones the tests were written against (e.g. a Git LFS pointer). */
+function checkBundledModel(file: string): void {
+  if (file !== bundledModel) return;
+  const sum = createHash('sha256').update(readFileSync(file)).digest('hex');
+  if (sum !== bundledModelSha256) throw new Error(`The test model ${file} has sha256 ${sum}, expected ${bundledModelSha256}.`);
 }
 
 export function realModelAvailable(): boolean {
@@ -310,7 +322,9 @@ class RealModel implements RealModelServer {
 export async function startRealModelServer(opts: RealModelServerOptions = {}): Promise<RealModelServer> {
   const { getLlama, LlamaCompletion, LlamaLogLevel } = await import('node-llama-cpp');
   const llama = await getLlama({ maxThreads: 1, gpu: false, build: 'never', logLevel: LlamaLogLevel.error });
-  const model = await llama.loadModel({ modelPath: opts.modelPath ?? realModelPath() });
+  const modelPath = opts.modelPath ?? realModelPath();
+  checkBundledModel(modelPath);
+  const model = await llama.loadModel({ modelPath });
   const contextSize = opts.contextSize ?? Math.min(2048, model.trainContextSize);
   const context = await model.createContext({ contextSize, threads: 1, sequences: 1 });
   const sequence = context.getSequence();

@@ -12,7 +12,7 @@ describe('OllamaLlm against a real model', () => {
   const clock = new SystemClock();
 
   beforeAll(async () => {
-    // The tiny model ships in ../shared/models; its absence is a failure, not a skip.
+    // The tiny model ships in test/fixtures/models; its absence is a failure, not a skip.
     if (!realModelAvailable()) throw new Error(`The test model is missing: ${realModelPath()} (set EMT_TEST_MODEL)`);
     srv = await startRealModelServer();
     llm = new OllamaLlm({ host: srv.url, clock });
