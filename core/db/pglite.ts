@@ -1,6 +1,7 @@
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
+import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
 
 export interface PgliteOptions {
   /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
@@ -35,16 +36,32 @@ export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private readonly locks = new Set<string>();
 
-  private constructor(private readonly pg: PGlite) {}
+  private constructor(
+    private readonly pg: PGlite,
+    private readonly lock: DirLock | null,
+    /** The folder on disk, or null in memory. */
+    readonly dataDir: string | null,
+  ) {}
 
+  /**
+   * Opens (or creates) the database. A folder is locked first (a sibling
+   * <folder>.lock), so a second process is refused before PGlite touches it.
+   */
   static async open(opts: PgliteOptions = {}): Promise<PgliteDb> {
-    const pg = new PGlite(opts.dataDir ?? 'memory://', {
-      parsers,
-      ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-    });
-    await pg.waitReady;
-    await pg.exec("SET TIME ZONE 'UTC'");
-    return new PgliteDb(pg);
+    const dir = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : null;
+    const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
+    try {
+      const pg = new PGlite(dir ?? 'memory://', {
+        parsers,
+        ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+      });
+      await pg.waitReady;
+      await pg.exec("SET TIME ZONE 'UTC'");
+      return new PgliteDb(pg, lock, dir);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
   }
 
   /** The underlying PGlite instance, for export/import tooling. */
@@ -80,7 +97,11 @@ export class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
-    if (!this.pg.closed) await this.pg.close();
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      this.lock?.release();
+    }
   }
 }
 

@@ -20,6 +20,8 @@ export interface SimOptions {
   policy?: Record<string, unknown>;
   /** Keep the simulated company in this folder (it can be opened in the app afterwards). */
   dataDir?: string;
+  /** Run on this database instead (the caller opens and closes it), e.g. a PostgreSQL server in tests. */
+  db?: Db;
   /** When the simulated time starts (default Monday 2026-01-05 00:00 UTC). */
   start?: string;
   /** Told the share done (0–1) now and then. */
@@ -45,7 +47,7 @@ const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 export async function simulate(o: SimOptions): Promise<SimResult> {
   const wall = o.wallClock ?? (() => 0);
   const t0 = wall();
-  const db: Db = await PgliteDb.open(o.dataDir ? { dataDir: o.dataDir } : {});
+  const db: Db = o.db ?? (await PgliteDb.open(o.dataDir ? { dataDir: o.dataDir } : {}));
   try {
     const start = o.start ?? DEFAULT_START;
     const clock = new FakeClock(start, { settle: () => macrotaskTurns(2) });
@@ -91,6 +93,6 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
     });
     return { report, digest };
   } finally {
-    await db.close();
+    if (!o.db) await db.close();
   }
 }
