@@ -19,6 +19,8 @@ import { roundtableFeature } from './roundtable/feature.js';
 import type { Handlers } from './api/contract.js';
 import { dataCalls } from './api/data-calls.js';
 import { AppError } from './api/errors.js';
+import { PauseFlag, readPauseState } from './ops/pause.js';
+import { pauseHandlers } from './ops/pause-handlers.js';
 import { ExecutorRegistry, type Executor } from './workers/executor.js';
 import { waitExecutor } from './workers/wait-executor.js';
 import { LlmService, type LlmServiceDeps } from './llm/llm-service.js';
@@ -93,6 +95,9 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   });
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
   const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
+  // A paused company stays paused across restarts: the flag starts from the stored state.
+  ctx.pause = new PauseFlag();
+  ctx.pause.set(await readPauseState(db), clock.now());
   const llm = opts.llm ? new LlmService(ctx, opts.llm.service) : null;
   const registry = new ExecutorRegistry().register(waitExecutor, crawlExecutor, postBlueskyExecutor, postTweetExecutor);
   if (llm) registry.register(analyzeExecutor(llm), writeContentExecutor(llm), draftTweetExecutor(llm));
@@ -123,7 +128,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet };
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry) };
   return {
     ctx,
     llm,

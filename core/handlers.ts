@@ -15,6 +15,7 @@ import { isoNow } from './ports/clock.js';
 import type { ExecutorRegistry } from './workers/executor.js';
 import type { WorkerPool } from './workers/worker-pool.js';
 import { createModelHandlers, type ModelDeps } from './llm/model-handlers.js';
+import { readPauseState } from './ops/pause.js';
 
 export interface HandlerDeps {
   ctx: EngineCtx;
@@ -126,8 +127,7 @@ async function runtimeStatus(deps: HandlerDeps): Promise<CallOutput<'runtime.sta
       cancelled: counts.cancelled ?? 0,
     },
     pendingProposals: pending.rows[0]?.n ?? 0,
-    // TODO(issue 9): the real pause state, once runtime.pause exists.
-    pause: { paused: false, reason: null, since: null, by: null, agents: [] },
+    pause: await readPauseState(ctx.db),
     llm: llmStatus(deps),
   };
 }

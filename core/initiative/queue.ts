@@ -84,11 +84,14 @@ export async function queueInitiatives(ctx: EngineCtx): Promise<{ queued: string
 
 export async function claimInitiative(ctx: EngineCtx, workerId: string): Promise<InitiativeRow | null> {
   const now = isoNow(ctx.clock);
+  // A paused agent's initiatives wait (agents.setPaused).
+  const paused = ctx.pause?.pausedAgentIds ?? [];
   const res = await ctx.db.query<InitiativeRow>(
     `UPDATE ops_initiative_queue SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = coalesce(started_at, $1), attempts = attempts + 1
-     WHERE id = (SELECT id FROM ops_initiative_queue WHERE status = 'queued' AND run_after <= $1 ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+     WHERE id = (SELECT id FROM ops_initiative_queue WHERE status = 'queued' AND run_after <= $1 ${paused.length ? 'AND agent_id <> ALL($3::text[])' : ''}
+       ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING ${COLUMNS}`,
-    [now, workerId],
+    paused.length ? [now, workerId, paused] : [now, workerId],
   );
   return res.rows[0] ?? null;
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import type { Random } from '../ports/random.js';
 import type { Bus } from './bus.js';
+import type { PauseFlag } from './pause.js';
 import type { EventRow } from './events.js';
 import type { Queryable } from '../db/db.js';
 
@@ -25,4 +26,6 @@ export interface EngineCtx {
    * they change.
    */
   policyCacheMs?: number;
+  /** Whether the company or some agents are paused; loops read it before taking new work (see ops/pause.ts). */
+  pause?: PauseFlag;
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from '../db/db.js';
+import { agentPausedSentence, agentPauseReason } from './pause.js';
 import { getPolicy } from './policy.js';
 import { startOfDay, iso } from './time.js';
 
@@ -71,4 +72,10 @@ export async function checkCapGates(q: Queryable, kinds: string[], nowMs: number
     if (!res.ok) return res;
   }
   return { ok: true };
+}
+
+/** The agent_paused gate: a paused agent's proposals are refused with the reason it was paused for. */
+export async function checkAgentPaused(q: Queryable, agent: { id: string; displayName: string }): Promise<GateResult> {
+  const paused = await agentPauseReason(q, agent.id);
+  return paused ? { ok: false, gate: 'agent_paused', reason: agentPausedSentence(agent.displayName, paused.reason) } : { ok: true };
 }

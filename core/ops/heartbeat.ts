@@ -1,6 +1,7 @@
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
 import { cachedPolicy } from './policy.js';
+import { currentPause } from './pause.js';
 
 export interface HeartbeatJob {
   name: string;
@@ -76,12 +77,14 @@ export class Heartbeat {
     this.cancelTimer = this.ctx.clock.setTimer(minutes * 60_000, () => this.tick());
   }
 
-  /** One heartbeat; null when another process holds the lock or the heartbeat is turned off. */
+  /** One heartbeat; null when another process holds the lock, the heartbeat is turned off or the company is paused. */
   async runOnce(opts: { force?: boolean } = {}): Promise<HeartbeatRun | null> {
     const { ctx } = this;
     if (!opts.force) {
       const policy = await cachedPolicy(ctx, 'heartbeat_policy');
       if (!policy.enabled) return null;
+      // A paused company runs no jobs (triggers, reactions, schedules, initiatives); the timer keeps ticking.
+      if ((await currentPause(ctx)).paused) return null;
     }
     const locked = await ctx.db.withLock(LOCK, async () => {
       const startedAt = isoNow(ctx.clock);

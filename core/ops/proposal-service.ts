@@ -6,7 +6,7 @@ import { isoNow } from '../ports/clock.js';
 import { getAgent } from './agents.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
-import { checkCapGates } from './gates.js';
+import { checkAgentPaused, checkCapGates } from './gates.js';
 import { createMission } from './missions.js';
 import { getPolicy } from './policy.js';
 import { iso, startOfDay } from './time.js';
@@ -69,6 +69,10 @@ export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: Pro
     const tz = (await getPolicy(tx, 'timezone')).name;
     let refusal: { gate: string; reason: string } | null = null;
     if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
+    if (!refusal) {
+      const paused = await checkAgentPaused(tx, agent);
+      if (!paused.ok) refusal = { gate: paused.gate, reason: paused.reason };
+    }
     if (!refusal) refusal = await checkDailyLimit(tx, input.agentId, nowMs, tz);
     if (!refusal) {
       const gate = await checkCapGates(tx, input.steps.map((s) => s.kind), nowMs, tz);

@@ -1,4 +1,5 @@
 import type { EngineCtx } from '../ops/ctx.js';
+import { currentPause } from '../ops/pause.js';
 
 export type TickResult = { next: 'again' } | { next: 'idle' } | { next: 'pause'; ms: number; reason: string };
 
@@ -72,6 +73,11 @@ export class QueueLoop {
       const ac = new AbortController();
       this.current = ac;
       try {
+        // A paused company takes no new conversation or initiative (ops/pause.ts); resume wakes the loop.
+        if ((await currentPause(ctx)).paused) {
+          await this.idle(this.pollMs);
+          continue;
+        }
         const out = await this.tick(ac.signal);
         if (!this.running) break;
         if (out.next === 'pause') {

@@ -90,14 +90,16 @@ export async function insertConversation(ctx: EngineCtx, tx: Tx, c: NewConversat
 /** Claims the oldest due conversation: FOR UPDATE SKIP LOCKED makes it atomic across workers and processes. */
 export async function claimConversation(ctx: EngineCtx, workerId: string): Promise<ConversationRow | null> {
   const now = isoNow(ctx.clock);
+  // A conversation with a paused agent among its participants waits (agents.setPaused).
+  const paused = ctx.pause?.pausedAgentIds ?? [];
   const res = await ctx.db.query<ConversationRow>(
     `UPDATE ops_roundtable_queue
      SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = coalesce(started_at, $1), attempts = attempts + 1
      WHERE id = (
-       SELECT id FROM ops_roundtable_queue WHERE status = 'queued' AND run_after <= $1
+       SELECT id FROM ops_roundtable_queue WHERE status = 'queued' AND run_after <= $1 ${paused.length ? 'AND NOT (participants && $3::text[])' : ''}
        ORDER BY run_after, id LIMIT 1 FOR UPDATE SKIP LOCKED)
      RETURNING ${CONVERSATION_COLUMNS}`,
-    [now, workerId],
+    paused.length ? [now, workerId, paused] : [now, workerId],
   );
   return res.rows[0] ?? null;
 }

@@ -8,10 +8,13 @@ import { iso } from '../ops/time.js';
 /**
  * Claims the oldest due queued step of one of `kinds` for `workerId`. The
  * row lock with SKIP LOCKED makes the claim atomic: two workers, in one
- * process or many, never get the same step.
+ * process or many, never get the same step. Steps of missions created by
+ * `skipAgents` (paused agents) are left queued.
  */
-export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string): Promise<ClaimedStep | null> {
+export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string, skipAgents: readonly string[] = []): Promise<ClaimedStep | null> {
   const now = isoNow(ctx.clock);
+  // Only when some agent is paused: the common claim stays the same statement.
+  const skip = skipAgents.length ? 'AND mission_id NOT IN (SELECT id FROM ops_missions WHERE created_by = ANY($4::text[]))' : '';
   // One statement, one round trip: claim the step, mark its mission running, return both.
   const res = await ctx.db.query<ClaimedStep>(
     `WITH claimed AS (
@@ -19,7 +22,7 @@ export async function claimStep(ctx: EngineCtx, kinds: readonly string[], worker
        SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
        WHERE id = (
          SELECT id FROM ops_mission_steps
-         WHERE status = 'queued' AND kind = ANY($3::text[]) AND run_after <= $1
+         WHERE status = 'queued' AND kind = ANY($3::text[]) AND run_after <= $1 ${skip}
          ORDER BY run_after, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
@@ -29,7 +32,7 @@ export async function claimStep(ctx: EngineCtx, kinds: readonly string[], worker
        FROM claimed c WHERE m.id = c.mission_id AND m.status = 'approved')
      SELECT ${STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2')}, m.created_by AS "agentId"
      FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
-    [now, workerId, kinds],
+    skipAgents.length ? [now, workerId, kinds, skipAgents] : [now, workerId, kinds],
   );
   const step = res.rows[0];
   if (!step) return null;

@@ -3,6 +3,7 @@ import { STEP_QUEUED_CHANNEL } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
+import { currentPause } from '../ops/pause.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { claimStep, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
@@ -186,9 +187,17 @@ export class WorkerPool {
         }
         if (d.paused) ctx.log.info(`Worker ${d.kind} resumed.`);
         d.paused = null;
+        // Pause check (runtime.pause / agents.setPaused, ops/pause.ts): a paused company claims
+        // nothing (running steps finish); a paused agent's steps are skipped by the claim. No query
+        // while the cached state is fresh; resume wakes this loop.
+        const pause = await currentPause(ctx);
+        if (pause.paused) {
+          await d.idle(ctx, this.pollMs);
+          continue;
+        }
         let claimed = 0;
         while (this.running && d.inflight.size < d.concurrency) {
-          const step = await claimStep(ctx, [d.kind], this.workerId);
+          const step = await claimStep(ctx, [d.kind], this.workerId, ctx.pause?.pausedAgentIds);
           if (!step) break;
           claimed++;
           this.execute(d, step);
