@@ -23,6 +23,7 @@ export const errorCodes = [
   'crawl_refused',
   'crawl_failed',
   'publish_failed',
+  'effect_uncertain',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -57,6 +58,7 @@ export function httpStatus(code: ErrorCode): number {
     case 'llm_model_not_found':
       return 404;
     case 'conflict':
+    case 'effect_uncertain':
       return 409;
     case 'not_configured':
       return 412;

@@ -47,6 +47,7 @@ const fatalCodes = new Set<ErrorCode>([
   'crawl_refused',
   'llm_model_not_found',
   'llm_context_truncated',
+  'effect_uncertain',
 ]);
 const pauseCodes = new Set<ErrorCode>(['llm_unreachable', 'llm_queue_full', 'unavailable']);
 
