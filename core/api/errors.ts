@@ -9,6 +9,7 @@ export const errorCodes = [
   'rejected',
   'unauthorized',
   'forbidden',
+  'rate_limited',
   'unavailable',
   'not_configured',
   'llm_unreachable',
@@ -58,6 +59,8 @@ export function httpStatus(code: ErrorCode): number {
       return 404;
     case 'conflict':
       return 409;
+    case 'rate_limited':
+      return 429;
     case 'not_configured':
       return 412;
     case 'unavailable':
