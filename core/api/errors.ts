@@ -9,6 +9,7 @@ export const errorCodes = [
   'rejected',
   'unauthorized',
   'forbidden',
+  'rate_limited',
   'unavailable',
   'not_configured',
   'llm_unreachable',
@@ -60,6 +61,8 @@ export function httpStatus(code: ErrorCode): number {
     case 'conflict':
     case 'effect_uncertain':
       return 409;
+    case 'rate_limited':
+      return 429;
     case 'not_configured':
       return 412;
     case 'unavailable':

@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import type { Handlers, StreamMessage } from '../api/contract.js';
 import { AppError, httpStatus, type ErrorCode } from '../api/errors.js';
 import type { Bus } from '../ops/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { dispatchCall, type DispatchHooks } from './dispatch.js';
+import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
+import { checkHost, checkOrigin, checkToken, isLoopbackHost, type Refusal } from './http-guard.js';
+import { safeDecode, serveStatic } from './static-files.js';
+
+export { isLoopbackHost } from './http-guard.js';
 
 export interface HttpServerOptions {
   handlers: Handlers;
@@ -18,9 +20,15 @@ export interface HttpServerOptions {
   port: number;
   /** Required for any non-loopback bind address. */
   token?: string;
+  /** Origins besides the server's own whose browser pages may call the API. */
+  allowedOrigins?: readonly string[];
+  /** Lock-out of addresses that keep sending wrong tokens (defaults: 10 failures a minute → 60 s). */
+  tokenFailures?: Omit<FailureLimiterOptions, 'clock'>;
   /** The built renderer, served at /. */
   staticDir?: string;
   hooks?: DispatchHooks;
+  /** Routes under /api/ beyond the calls and the stream (e.g. uploads); guarded like them. */
+  routes?: readonly HttpRoute[];
 }
 
 export interface RunningHttpServer {
@@ -29,26 +37,23 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 1_000_000;
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK.has(host) || host.startsWith('127.');
+/** What a route's handler gets besides the request and response. */
+export interface RouteContext {
+  url: URL;
+  opts: HttpServerOptions;
+  streams: Set<ServerResponse>;
 }
 
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/** One route under /api/. It runs after the Host, Origin and token checks. */
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** An exact path ("/api/stream"), or a prefix when it ends in "/" and `prefix` is set. */
+  path: string;
+  prefix?: boolean;
+  handle(req: IncomingMessage, res: ServerResponse, ctx: RouteContext): Promise<void> | void;
+}
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+const MAX_BODY = 1_000_000;
 
 /**
  * The HTTP transport of the contract: POST /api/<call> with the input as JSON
@@ -60,8 +65,10 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     throw new AppError('forbidden', `Refusing to listen on ${opts.host} without a token: pass --token (or listen on 127.0.0.1).`);
   }
   const streams = new Set<ServerResponse>();
+  const limiter = new FailureLimiter({ clock: opts.clock, ...opts.tokenFailures });
+  const routes = [...(opts.routes ?? []), ...coreRoutes];
   const server = createServer((req, res) => {
-    handle(opts, req, res, streams).catch((err) => {
+    handle(opts, routes, limiter, req, res, streams).catch((err) => {
       opts.log.error('HTTP handler failed', { error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) sendJson(res, 500, { ok: false, error: { code: 'internal', message: 'The server failed to answer.' } });
       else res.end();
@@ -109,49 +116,73 @@ function sseFrame(msg: StreamMessage): string {
   return `event: ${msg.type}\ndata: ${JSON.stringify(msg)}\n\n`;
 }
 
-async function handle(opts: HttpServerOptions, req: IncomingMessage, res: ServerResponse, streams: Set<ServerResponse>): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+/** The request's URL, or null when its target cannot be parsed. */
+function requestUrl(req: IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+}
+
+function matches(route: HttpRoute, method: string, pathname: string): boolean {
+  if (route.method !== method) return false;
+  return route.prefix ? pathname.startsWith(route.path) : pathname === route.path;
+}
+
+async function handle(
+  opts: HttpServerOptions,
+  routes: readonly HttpRoute[],
+  limiter: FailureLimiter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  streams: Set<ServerResponse>,
+): Promise<void> {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Referrer-Policy', 'no-referrer');
+  const url = requestUrl(req);
+  if (!url) return sendError(res, 'invalid_input', 'The request target is not a valid URL path.');
 
-  // DNS-rebinding guard: on loopback, only answer requests addressed to loopback.
-  if (!opts.token) {
-    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-    if (!isLoopbackHost(hostHeader)) return sendError(res, 'forbidden', 'This server only answers requests addressed to localhost.');
-  }
+  const badHost = checkHost(req, Boolean(opts.token));
+  if (badHost) return refuse(res, badHost);
 
   if (url.pathname.startsWith('/api/')) {
-    if (!authorized(opts, req, url)) return sendError(res, 'unauthorized', 'A valid token is required: send "Authorization: Bearer <token>".');
-    if (url.pathname === '/api/stream' && req.method === 'GET') return openStream(res, streams);
-    if (req.method !== 'POST') return sendError(res, 'invalid_input', 'Calls are made with POST /api/<call>.');
-    const type = req.headers['content-type'] ?? '';
-    if (!type.startsWith('application/json')) {
-      return sendError(res, 'invalid_input', 'Send the input as JSON with "Content-Type: application/json".');
-    }
-    let body: unknown;
-    try {
-      const raw = await readBody(req);
-      body = raw.trim() ? JSON.parse(raw) : {};
-    } catch (err) {
-      const msg = err instanceof AppError ? err.message : 'The request body is not valid JSON.';
-      opts.hooks?.onInvalidInput?.(url.pathname.slice(5), msg);
-      return sendError(res, 'invalid_input', msg);
-    }
-    const reply = await dispatchCall(opts.handlers, decodeURIComponent(url.pathname.slice(5)), body, opts.hooks);
-    return sendJson(res, reply.ok ? 200 : httpStatus(reply.error.code as ErrorCode), reply);
+    const refusal = checkOrigin(req, opts.allowedOrigins ?? []) ?? checkToken(req, url, opts.token, limiter);
+    if (refusal) return refuse(res, refusal);
+    const method = req.method ?? 'GET';
+    const route = routes.find((r) => matches(r, method, url.pathname));
+    if (route) return route.handle(req, res, { url, opts, streams });
+    return sendError(res, 'invalid_input', 'Calls are made with POST /api/<call>.');
   }
 
   if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 'invalid_input', 'Only GET is served here.');
-  return serveStatic(opts.staticDir, url.pathname, res);
+  return serveStatic(opts.staticDir, url.pathname, res, req.method === 'HEAD');
 }
 
-function authorized(opts: HttpServerOptions, req: IncomingMessage, url: URL): boolean {
-  if (!opts.token) return true;
-  const header = req.headers.authorization ?? '';
-  const given = header.startsWith('Bearer ') ? header.slice(7) : (url.searchParams.get('token') ?? '');
-  const a = Buffer.from(given);
-  const b = Buffer.from(opts.token);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** The stream and the calls. */
+const coreRoutes: readonly HttpRoute[] = [
+  { method: 'GET', path: '/api/stream', handle: (_req, res, ctx) => openStream(res, ctx.streams) },
+  { method: 'POST', path: '/api/', prefix: true, handle: (req, res, ctx) => callRoute(req, res, ctx) },
+];
+
+async function callRoute(req: IncomingMessage, res: ServerResponse, { url, opts }: RouteContext): Promise<void> {
+  const name = safeDecode(url.pathname.slice(5));
+  if (name === null) return sendError(res, 'invalid_input', 'The call name has a malformed %-escape.');
+  const type = req.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) {
+    return sendError(res, 'invalid_input', 'Send the input as JSON with "Content-Type: application/json".');
+  }
+  let body: unknown;
+  try {
+    const raw = await readBody(req);
+    body = raw.trim() ? JSON.parse(raw) : {};
+  } catch (err) {
+    const msg = err instanceof AppError ? err.message : 'The request body is not valid JSON.';
+    opts.hooks?.onInvalidInput?.(name, msg);
+    return sendError(res, 'invalid_input', msg);
+  }
+  const reply = await dispatchCall(opts.handlers, name, body, opts.hooks);
+  return sendJson(res, reply.ok ? 200 : httpStatus(reply.error.code as ErrorCode), reply);
 }
 
 function openStream(res: ServerResponse, streams: Set<ServerResponse>): void {
@@ -183,37 +214,16 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
   res.end(text);
 }
 
-function sendError(res: ServerResponse, code: ErrorCode, message: string): void {
-  sendJson(res, httpStatus(code), { ok: false, error: { code, message } });
+export function sendError(res: ServerResponse, code: ErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, httpStatus(code), { ok: false, error: { code, message } }, headers);
 }
 
-async function serveStatic(dir: string | undefined, pathname: string, res: ServerResponse): Promise<void> {
-  if (!dir) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('The UI is not built. Run "npm run build:renderer", or use the API under /api/.');
-    return;
-  }
-  const root = path.resolve(dir);
-  let file = path.resolve(root, '.' + decodeURIComponent(pathname));
-  if (!file.startsWith(root)) return sendError(res, 'forbidden', 'Not allowed.');
-  const st = await stat(file).catch(() => null);
-  if (!st || st.isDirectory()) file = path.join(root, 'index.html'); // single-page app
-  const body = await readFile(file).catch(() => null);
-  if (!body) {
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' });
-    res.end('Not found');
-    return;
-  }
-  res.writeHead(200, {
-    'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-    'Content-Security-Policy': CSP,
-    'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
-  });
-  res.end(body);
+function refuse(res: ServerResponse, r: Refusal): void {
+  sendError(res, r.code, r.message, r.retryAfter ? { 'Retry-After': String(r.retryAfter) } : {});
 }
