@@ -17,6 +17,7 @@ import { iso, startOfDay } from '../ops/time.js';
 import { isoNow } from '../ports/clock.js';
 import { checkPostLength } from '../publish/length.js';
 import { platformNames, type Platform, type PublisherFactory, type PublishResult } from '../publish/publisher.js';
+import { assertMissionOpen } from '../workers/cancel.js';
 import { badPayload, type Executor } from '../workers/executor.js';
 import type { StepSuccess } from '../workers/steps.js';
 import { getArtifact, saveArtifact } from './artifacts.js';
@@ -155,6 +156,8 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
             `Quota full (${used}/${limit}): posts to ${name} today. Nothing was posted; raise ${quotaPolicy[platform]} or post tomorrow.`,
           );
         }
+        // cancel means stop: never publish for a mission cancelled while this step ran
+        await assertMissionOpen(ctx.db, step.missionId, signal);
         const published = await publisher.publish(text, { signal });
         return record(ctx, { platform, text, draftArtifactId, agentId, missionId: step.missionId, stepId: step.id, published });
       });

@@ -7,8 +7,26 @@ import type { PauseFlag } from './pause.js';
 import type { EventRow } from './events.js';
 import type { Queryable } from '../db/db.js';
 
-/** Runs inside the transaction that wrote an event (e.g. the reaction matrix). */
-export type EventHook = (ctx: EngineCtx, q: Queryable, event: EventRow) => Promise<void>;
+/** What a hook can know of an event before it is written. */
+export type EventShape = Pick<EventRow, 'kind' | 'agentId' | 'tags'>;
+
+/**
+ * Runs inside the transaction that wrote an event (e.g. the reaction matrix).
+ * `wants` (optional) says from memory whether the hook may act on an event of
+ * this shape; hot paths skip the transaction when no hook wants theirs.
+ */
+export type EventHook = ((ctx: EngineCtx, q: Queryable, event: EventRow) => Promise<void>) & {
+  wants?: (ctx: EngineCtx, event: EventShape) => Promise<boolean>;
+};
+
+/** Whether any event hook may act on one of these events (a hook without `wants` always may). */
+export async function hooksWant(ctx: EngineCtx, events: EventShape[]): Promise<boolean> {
+  for (const hook of ctx.eventHooks) {
+    if (!hook.wants) return true;
+    for (const ev of events) if (await hook.wants(ctx, ev)) return true;
+  }
+  return false;
+}
 
 /** What every engine module is handed: built once at the edge, passed inward. */
 export interface EngineCtx {

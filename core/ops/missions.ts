@@ -154,6 +154,16 @@ export async function finalizeMission(
   return mission;
 }
 
+/** The channel a cancel notifies (payload: the mission id), so workers in other processes stop its running step. */
+export const MISSION_CANCELLED_CHANNEL = 'emt_mission_cancelled';
+
+/**
+ * Cancels an open mission: its waiting steps and its running one are marked
+ * cancelled (the running step's worker still holds it: its lease can no longer
+ * be renewed and its completion matches nothing), and its workers are told to
+ * abort it — in this process through the bus (the mission message), in others
+ * through NOTIFY.
+ */
 export async function cancelMission(ctx: EngineCtx, id: number): Promise<MissionRow> {
   return ctx.db.transaction(async (tx) => {
     const m = await finalizeMission(ctx, tx, id, 'cancelled', 'Cancelled by you.');
@@ -162,6 +172,11 @@ export async function cancelMission(ctx: EngineCtx, id: number): Promise<Mission
       if (!cur) throw new AppError('not_found', `There is no mission #${id}.`);
       throw new AppError('conflict', `Mission #${id} already ${cur.status}.`);
     }
+    const running = await tx.query(
+      `UPDATE ops_mission_steps SET status = 'cancelled', finished_at = $2 WHERE mission_id = $1 AND status = 'running'`,
+      [id, isoNow(ctx.clock)],
+    );
+    if (running.rowCount > 0 && ctx.db.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [MISSION_CANCELLED_CHANNEL, String(id)]);
     return m;
   });
 }

@@ -1,6 +1,6 @@
 import type { Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
-import type { EngineCtx, EventHook } from '../ops/ctx.js';
+import type { EngineCtx, EventHook, EventShape } from '../ops/ctx.js';
 import type { EventRow } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
 import type { reactionPattern } from '../ops/policy-schemas.js';
@@ -14,7 +14,7 @@ export function patternKey(p: Pattern): string {
   return `${p.source}|${[...p.tags].sort().join('+')}|${p.target}|${p.type}`;
 }
 
-function matches(p: Pattern, ev: EventRow): boolean {
+function matches(p: Pattern, ev: EventShape): boolean {
   if (p.source !== '*' && p.source !== ev.agentId) return false;
   return p.tags.every((t) => ev.tags.includes(t.toLowerCase()));
 }
@@ -24,7 +24,16 @@ function matches(p: Pattern, ev: EventRow): boolean {
  * every matching pattern rolls its probability, checks its cooldown, and on
  * success queues a reaction. Every roll is recorded.
  */
-export const reactionMatrixHook: EventHook = async (ctx, q, ev) => {
+export const reactionMatrixHook: EventHook = Object.assign(reactionMatrix, {
+  /** From the cached matrix: does any pattern match an event of this shape? */
+  async wants(ctx: EngineCtx, ev: EventShape): Promise<boolean> {
+    if (ev.kind === 'policy_changed' || ev.tags.includes('reaction_roll')) return false;
+    const matrix = await cachedPolicy(ctx, 'reaction_matrix');
+    return matrix.patterns.some((p) => matches(p, ev));
+  },
+});
+
+async function reactionMatrix(ctx: EngineCtx, q: Queryable, ev: EventRow): Promise<void> {
   if (ev.kind === 'policy_changed' || ev.tags.includes('reaction_roll')) return;
   const matrix = await cachedPolicy(ctx, 'reaction_matrix', q);
   const hits = matrix.patterns.filter((p) => matches(p, ev));
@@ -55,7 +64,7 @@ export const reactionMatrixHook: EventHook = async (ctx, q, ev) => {
       [ev.id, key, p.target, roll, p.probability, outcome, reactionId, now],
     );
   }
-};
+}
 
 interface QueuedReaction {
   id: number;

@@ -2,7 +2,9 @@ import { afterCommit, type Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
-import { advanceMission, finalizeMission, STEP_COLUMNS, type StepRow } from '../ops/missions.js';
+import { hooksWant } from '../ops/ctx.js';
+import { finalizeMission, STEP_COLUMNS, type StepRow } from '../ops/missions.js';
+import { completeInOneStatement, trimAfter, type CompletedStep } from './complete-step.js';
 import { iso } from '../ops/time.js';
 
 /**
@@ -60,31 +62,38 @@ export interface StepSuccess {
   tags?: string[];
 }
 
-/** Marks a step succeeded (only while this worker still holds it), then advances its mission. */
+/**
+ * Marks a step succeeded (only while this worker still holds it), then advances
+ * its mission: one statement (complete-step.ts). It runs inside a transaction
+ * only when an event hook may act on its events (the reaction matrix, say), so
+ * the common step costs one round trip.
+ */
 export async function completeStep(ctx: EngineCtx, step: StepRow & { agentId?: string }, workerId: string, out: StepSuccess): Promise<boolean> {
-  return ctx.db.transaction(async (tx) => {
-    const now = isoNow(ctx.clock);
-    const res = await tx.query<StepRow>(
-      `UPDATE ops_mission_steps SET status = 'succeeded', finished_at = $3, heartbeat_at = $3, result = $4::jsonb, last_error = NULL, error_code = NULL
-       WHERE id = $1 AND status = 'running' AND reserved_by = $2 RETURNING ${STEP_COLUMNS}`,
-      [step.id, workerId, now, JSON.stringify(out.result ?? null)],
-    );
-    const done = res.rows[0];
-    if (!done) return false;
-    await tx.query('UPDATE ops_worker_state SET consecutive_failures = 0 WHERE kind = $1 AND consecutive_failures > 0', [step.kind]);
-    await writeEvent(ctx, tx, {
-      agentId: step.agentId ?? (await missionAgent(tx, step.missionId)),
-      kind: 'step_succeeded',
-      title: `${step.kind} succeeded`,
-      summary: out.summary ?? '',
-      tags: ['step', 'succeeded', step.kind, ...(out.tags ?? [])],
-      missionId: step.missionId,
-      stepId: step.id,
-    });
-    await advanceMission(ctx, tx, step.missionId);
-    afterCommit(tx, () => ctx.bus.publish({ type: 'step', step: done }));
-    return true;
-  });
+  const now = isoNow(ctx.clock);
+  const tags = [...new Set(['step', 'succeeded', step.kind, ...(out.tags ?? [])].map((t) => t.toLowerCase()))].slice(0, 20);
+  const input = { step, workerId, now, result: out.result, summary: out.summary ?? '', tags };
+  const agentId = step.agentId;
+  const hooked =
+    agentId === undefined ||
+    (await hooksWant(ctx, [
+      { kind: 'step_succeeded', agentId, tags },
+      { kind: 'mission_succeeded', agentId, tags: ['mission', 'succeeded', 'mission_succeeded'] },
+    ]));
+  const run = async (q: Queryable): Promise<CompletedStep | null> => {
+    const c = await completeInOneStatement(ctx, q, input);
+    if (!c) return null;
+    for (const ev of [c.stepEvent, c.missionEvent]) if (ev) for (const hook of ctx.eventHooks) await hook(ctx, q, ev);
+    return c;
+  };
+  const c = hooked ? await ctx.db.transaction(run) : await run(ctx.db);
+  if (!c) return false;
+  ctx.bus.publish({ type: 'event', event: c.stepEvent });
+  if (c.missionEvent) ctx.bus.publish({ type: 'event', event: c.missionEvent });
+  if (c.mission) ctx.bus.publish({ type: 'mission', mission: c.mission });
+  ctx.bus.publish({ type: 'step', step: c.step });
+  if (c.nextKind) ctx.bus.wake(c.nextKind);
+  if (c.memoryOverCap && c.memoryId !== null && c.mission) await trimAfter(ctx, c.mission.createdBy, c.memoryId, now);
+  return true;
 }
 
 export type FailureMode = 'retry' | 'fatal' | 'pause';

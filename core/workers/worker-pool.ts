@@ -4,6 +4,7 @@ import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
 import { currentPause } from '../ops/pause.js';
+import { cancelledError, MISSION_CANCELLED_CHANNEL, noteStopped } from './cancel.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { claimStep, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
@@ -31,7 +32,7 @@ export interface WorkerStatus {
 }
 
 class Dispatcher {
-  inflight = new Map<number, { controller: AbortController; done: Promise<void> }>();
+  inflight = new Map<number, { controller: AbortController; missionId: number; done: Promise<void> }>();
   enabled = true;
   concurrency = 1;
   paused: { reason: string; until: number } | null = null;
@@ -80,7 +81,7 @@ export class WorkerPool {
   private readonly dispatchers = new Map<string, Dispatcher>();
   private running = false;
   private unsubscribe: (() => void) | null = null;
-  private stopListening: (() => Promise<void>) | null = null;
+  private stopListening: (() => Promise<void>)[] = [];
   private readonly pollMs: number;
   private readonly leaseRenewMs: number;
   private readonly pauseMs: number;
@@ -115,16 +116,36 @@ export class WorkerPool {
       this.dispatchers.set(kind, d);
       d.loop = this.run(d);
     }
-    this.unsubscribe = this.ctx.bus.onWake((kind) => this.dispatchers.get(kind)?.wake());
-    // Steps queued by other processes (PostgreSQL): NOTIFY wakes us; polling stays the fallback.
-    if (this.ctx.db.listen) {
-      this.ctx.db
-        .listen(STEP_QUEUED_CHANNEL, (kind) => this.dispatchers.get(kind)?.wake())
-        .then((stop) => {
-          if (this.running) this.stopListening = stop;
-          else void stop();
-        })
-        .catch((err) => this.ctx.log.warn('Could not LISTEN for queued steps; polling only', { error: err instanceof Error ? err.message : String(err) }));
+    const offWake = this.ctx.bus.onWake((kind) => this.dispatchers.get(kind)?.wake());
+    // Cancel means stop: a cancelled mission's running step is aborted at once.
+    const offCancel = this.ctx.bus.subscribe((msg) => {
+      if (msg.type === 'mission' && msg.mission.status === 'cancelled') this.abortMission(msg.mission.id);
+    });
+    this.unsubscribe = () => {
+      offWake();
+      offCancel();
+    };
+    // Other processes (PostgreSQL): NOTIFY wakes us for queued steps (polling stays the
+    // fallback) and stops a cancelled mission's step (the lease check is the fallback).
+    this.listenFor(STEP_QUEUED_CHANNEL, (kind) => this.dispatchers.get(kind)?.wake(), 'queued steps; polling only');
+    this.listenFor(MISSION_CANCELLED_CHANNEL, (id) => this.abortMission(Number(id)), 'cancelled missions; the lease check stops their steps');
+  }
+
+  private listenFor(channel: string, onPayload: (payload: string) => void, fallback: string): void {
+    if (!this.ctx.db.listen) return;
+    this.ctx.db
+      .listen(channel, onPayload)
+      .then((stop) => {
+        if (this.running) this.stopListening.push(stop);
+        else void stop();
+      })
+      .catch((err) => this.ctx.log.warn(`Could not LISTEN for ${fallback}`, { error: err instanceof Error ? err.message : String(err) }));
+  }
+
+  /** Aborts the running steps of a cancelled mission held by this process. */
+  private abortMission(missionId: number): void {
+    for (const d of this.dispatchers.values()) {
+      for (const f of d.inflight.values()) if (f.missionId === missionId) f.controller.abort(cancelledError(missionId));
     }
   }
 
@@ -132,8 +153,8 @@ export class WorkerPool {
     if (!this.running) return;
     this.running = false;
     this.unsubscribe?.();
-    await this.stopListening?.();
-    this.stopListening = null;
+    await Promise.all(this.stopListening.map((stop) => stop()));
+    this.stopListening = [];
     for (const d of this.dispatchers.values()) {
       for (const f of d.inflight.values()) f.controller.abort();
       d.wake();
@@ -217,7 +238,7 @@ export class WorkerPool {
       d.inflight.delete(step.id);
       d.wake();
     });
-    d.inflight.set(step.id, { controller, done });
+    d.inflight.set(step.id, { controller, missionId: step.missionId, done });
   }
 
   private async runStep(d: Dispatcher, step: ClaimedStep, controller: AbortController): Promise<void> {
@@ -236,17 +257,27 @@ export class WorkerPool {
       out = await d.executor.run({ ctx, step, agentId: step.agentId, signal: controller.signal });
     } catch (err) {
       cancelRenew();
-      await this.recordFailure(d, step, err);
+      if (!(await this.stoppedByCancel(step))) await this.recordFailure(d, step, err);
       return;
     }
     cancelRenew();
     try {
-      await completeStep(ctx, step, this.workerId, out);
-      d.processed++;
+      if (await completeStep(ctx, step, this.workerId, out)) d.processed++;
+      else await this.stoppedByCancel(step);
     } catch (err) {
       // The work is done but could not be recorded (database trouble). The lease
       // runs out and stale recovery re-queues the step; it is not the executor's fault.
       ctx.log.error(`Could not record the success of step ${step.id}`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /** True when the step's mission was cancelled: then only a "stopped" note is written. */
+  private async stoppedByCancel(step: ClaimedStep): Promise<boolean> {
+    try {
+      return await noteStopped(this.ctx, step, this.workerId);
+    } catch (e) {
+      this.ctx.log.error(`Could not record that step ${step.id} stopped`, { error: e instanceof Error ? e.message : String(e) });
+      return false;
     }
   }
 
