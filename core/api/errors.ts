@@ -23,6 +23,7 @@ export const errorCodes = [
   'crawl_refused',
   'crawl_failed',
   'publish_failed',
+  'budget_exhausted',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -66,6 +67,8 @@ export function httpStatus(code: ErrorCode): number {
       return 503;
     case 'llm_timeout':
       return 504;
+    case 'budget_exhausted':
+      return 429;
     case 'internal':
       return 500;
     default:
