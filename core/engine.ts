@@ -16,6 +16,7 @@ import { createHandlers } from './handlers.js';
 import type { FeatureEnv } from './feature.js';
 import { triggerFeature } from './triggers/feature.js';
 import { roundtableFeature } from './roundtable/feature.js';
+import { autonomyFeature } from './autonomy-feature.js';
 import type { Handlers } from './api/contract.js';
 import { dataCalls } from './api/data-calls.js';
 import { AppError } from './api/errors.js';
@@ -106,14 +107,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const env: FeatureEnv = { ctx, llm, runsWorkers: wantWorkers !== false, ...(opts.queuePollMs ? { queuePollMs: opts.queuePollMs } : {}) };
   const triggers = triggerFeature(env);
   const roundtables = roundtableFeature(env);
-  const features = [triggers, roundtables];
+  const autonomy = autonomyFeature(env);
+  const features = [triggers, roundtables, autonomy];
   for (const f of features) {
     await f.seed?.(db, isoNow(clock));
     registry.register(...(f.executors ?? []));
     ctx.eventHooks.push(...(f.eventHooks ?? []));
   }
   const pool = wantWorkers ? new WorkerPool(ctx, registry, wantWorkers === true ? {} : wantWorkers) : null;
-  const heartbeat = new Heartbeat(ctx, [...(triggers.heartbeatJobs ?? []), ...coreHeartbeatJobs(), ...(roundtables.heartbeatJobs ?? [])]);
+  const heartbeat = new Heartbeat(ctx, [...(triggers.heartbeatJobs ?? []), ...coreHeartbeatJobs(), ...(roundtables.heartbeatJobs ?? []), ...(autonomy.heartbeatJobs ?? [])]);
   const startedAt = isoNow(clock);
   let heartbeatRunning = false;
   const coreHandlers = createHandlers({
@@ -128,7 +130,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry) };
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers };
   return {
     ctx,
     llm,

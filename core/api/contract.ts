@@ -4,6 +4,7 @@
  * IPC and HTTP) parse inputs with these schemas; the renderer imports only this.
  */
 import { z } from 'zod';
+import { autonomyCalls } from './autonomy-calls.js';
 import { dataCalls, dataProgressMessage, pauseState, runtimeStateMessage } from './data-calls.js';
 import { roundtableCalls } from './roundtable-calls.js';
 import { triggerCalls } from './trigger-calls.js';
@@ -328,7 +329,7 @@ export const coreCalls = {
  * Every call. Feature areas declare their calls in their own files
  * (core/api/*-calls.ts) and are merged here.
  */
-export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls } as const;
+export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls, ...autonomyCalls } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;

@@ -25,6 +25,7 @@ export const errorCodes = [
   'crawl_failed',
   'publish_failed',
   'effect_uncertain',
+  'budget_exhausted',
   'internal',
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
@@ -71,6 +72,8 @@ export function httpStatus(code: ErrorCode): number {
       return 503;
     case 'llm_timeout':
       return 504;
+    case 'budget_exhausted':
+      return 429;
     case 'internal':
       return 500;
     default:

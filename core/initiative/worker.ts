@@ -128,6 +128,10 @@ export async function runNextInitiative(deps: InitiativeDeps, signal: AbortSigna
     } else if (e.code === 'llm_unreachable') {
       await releaseInitiative(ctx, row.id, workerId, e.message);
       return { next: 'pause', ms: 15_000, reason: e.message };
+    } else if (e.code === 'budget_exhausted') {
+      await releaseInitiative(ctx, row.id, workerId, e.message);
+      const retry = e.details?.['retryInMs'];
+      return { next: 'pause', ms: typeof retry === 'number' ? retry : 60_000, reason: e.message };
     } else {
       await failInitiative(ctx, row, workerId, e.message);
     }

@@ -6,6 +6,9 @@ export interface LlmCallRecord {
   purpose: string;
   stepId?: number | null;
   conversationId?: number | null;
+  stepKind?: string | null;
+  /** The trigger rule whose work this call does, when there is one. */
+  ruleId?: number | null;
   model: string;
   host: string;
   promptTokens: number;
@@ -19,8 +22,8 @@ export interface LlmCallRecord {
 
 export async function recordLlmCall(q: Queryable, r: LlmCallRecord): Promise<void> {
   await q.query(
-    `INSERT INTO ops_llm_calls (agent_id, purpose, step_id, conversation_id, model, host, prompt_tokens, completion_tokens, duration_ms, outcome, error, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    `INSERT INTO ops_llm_calls (agent_id, purpose, step_id, conversation_id, model, host, prompt_tokens, completion_tokens, duration_ms, outcome, error, created_at, step_kind, rule_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
     [
       r.agentId,
       r.purpose,
@@ -34,6 +37,8 @@ export async function recordLlmCall(q: Queryable, r: LlmCallRecord): Promise<voi
       r.outcome,
       r.error ?? null,
       r.at,
+      r.stepKind ?? null,
+      r.ruleId ?? null,
     ],
   );
 }

@@ -20,6 +20,12 @@ export interface CallMeta {
 
 export type LlmRequest = Omit<ChatRequest, 'model'> & { model?: string };
 
+/**
+ * Asked before every call is sent (the budget governor): throws to hold the
+ * call, or returns what the call's record should also carry (its trigger rule).
+ */
+export type LlmGuard = (meta: CallMeta) => Promise<{ ruleId?: number | null } | void>;
+
 export interface LlmHealth {
   status: 'ok' | 'unreachable';
   reason: string | null;
@@ -46,6 +52,7 @@ export interface LlmServiceDeps {
 export class LlmService {
   private readonly llms = new Map<string, Llm>();
   private health: { at: number; value: LlmHealth } | null = null;
+  private readonly guards: LlmGuard[] = [];
 
   constructor(
     private readonly ctx: EngineCtx,
@@ -59,6 +66,11 @@ export class LlmService {
       this.llms.set(host, l);
     }
     return l;
+  }
+
+  /** Adds a check every call passes before it is sent (the one choke point for budgets). */
+  addGuard(guard: LlmGuard): void {
+    this.guards.push(guard);
   }
 
   /** Host health, cached for llm_policy.health_check_seconds. */
@@ -111,6 +123,8 @@ export class LlmService {
   }
 
   private async withModel<R>(meta: CallMeta, req: LlmRequest, call: (llm: Llm, req: ChatRequest) => Promise<R>): Promise<R> {
+    let ruleId: number | null = null;
+    for (const guard of this.guards) ruleId = (await guard(meta))?.ruleId ?? ruleId;
     const policy = await cachedPolicy(this.ctx, 'llm_policy');
     const health = await this.check();
     if (!health.active) throw new AppError('llm_unreachable', health.reason ?? 'No Ollama host answers.');
@@ -119,7 +133,7 @@ export class LlmService {
     const full: ChatRequest = { ...req, model: primary };
     if (full.keepAlive === undefined) full.keepAlive = policy.keep_alive;
     if (full.numCtx === undefined && policy.num_ctx) full.numCtx = policy.num_ctx;
-    const llm = this.recorded(meta, host, this.llm(host));
+    const llm = this.recorded(meta, host, this.llm(host), ruleId);
     try {
       return await call(llm, full);
     } catch (err) {
@@ -141,7 +155,7 @@ export class LlmService {
   }
 
   /** Wraps an Llm so that every call through it, success or failure, is recorded. */
-  private recorded(meta: CallMeta, host: string, inner: Llm): Llm {
+  private recorded(meta: CallMeta, host: string, inner: Llm, ruleId: number | null): Llm {
     const { ctx } = this;
     return {
       async chat(req) {
@@ -149,7 +163,7 @@ export class LlmService {
         try {
           const res = await inner.chat(req);
           await recordLlmCall(ctx.db, {
-            ...base(meta, host, req.model, isoNow(ctx.clock)),
+            ...base(meta, host, req.model, isoNow(ctx.clock), ruleId),
             promptTokens: res.promptTokens,
             completionTokens: res.completionTokens,
             durationMs: res.durationMs,
@@ -159,7 +173,7 @@ export class LlmService {
         } catch (err) {
           const e = isAppError(err) ? err : toAppError(err);
           await recordLlmCall(ctx.db, {
-            ...base(meta, host, req.model, isoNow(ctx.clock)),
+            ...base(meta, host, req.model, isoNow(ctx.clock), ruleId),
             promptTokens: 0,
             completionTokens: 0,
             durationMs: ctx.clock.perf() - t0,
@@ -173,8 +187,8 @@ export class LlmService {
   }
 }
 
-function base(meta: CallMeta, host: string, model: string, at: string) {
-  return { agentId: meta.agentId, purpose: meta.purpose, stepId: meta.stepId ?? null, conversationId: meta.conversationId ?? null, host, model, at };
+function base(meta: CallMeta, host: string, model: string, at: string, ruleId: number | null) {
+  return { agentId: meta.agentId, purpose: meta.purpose, stepId: meta.stepId ?? null, conversationId: meta.conversationId ?? null, stepKind: meta.stepKind ?? null, ruleId, host, model, at };
 }
 
 function sameHosts(a: string[], b: string[]): boolean {

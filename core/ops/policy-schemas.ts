@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { autopostPolicyDefault, autopostPolicySchema } from '../autopost/autopost-policy.js';
+import { budgetPolicyDefault, budgetPolicySchema } from '../budget/budget-policy.js';
 
 /**
  * Every policy key, its schema and its default. Policies live in ops_policy as
@@ -98,6 +100,9 @@ export const policySchemas = {
   timezone: z.object({
     name: z.string().refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. "Europe/Berlin"'),
   }),
+  // autonomy (issue 10)
+  budget_policy: budgetPolicySchema,
+  autopost_policy: autopostPolicySchema,
 } as const;
 
 export type PolicyKey = keyof typeof policySchemas;
@@ -128,10 +133,12 @@ export const knownStepKinds = [
   'deploy',
   'roundtable',
   'wait',
+  'briefing',
+  'consolidate_memory',
 ] as const;
 
 export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
-  auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'roundtable', 'wait'] },
+  auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'roundtable', 'wait', 'briefing', 'consolidate_memory'] },
   x_daily_quota: { limit: 5 },
   bluesky_daily_quota: { limit: 5 },
   content_policy: { enabled: true, max_drafts_per_day: 8, max_length_chars: 20_000 },
@@ -188,6 +195,9 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     health_check_seconds: 15,
   },
   timezone: { name: 'UTC' },
+  // autonomy (issue 10)
+  budget_policy: budgetPolicyDefault,
+  autopost_policy: autopostPolicyDefault,
 };
 
 /** One-line explanations shown in the settings pane. */
@@ -212,4 +222,8 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   learning_policy: 'How agents learn from post engagement (window, baseline multiples, lessons per day) and when insights get promoted.',
   llm_policy: 'Ollama hosts (local or LAN), the default and fallback model, and model choice per agent and per step kind.',
   timezone: 'Your time zone, for "per day" limits and the conversation schedule.',
+  // autonomy (issue 10)
+  budget_policy:
+    'Token (and LLM-second) budgets per agent per day, for the company per day and month, and per trigger rule; a warning at warn_ratio, LLM work held at 100 %. Optional price per million tokens per model.',
+  autopost_policy: 'When a draft is written, propose posting it on these platforms (off by default; posts wait for your yes unless their kind is auto-approved).',
 };

@@ -81,8 +81,12 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
     }
     const leader = ids.includes(LEADER_ID) ? LEADER_ID : (agents.find((a) => a.role === 'coordinator')?.id ?? '');
     const names = agents.flatMap((a) => [a.displayName, a.id]);
+    // speakers whose budget is used up sit the rest of this run out; when nobody can speak, the conversation waits
+    const held = new Map<string, unknown>();
     for (let tries = 0; turns.length < conv.turnsPlanned && tries < conv.turnsPlanned * 2; tries++) {
       if (ac.signal.aborted) throw abortError();
+      const speakable = ids.filter((i) => !held.has(i));
+      if (speakable.length === 0) throw [...held.values()][0];
       const seq = turns.length;
       const random = subRandom(deps.seed, 'turn', conv.id, seq, tries);
       const speakCounts = new Map<string, number>();
@@ -90,8 +94,8 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       const last = turns.at(-1)?.speaker ?? null;
       const speakerId =
         last === null
-          ? selectFirstSpeaker({ participants: ids, speakCounts, affinities }, format.leaderOpens, leader, random)
-          : selectNextSpeaker({ participants: ids, lastSpeaker: last, speakCounts, affinities }, random);
+          ? selectFirstSpeaker({ participants: speakable, speakCounts, affinities }, format.leaderOpens, leader, random)
+          : selectNextSpeaker({ participants: speakable, lastSpeaker: last, speakCounts, affinities }, random);
       const speaker = agents.find((a) => a.id === speakerId) as Agent;
       const interaction: InteractionType = last === null ? 'opening' : interactionType(affinities.get(speakerId, last), random);
       const input: TurnPromptInput = {
@@ -118,6 +122,17 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       try {
         res = await ask(turnPrompt(input));
       } catch (err) {
+        if (toAppError(err).code === 'budget_exhausted') {
+          held.set(speakerId, err);
+          await writeEvent(ctx, ctx.db, {
+            agentId: speakerId,
+            kind: 'roundtable_speaker_skipped',
+            title: `${speaker.displayName} sits out "${conv.topic}": ${toAppError(err).message}`,
+            tags: ['roundtable', 'budget', 'skipped'],
+            payload: { conversationId: conv.id, seq },
+          });
+          continue;
+        }
         if (toAppError(err).code !== 'llm_context_truncated') throw err;
         // a small context window: the speaker hears only the last few lines and brings no memories
         res = await ask(turnPrompt({ ...input, memories: [], history: turns.slice(-SHORT_HISTORY) }));

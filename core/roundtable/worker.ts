@@ -50,6 +50,12 @@ export async function runNextConversation(deps: RoundtableWorkerDeps, signal: Ab
       const policy = await cachedPolicy(ctx, 'llm_policy');
       return { next: 'pause', ms: policy.health_check_seconds * 1000, reason: e.message };
     }
+    if (e.code === 'budget_exhausted') {
+      // no speaker may talk (or the distillation may not run) within the budget: the conversation waits, nothing is lost
+      await releaseConversation(ctx, conv.id, workerId, e.message);
+      const retry = e.details?.['retryInMs'];
+      return { next: 'pause', ms: typeof retry === 'number' ? retry : 60_000, reason: e.message };
+    }
     await retryOrFail(ctx, conv, workerId, e.message);
     return { next: 'again' };
   }

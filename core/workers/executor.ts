@@ -49,7 +49,7 @@ const fatalCodes = new Set<ErrorCode>([
   'llm_context_truncated',
   'effect_uncertain',
 ]);
-const pauseCodes = new Set<ErrorCode>(['llm_unreachable', 'llm_queue_full', 'unavailable']);
+const pauseCodes = new Set<ErrorCode>(['llm_unreachable', 'llm_queue_full', 'unavailable', 'budget_exhausted']);
 
 /** How a thrown error affects its step: retried with backoff, failed for good, or paused. */
 export function classifyFailure(
@@ -64,7 +64,11 @@ export function classifyFailure(
   const app = isAppError(err) ? err : null;
   const code = app?.code ?? 'internal';
   const message = err instanceof Error ? err.message : String(err);
-  if (app && pauseCodes.has(app.code)) return { mode: 'pause', code, message, delayMs: pauseMs };
+  if (app && pauseCodes.has(app.code)) {
+    // a held budget says when to look again (raising the budget releases the step sooner)
+    const retryInMs = app.details?.['retryInMs'];
+    return { mode: 'pause', code, message, delayMs: typeof retryInMs === 'number' ? retryInMs : pauseMs };
+  }
   if (app && fatalCodes.has(app.code)) return { mode: 'fatal', code, message, delayMs: 0 };
   return { mode: 'retry', code, message, delayMs: backoffMs(step.attempts, retry.backoff_base_seconds, retry.backoff_max_seconds) };
 }

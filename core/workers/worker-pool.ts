@@ -288,7 +288,8 @@ export class WorkerPool {
       const failure = classifyFailure(err, step, retry, this.pauseMs);
       await failStep(ctx, step, this.workerId, failure);
       if (failure.mode === 'pause') {
-        if (failure.code !== 'aborted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
+        // a budget holds one agent's step, not the whole kind: other agents' steps go on
+        if (failure.code !== 'aborted' && failure.code !== 'budget_exhausted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
       } else {
         d.failed++;
         await this.countFailure(d.kind, failure.message);

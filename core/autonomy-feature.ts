@@ -1,0 +1,32 @@
+import { AppError } from './api/errors.js';
+import { autonomyCalls } from './api/autonomy-calls.js';
+import { budgetGuard, releaseOnBudgetChange } from './budget/governor.js';
+import { grantAllowance } from './budget/grant.js';
+import { getBudgetStatus, getBudgetUsage } from './budget/status.js';
+import type { Feature, FeatureEnv, HandlersFor } from './feature.js';
+
+/**
+ * Issue 10 — a company you can leave running: the budget governor (a guard
+ * on the one way to the model), routines, posts that wait for a yes, and
+ * "why does this exist".
+ */
+export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> {
+  const { ctx } = env;
+  env.llm?.addGuard(budgetGuard(ctx));
+  const pending = (name: string) => () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`));
+  const handlers: HandlersFor<typeof autonomyCalls> = {
+    'budget.status': () => getBudgetStatus(ctx),
+    'budget.usage': ({ days }) => getBudgetUsage(ctx, days ?? 1),
+    'budget.grant': (g) => grantAllowance(ctx, g),
+    'routines.list': pending('routines.list'),
+    'routines.update': pending('routines.update'),
+    'routines.runNow': pending('routines.runNow'),
+    'routines.history': pending('routines.history'),
+    'explain.why': pending('explain.why'),
+  };
+  return {
+    name: 'autonomy',
+    eventHooks: [releaseOnBudgetChange],
+    handlers,
+  };
+}
