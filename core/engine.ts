@@ -34,6 +34,7 @@ import { crawlExecutor } from './executors/crawl.js';
 import { postBlueskyExecutor } from './executors/post-bluesky.js';
 import { postTweetExecutor } from './executors/post-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
+import { createStatsHandlers } from './stats/stats-handlers.js';
 
 export interface EngineOptions {
   db: Db;
@@ -130,7 +131,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers };
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers, ...createStatsHandlers(ctx) };
   return {
     ctx,
     llm,

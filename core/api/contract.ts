@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { autonomyCalls } from './autonomy-calls.js';
 import { dataCalls, dataProgressMessage, pauseState, runtimeStateMessage } from './data-calls.js';
 import { roundtableCalls } from './roundtable-calls.js';
+import { statsCalls } from './stats-calls.js';
 import { triggerCalls } from './trigger-calls.js';
 
 const id = z.number().int().positive();
@@ -329,7 +330,7 @@ export const coreCalls = {
  * Every call. Feature areas declare their calls in their own files
  * (core/api/*-calls.ts) and are merged here.
  */
-export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls, ...autonomyCalls } as const;
+export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls, ...autonomyCalls, ...statsCalls } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;

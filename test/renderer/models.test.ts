@@ -7,12 +7,12 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
 import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
-import { SystemClock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { fullModelName, formatBytes, formatContext, pullPercent, sameModel } from '../../renderer/views/models/model-format.js';
 import { startOllamaServer, type FakeOllama } from '../support/ollama-server.js';
-import { openStage, type StageHarness } from './stage-harness.js';
+import { ShiftedClock } from '../support/shifted-clock.js';
+import { openStage, STAGE_START, type StageHarness } from './stage-harness.js';
 
 const SCREENSHOT = '/tmp/models.png';
 const SCREENSHOT_DOWN = '/tmp/models-unreachable.png';
@@ -43,7 +43,10 @@ describe('models view in Chromium', () => {
   let engine: Engine;
 
   beforeAll(async () => {
+    // Ollama and the app share one wall clock, as on a user's machine.
+    const clock = new ShiftedClock(STAGE_START);
     srv = await startOllamaServer({
+      now: () => clock.now(),
       models: [
         { name: 'llama3.2:3b', contextLength: 131_072, size: 2_019_393_189 },
         { name: 'qwen2.5:0.5b', contextLength: 32_768, size: 397_821_319, family: 'qwen2', parameterSize: '494.03M' },
@@ -54,8 +57,9 @@ describe('models view in Chromium', () => {
       pullStepMs: 200,
     });
     stage = await openStage({
+      clock,
       // No PATH: whether this machine has ollama installed must not change the test.
-      llm: ollamaWiring({ clock: new SystemClock(), log: silentLog, env: { PATH: '' } }),
+      llm: (clock) => ollamaWiring({ clock, log: silentLog, env: { PATH: '' } }),
       initialPolicy: {
         llm_policy: {
           hosts: [srv.url],

@@ -8,7 +8,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
-import { SystemClock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { affinityColor, formatLabel, signed } from '../../renderer/views/roundtables/roundtable-format.js';
 import { startOllamaServer, type ChatCall, type FakeOllama } from '../support/ollama-server.js';
@@ -75,7 +74,7 @@ describe('roundtables and agent detail in Chromium', () => {
   beforeAll(async () => {
     srv = await startOllamaServer({ responder: scripted() });
     stage = await openStage({
-      llm: ollamaWiring({ clock: new SystemClock(), log: silentLog, env: { PATH: '' } }),
+      llm: (clock) => ollamaWiring({ clock, log: silentLog, env: { PATH: '' } }),
       initialPolicy: {
         llm_policy: {
           hosts: [srv.url],

@@ -11,18 +11,27 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { PgliteDb } from '../../core/db/pglite.js';
 import { createEngine, type Engine, type EngineOptions } from '../../core/engine.js';
-import { SystemClock } from '../../core/ports/clock.js';
+import type { Clock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { SeededRandom } from '../../core/ports/random.js';
 import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
+import { ShiftedClock } from '../support/shifted-clock.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/**
+ * When every end-to-end run starts, on the engine's clock and on the page's: a fixed instant, so no
+ * result depends on the hour the suite runs at (06:05 UTC: the morning standup's slot, which always runs).
+ */
+export const STAGE_START = '2026-03-02T06:05:00Z';
+
 export interface StageHarness {
   page: Page;
   engine: Engine;
+  /** The engine's clock: real time flowing from `startAt`. */
+  clock: Clock;
   url(): string;
   /** Console errors and uncaught page errors, other than the expected ones below. */
   problems: string[];
@@ -36,15 +45,24 @@ export interface StageHarness {
   close(): Promise<void>;
 }
 
-/** What a test may add to the engine: an LLM wiring, first policy values. */
-export type StageEngineOptions = Partial<Pick<EngineOptions, 'llm' | 'initialPolicy'>>;
+/**
+ * What a test may add to the engine: an LLM wiring (or a function of the harness's clock that makes one,
+ * so LLM calls are dated on the same clock), first policy values, and the instant time starts from.
+ */
+export interface StageEngineOptions extends Partial<Pick<EngineOptions, 'initialPolicy'>> {
+  llm?: EngineOptions['llm'] | ((clock: Clock) => EngineOptions['llm']);
+  startAt?: string;
+  /** The clock itself, when something outside the engine (a test server) must share it; overrides `startAt`. */
+  clock?: Clock;
+}
 
 export async function openStage(engineOptions: StageEngineOptions = {}): Promise<StageHarness> {
   const outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
   await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
   const db = await PgliteDb.open();
-  const clock = new SystemClock();
-  const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory', ...engineOptions });
+  const { llm, startAt = STAGE_START, clock = new ShiftedClock(startAt), ...rest } = engineOptions;
+  const wiring = typeof llm === 'function' ? llm(clock) : llm;
+  const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory', ...rest, ...(wiring ? { llm: wiring } : {}) });
   const serve = (port: number, token?: string): Promise<RunningHttpServer> =>
     startHttpServer({ handlers: engine.handlers, bus: engine.ctx.bus, clock, log: silentLog, host: '127.0.0.1', port, staticDir: outDir, ...(token ? { token } : {}) });
   const extraServers: RunningHttpServer[] = [];
@@ -58,6 +76,8 @@ export async function openStage(engineOptions: StageEngineOptions = {}): Promise
     throw new Error(`Chromium did not start (${CHROMIUM}); install it with: apt-get install -y --no-install-recommends chromium`, { cause: err });
   }
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The page's clock starts at the same instant and flows in real time; a test may move it (page.clock.setSystemTime).
+  await page.clock.install({ time: clock.now() });
   const problems: string[] = [];
   const refusedCalls: string[] = [];
   let serverDown = false;
@@ -77,6 +97,7 @@ export async function openStage(engineOptions: StageEngineOptions = {}): Promise
   return {
     page,
     engine,
+    clock,
     problems,
     refusedCalls,
     url: () => server?.url ?? '',

@@ -127,6 +127,8 @@ export interface OllamaServerOptions {
   pullSteps?: number;
   pullStepMs?: number;
   responder?: Responder;
+  /** The server's wall clock (default Date.now): an end-to-end run shares the engine's shifted clock with it. */
+  now?: () => number;
 }
 
 export interface FakeOllama {
@@ -203,7 +205,10 @@ class ScriptedOllama implements FakeOllama {
   private listening = false;
   port = 0;
 
+  private readonly now: () => number;
+
   constructor(private readonly opts: OllamaServerOptions) {
+    this.now = opts.now ?? (() => Date.now());
     for (const m of opts.models ?? [{ name: 'llama3.2:3b', contextLength: 131072 }]) this.addModel(m);
     this.responder = opts.responder ?? ((c) => `You said: ${c.lastUser}`);
     this.server = http.createServer((req, res) => {
@@ -308,7 +313,7 @@ class ScriptedOllama implements FakeOllama {
   }
 
   private expire(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [name, l] of this.memory) if (l.expiresAt !== null && l.expiresAt <= now) this.memory.delete(name);
   }
 
@@ -394,7 +399,7 @@ class ScriptedOllama implements FakeOllama {
     if (empty) {
       const unload = keep === 0;
       if (unload) this.memory.delete(model);
-      else this.memory.set(model, { entry, window, expiresAt: keep === null ? null : Date.now() + keep });
+      else this.memory.set(model, { entry, window, expiresAt: keep === null ? null : this.now() + keep });
       const stats: Stats = { promptEvalCount: 0, evalCount: 0, totalNs: 1_000_000, doneReason: unload ? 'unload' : 'load' };
       const final = endpoint === 'chat' ? chatFinal(model, stats) : generateFinal(model, stats);
       if (body.stream === false) return sendJson(res, 200, final);
@@ -417,7 +422,7 @@ class ScriptedOllama implements FakeOllama {
       totalNs: Number(process.hrtime.bigint() - started) + 1,
       doneReason: 'stop',
     });
-    this.memory.set(model, { entry, window, expiresAt: keep === null ? null : Date.now() + keep });
+    this.memory.set(model, { entry, window, expiresAt: keep === null ? null : this.now() + keep });
     const breakFault = faults.find((f) => f.kind === 'stall' || f.kind === 'cut' || f.kind === 'stream_error');
     if (body.stream === false) {
       if (breakFault?.kind === 'cut') return void res.destroy();
