@@ -35,6 +35,8 @@ import { postBlueskyExecutor } from './executors/post-bluesky.js';
 import { postTweetExecutor } from './executors/post-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
 import { createStatsHandlers } from './stats/stats-handlers.js';
+import { createArtifactHandlers } from './artifacts/artifact-handlers.js';
+import { createSettingsHandlers } from './settings/probe-host.js';
 
 export interface EngineOptions {
   db: Db;
@@ -131,7 +133,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers, ...createStatsHandlers(ctx) };
+  const settingsHandlers = { ...createSettingsHandlers(opts.llm?.modelControl ?? null), ...createArtifactHandlers(ctx) };
+  const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers, ...createStatsHandlers(ctx), ...settingsHandlers };
   return {
     ctx,
     llm,

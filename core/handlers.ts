@@ -8,6 +8,7 @@ import { deleteSetting, getSetting, redactSetting, setSetting } from './publish/
 import type { Heartbeat } from './ops/heartbeat.js';
 import { cancelMission, getMission, listMissions } from './ops/missions.js';
 import { getAllPolicies, getPolicy, setPolicy } from './ops/policy.js';
+import { policyJsonSchema } from './ops/policy-json-schema.js';
 import { isPolicyKey, policyDefaults, policyDescriptions, policyKeys } from './ops/policy-schemas.js';
 import { AppError } from './api/errors.js';
 import { createProposalAndMaybeAutoApprove, decideProposal, listProposals } from './ops/proposal-service.js';
@@ -56,7 +57,7 @@ export function createHandlers(deps: HandlerDeps): HandlersFor<typeof coreCalls>
     'missions.cancel': ({ id }) => cancelMission(ctx, id),
     'events.page': (input) => pageEvents(ctx.db, input),
     'policy.list': async () =>
-      (await getAllPolicies(ctx.db)).map((p) => ({ ...p, description: policyDescriptions[p.key], defaultValue: policyDefaults[p.key] })),
+      (await getAllPolicies(ctx.db)).map((p) => ({ ...p, description: policyDescriptions[p.key], defaultValue: policyDefaults[p.key], schema: policyJsonSchema(p.key) })),
     'policy.get': async ({ key }) => {
       if (!isPolicyKey(key)) throw new AppError('not_found', `There is no policy called "${key}". Known policies: ${policyKeys.join(', ')}.`);
       return { key, value: await getPolicy(ctx.db, key) };

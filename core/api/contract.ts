@@ -6,7 +6,9 @@
 import { z } from 'zod';
 import { autonomyCalls } from './autonomy-calls.js';
 import { dataCalls, dataProgressMessage, pauseState, runtimeStateMessage } from './data-calls.js';
+import { artifactCalls } from './artifact-calls.js';
 import { roundtableCalls } from './roundtable-calls.js';
+import { settingsCalls } from './settings-calls.js';
 import { statsCalls } from './stats-calls.js';
 import { triggerCalls } from './trigger-calls.js';
 
@@ -157,6 +159,8 @@ export const policyEntry = z.object({
   updatedAt: isoTime.nullable(),
   description: z.string(),
   defaultValue: json,
+  /** The policy's JSON Schema (zod's own rendering of the schema policy.set checks with). */
+  schema: z.record(z.string(), z.unknown()),
 });
 
 const empty = z.object({}).strict().default({});
@@ -330,7 +334,7 @@ export const coreCalls = {
  * Every call. Feature areas declare their calls in their own files
  * (core/api/*-calls.ts) and are merged here.
  */
-export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls, ...autonomyCalls, ...statsCalls } as const;
+export const calls = { ...coreCalls, ...roundtableCalls, ...triggerCalls, ...dataCalls, ...autonomyCalls, ...statsCalls, ...settingsCalls, ...artifactCalls } as const;
 
 export type Calls = typeof calls;
 export type CallName = keyof Calls;

@@ -11,6 +11,21 @@ const agentId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an agent id is lower
 const limit = z.number().int().min(0).max(100_000);
 const probability = z.number().min(0).max(1);
 
+/** Step kinds the engine knows; each gets a worker flag. */
+export const knownStepKinds = [
+  'analyze',
+  'write_content',
+  'crawl',
+  'draft_tweet',
+  'post_tweet',
+  'post_bluesky',
+  'deploy',
+  'roundtable',
+  'wait',
+] as const;
+
+const knownStepKind = z.enum(knownStepKinds, { error: () => `not a step kind the engine runs; pick from ${knownStepKinds.join(', ')}` });
+
 export const reactionPattern = z.object({
   source: z.union([z.literal('*'), agentId]),
   tags: z.array(z.string().min(1)).min(1),
@@ -21,7 +36,7 @@ export const reactionPattern = z.object({
 });
 
 export const policySchemas = {
-  auto_approve: z.object({ enabled: z.boolean(), allowed_step_kinds: z.array(stepKind) }),
+  auto_approve: z.object({ enabled: z.boolean(), allowed_step_kinds: z.array(knownStepKind) }),
   x_daily_quota: z.object({ limit }),
   bluesky_daily_quota: z.object({ limit }),
   content_policy: z.object({
@@ -122,6 +137,7 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
+<<<<<<< HEAD
 /** Step kinds the engine knows; each gets a worker flag. */
 export const knownStepKinds = [
   'analyze',
@@ -136,6 +152,8 @@ export const knownStepKinds = [
   'briefing',
   'consolidate_memory',
 ] as const;
+=======
+>>>>>>> settings
 
 export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
   auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'roundtable', 'wait', 'briefing', 'consolidate_memory'] },

@@ -79,7 +79,7 @@ export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: Pro
       if (!gate.ok) refusal = { gate: gate.gate, reason: gate.reason };
     }
     const auto = await getPolicy(tx, 'auto_approve');
-    const approve = !refusal && auto.enabled && input.steps.every((s) => auto.allowed_step_kinds.includes(s.kind));
+    const approve = !refusal && auto.enabled && input.steps.every((s) => (auto.allowed_step_kinds as readonly string[]).includes(s.kind));
     const status = refusal ? 'rejected' : approve ? 'accepted' : 'pending';
     const now = isoNow(ctx.clock);
     const ins = await tx.query<ProposalRow>(
