@@ -22,6 +22,8 @@ export const knownStepKinds = [
   'deploy',
   'roundtable',
   'wait',
+  'briefing',
+  'consolidate_memory',
 ] as const;
 
 const knownStepKind = z.enum(knownStepKinds, { error: () => `not a step kind the engine runs; pick from ${knownStepKinds.join(', ')}` });
@@ -137,23 +139,6 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-<<<<<<< HEAD
-/** Step kinds the engine knows; each gets a worker flag. */
-export const knownStepKinds = [
-  'analyze',
-  'write_content',
-  'crawl',
-  'draft_tweet',
-  'post_tweet',
-  'post_bluesky',
-  'deploy',
-  'roundtable',
-  'wait',
-  'briefing',
-  'consolidate_memory',
-] as const;
-=======
->>>>>>> settings
 
 export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
   auto_approve: { enabled: true, allowed_step_kinds: ['analyze', 'crawl', 'draft_tweet', 'write_content', 'roundtable', 'wait', 'briefing', 'consolidate_memory'] },
