@@ -4,13 +4,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDb } from '../db/open.js';
 import { createEngine } from '../engine.js';
-import { writeEvent } from '../ops/events.js';
 import { getPolicy, setPolicy } from '../ops/policy.js';
 import { ollamaWiring } from '../llm/ollama-wiring.js';
 import { SystemClock } from '../ports/clock.js';
 import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
 import { startHttpServer } from '../server/http.js';
+import { refusalRecorder } from '../server/refusal-events.js';
 import { parseFlags, UsageError } from './args.js';
 import { defaultDataDir, redactUrl } from './data-dir.js';
 
@@ -81,9 +81,7 @@ async function main(): Promise<void> {
     ...(token ? { token } : {}),
     staticDir: flags.static ?? path.resolve(here, '../../dist/renderer'),
     hooks: {
-      onInvalidInput: (call, message) => {
-        void writeEvent(engine.ctx, db, { kind: 'input_rejected', title: `Refused input for ${call}`, summary: message, tags: ['error', 'input', call] }).catch(() => {});
-      },
+      onInvalidInput: refusalRecorder(engine.ctx).onInvalidInput,
       onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
     },
   });

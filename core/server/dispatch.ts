@@ -1,5 +1,6 @@
 import { calls, isCallName, type Envelope, type Handlers } from '../api/contract.js';
 import { AppError, describeIssues, toAppError } from '../api/errors.js';
+import { inputProblem } from '../api/input-guard.js';
 
 export interface DispatchHooks {
   /** Told about every refused input, so it can be recorded as an event. */
@@ -17,6 +18,13 @@ export async function dispatchCall(handlers: Handlers, name: string, rawInput: u
   try {
     if (!isCallName(name)) throw new AppError('not_found', `There is no call named "${name}".`);
     const spec = calls[name];
+    const problem = inputProblem(rawInput);
+    if (problem) {
+      const message = `The input for ${name} is not valid: ${problem}.`;
+      hooks.onInvalidInput?.(name, message);
+      reported = true;
+      throw new AppError('invalid_input', message);
+    }
     const parsed = spec.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
       const message = `The input for ${name} is not valid: ${describeIssues(parsed.error.issues)}.`;

@@ -54,6 +54,7 @@ export interface HttpRoute {
 }
 
 const MAX_BODY = 1_000_000;
+const MAX_DRAIN = 16_000_000;
 
 /**
  * The HTTP transport of the contract: POST /api/<call> with the input as JSON
@@ -196,21 +197,29 @@ function openStream(res: ServerResponse, streams: Set<ServerResponse>): void {
   res.on('close', () => streams.delete(res));
 }
 
+/**
+ * Reads a body of at most MAX_BODY bytes. A larger one is refused once it has
+ * been read to its end (so the client hears the refusal rather than a reset);
+ * one larger than MAX_DRAIN is cut off.
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new AppError('invalid_input', 'The request body is larger than 1 MB.'));
+      if (size > MAX_DRAIN) {
         req.destroy();
         return;
       }
-      chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (size > MAX_BODY) reject(new AppError('invalid_input', 'The request body is larger than 1 MB.'));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
+    req.on('close', () => reject(new AppError('invalid_input', 'The request body did not arrive whole.')));
   });
 }
 
