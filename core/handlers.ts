@@ -1,6 +1,6 @@
 import type { CallOutput, coreCalls } from './api/contract.js';
 import type { HandlersFor } from './feature.js';
-import { previewPolicyChange } from './sim/preview.js';
+import { previewPolicyChange } from './sim/preview-thread.js';
 import { listAgents, updateAgent } from './ops/agents.js';
 import type { EngineCtx } from './ops/ctx.js';
 import { pageEvents, writeEvent } from './ops/events.js';

@@ -1,14 +1,6 @@
-import type { EngineCtx } from '../ops/ctx.js';
-import { getAllPolicies, parsePolicy } from '../ops/policy.js';
+import type { PreviewResult, PreviewRow } from './preview-thread.js';
 import type { SimReport } from './report.js';
 import { simulate } from './simulate.js';
-
-export interface PreviewRow {
-  metric: string;
-  current: number;
-  edited: number;
-  delta: number;
-}
 
 function flatten(r: SimReport): Map<string, number> {
   const m = new Map<string, number>();
@@ -29,17 +21,17 @@ function flatten(r: SimReport): Map<string, number> {
 
 /**
  * "What would this policy change do?" Runs the same seeded simulation twice
- * from this company's current policies — once as they are, once with the
- * edits — and lists every figure that differs.
+ * from the given current policies — once as they are, once with the (already
+ * validated) edits — and lists every figure that differs. Runs in the preview
+ * thread (preview-worker.ts), never on the serving thread.
  */
-export async function previewPolicyChange(
-  ctx: EngineCtx,
-  input: { days: number; seed: number; changes: Record<string, unknown> },
-): Promise<{ days: number; seed: number; rows: PreviewRow[]; unchanged: number }> {
-  const edits: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(input.changes)) edits[key] = parsePolicy(key, value).value;
-  const current: Record<string, unknown> = {};
-  for (const p of await getAllPolicies(ctx.db)) if (p.valid) current[p.key] = p.value;
+export async function comparePolicies(input: {
+  days: number;
+  seed: number;
+  current: Record<string, unknown>;
+  edits: Record<string, unknown>;
+}): Promise<PreviewResult> {
+  const { current, edits } = input;
   const base = await simulate({ days: input.days, seed: input.seed, policy: current });
   const edited = await simulate({ days: input.days, seed: input.seed, policy: { ...current, ...edits } });
   const a = flatten(base.report);
