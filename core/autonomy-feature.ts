@@ -3,6 +3,7 @@ import { autonomyCalls } from './api/autonomy-calls.js';
 import { budgetGuard, releaseOnBudgetChange } from './budget/governor.js';
 import { grantAllowance } from './budget/grant.js';
 import { getBudgetStatus, getBudgetUsage } from './budget/status.js';
+import { explainWhy } from './explain/why.js';
 import type { Feature, FeatureEnv, HandlersFor } from './feature.js';
 
 /**
@@ -22,7 +23,7 @@ export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> 
     'routines.update': pending('routines.update'),
     'routines.runNow': pending('routines.runNow'),
     'routines.history': pending('routines.history'),
-    'explain.why': pending('explain.why'),
+    'explain.why': (w) => explainWhy(ctx.db, w),
   };
   return {
     name: 'autonomy',
