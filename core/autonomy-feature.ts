@@ -1,8 +1,9 @@
-import { AppError } from './api/errors.js';
 import { autonomyCalls } from './api/autonomy-calls.js';
 import { budgetGuard, releaseOnBudgetChange } from './budget/governor.js';
 import { grantAllowance } from './budget/grant.js';
 import { getBudgetStatus, getBudgetUsage } from './budget/status.js';
+import { explainWhy } from './explain/why.js';
+import { routinesPart } from './routines/feature.js';
 import type { Feature, FeatureEnv, HandlersFor } from './feature.js';
 
 /**
@@ -13,20 +14,22 @@ import type { Feature, FeatureEnv, HandlersFor } from './feature.js';
 export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> {
   const { ctx } = env;
   env.llm?.addGuard(budgetGuard(ctx));
-  const pending = (name: string) => () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`));
+  const routines = routinesPart(env);
   const handlers: HandlersFor<typeof autonomyCalls> = {
     'budget.status': () => getBudgetStatus(ctx),
     'budget.usage': ({ days }) => getBudgetUsage(ctx, days ?? 1),
     'budget.grant': (g) => grantAllowance(ctx, g),
-    'routines.list': pending('routines.list'),
-    'routines.update': pending('routines.update'),
-    'routines.runNow': pending('routines.runNow'),
-    'routines.history': pending('routines.history'),
-    'explain.why': pending('explain.why'),
+    ...routines.handlers,
+    'explain.why': (w) => explainWhy(ctx.db, w),
   };
   return {
     name: 'autonomy',
+    seed: (q, now) => routines.seed(q, now),
+    executors: routines.executors,
+    heartbeatJobs: routines.heartbeatJobs,
     eventHooks: [releaseOnBudgetChange],
     handlers,
+    start: () => routines.start(),
+    stop: async () => routines.stop(),
   };
 }
