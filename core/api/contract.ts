@@ -271,9 +271,21 @@ export const coreCalls = {
         tag: z.string().max(60).optional(),
         q: z.string().max(200).optional(),
         missionId: id.optional(),
+        /** 'newer': the page just newer than the cursor, or the oldest page without one. */
+        direction: z.enum(['older', 'newer']).optional(),
+        /** Start at the newest event at or before this instant (jump to a date). */
+        before: z.iso.datetime({ offset: true, message: 'a date like 2026-03-02T09:00:00Z' }).optional(),
+        /** Also return the true total and how many matching events are newer than this page. */
+        withTotal: z.boolean().optional(),
       })
       .default({}),
-    output: z.object({ items: z.array(event), nextCursor: z.string().nullable() }),
+    output: z.object({
+      items: z.array(event),
+      nextCursor: z.string().nullable(),
+      prevCursor: z.string().nullable().optional(),
+      total: z.number().optional(),
+      newerCount: z.number().optional(),
+    }),
   },
   'policy.list': { input: empty, output: z.array(policyEntry) },
   'policy.get': { input: z.object({ key: z.string().min(1).max(60) }), output: z.object({ key: z.string(), value: json }) },

@@ -3,6 +3,7 @@ import { AppError } from '../api/errors.js';
 import { afterCommit, type Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
+import { countWhere, idAtOrBefore } from './event-position.js';
 
 export const eventInput = z.object({
   agentId: z.string().nullable().optional(),
@@ -75,10 +76,25 @@ export interface EventPageQuery {
   tag?: string;
   q?: string;
   missionId?: number;
+  /** 'newer': the page just newer than the cursor (or the oldest page without one); default older. */
+  direction?: 'older' | 'newer';
+  /** Start at the newest event written at or before this instant (jump to a date). */
+  before?: string;
+  /** Also count: every matching event (total), and those newer than this page (newerCount). */
+  withTotal?: boolean;
+}
+
+export interface EventPage {
+  items: EventRow[];
+  nextCursor: string | null;
+  /** direction 'newer': the cursor for the next newer page, null at the newest. */
+  prevCursor?: string | null;
+  total?: number;
+  newerCount?: number;
 }
 
 /** Newest first, keyset-paginated on id. The cursor is the last id seen. */
-export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<{ items: EventRow[]; nextCursor: string | null }> {
+export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<EventPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const where: string[] = [];
   const params: unknown[] = [];
@@ -86,22 +102,48 @@ export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<{
     params.push(value);
     where.push(sql.replace('?', `$${params.length}`));
   };
+  const newer = query.direction === 'newer';
+  let cursor: number | null = null;
   if (query.cursor) {
     const id = Number(query.cursor);
     if (!Number.isSafeInteger(id) || id < 0) throw new AppError('invalid_input', 'The page cursor is not valid; start again without one.');
-    add('id < ?', id);
+    cursor = id;
+  } else if (query.before && !newer) {
+    const at = await idAtOrBefore(q, query.before);
+    // Nothing that early: the page is empty.
+    cursor = at === null ? 0 : at + 1;
   }
   if (query.agentId) add('agent_id = ?', query.agentId);
   if (query.kind) add('kind = ?', query.kind);
   if (query.tag) add('tags @> ARRAY[?]::text[]', query.tag.toLowerCase());
   if (query.missionId !== undefined) add('mission_id = ?', query.missionId);
   if (query.q && query.q.trim()) add("search @@ plainto_tsquery('simple', ?)", query.q.trim());
+  const filters = [...where];
+  const filterParams = [...params];
+  if (cursor !== null) add(newer ? 'id > ?' : 'id < ?', cursor);
   params.push(limit + 1);
   const sql = `SELECT ${EVENT_COLUMNS} FROM ops_agent_events
     ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY id DESC LIMIT $${params.length}`;
+    ORDER BY id ${newer ? 'ASC' : 'DESC'} LIMIT $${params.length}`;
   const res = await q.query<EventRow>(sql, params);
-  const items = res.rows.slice(0, limit);
-  const nextCursor = res.rows.length > limit ? String(items[items.length - 1]?.id) : null;
-  return { items, nextCursor };
+  const page: EventPage = newer ? newerPage(res.rows, limit, cursor) : olderPage(res.rows, limit);
+  if (query.withTotal) {
+    page.total = await countWhere(q, filters, filterParams);
+    const first = page.items[0];
+    page.newerCount = first ? await countWhere(q, [...filters, `id > $${filterParams.length + 1}`], [...filterParams, first.id]) : cursor === null || newer ? 0 : page.total;
+  }
+  return page;
+}
+
+function olderPage(rows: EventRow[], limit: number): EventPage {
+  const items = rows.slice(0, limit);
+  return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]?.id) : null };
+}
+
+function newerPage(rows: EventRow[], limit: number, cursor: number | null): EventPage {
+  const items = rows.slice(0, limit).reverse();
+  const prevCursor = rows.length > limit ? String(items[0]?.id) : null;
+  // Older than this page: whatever lies at or below the cursor (none when it started from the oldest).
+  const last = items[items.length - 1];
+  return { items, prevCursor, nextCursor: cursor !== null && last ? String(last.id) : null };
 }

@@ -75,7 +75,8 @@ export async function openStage(engineOptions: StageEngineOptions = {}): Promise
   } catch (err) {
     throw new Error(`Chromium did not start (${CHROMIUM}); install it with: apt-get install -y --no-install-recommends chromium`, { cause: err });
   }
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // The page's time zone is the timezone policy's default (UTC), so "local" hours are the same everywhere.
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'UTC' });
   // The page's clock starts at the same instant and flows in real time; a test may move it (page.clock.setSystemTime).
   await page.clock.install({ time: clock.now() });
   const problems: string[] = [];

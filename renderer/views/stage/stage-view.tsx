@@ -1,3 +1,4 @@
+import { OfficeCanvas } from '../../components/office/office-canvas.js';
 import { PanelBoundary } from '../../components/panel-boundary.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
@@ -11,6 +12,9 @@ export function StageView() {
       </PanelBoundary>
       <div className="stage-body">
         <div className="stage-team">
+          <PanelBoundary name="Office">
+            <OfficeCanvas />
+          </PanelBoundary>
           <PanelBoundary name="Team">
             <TeamPanel />
           </PanelBoundary>
