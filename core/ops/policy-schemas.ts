@@ -95,6 +95,12 @@ export const policySchemas = {
     num_ctx: z.number().int().min(256).max(1_048_576).nullable(),
     health_check_seconds: z.number().min(0.1).max(3600),
   }),
+  backup_policy: z.object({
+    enabled: z.boolean(),
+    /** "daily": once per local day in the timezone policy, taken by the heartbeat. */
+    every: z.enum(['daily']),
+    keep: z.number().int().min(1).max(365),
+  }),
   timezone: z.object({
     name: z.string().refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. "Europe/Berlin"'),
   }),
@@ -187,6 +193,7 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     num_ctx: null,
     health_check_seconds: 15,
   },
+  backup_policy: { enabled: true, every: 'daily', keep: 7 },
   timezone: { name: 'UTC' },
 };
 
@@ -212,4 +219,5 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   learning_policy: 'How agents learn from post engagement (window, baseline multiples, lessons per day) and when insights get promoted.',
   llm_policy: 'Ollama hosts (local or LAN), the default and fallback model, and model choice per agent and per step kind.',
   timezone: 'Your time zone, for "per day" limits and the conversation schedule.',
+  backup_policy: 'Automatic backups of the whole company: once a day, keeping the newest N, in the data folder\'s backups/.',
 };
