@@ -67,6 +67,8 @@ export interface EngineOptions {
   policyCacheMs?: number;
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
   migrationsDir?: string;
+  /** The stream to publish on; an engine host passes one that outlives engine restarts. */
+  bus?: Bus;
 }
 
 export interface Engine {
@@ -98,7 +100,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     await seedRoster(tx, now);
   });
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
-  const ctx: EngineCtx = { db, clock, random, log, bus: new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
+  const ctx: EngineCtx = { db, clock, random, log, bus: opts.bus ?? new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
   // A paused company stays paused across restarts: the flag starts from the stored state.
   ctx.pause = new PauseFlag();
   ctx.pause.set(await readPauseState(db), clock.now());

@@ -114,6 +114,12 @@ export const policySchemas = {
     num_ctx: z.number().int().min(256).max(1_048_576).nullable(),
     health_check_seconds: z.number().min(0.1).max(3600),
   }),
+  backup_policy: z.object({
+    enabled: z.boolean(),
+    /** "daily": once per local day in the timezone policy, taken by the heartbeat. */
+    every: z.enum(['daily']),
+    keep: z.number().int().min(1).max(365),
+  }),
   timezone: z.object({
     name: z.string().refine((tz) => isTimeZone(tz), 'not a known IANA time zone, e.g. "Europe/Berlin"'),
   }),
@@ -197,6 +203,7 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
     num_ctx: null,
     health_check_seconds: 15,
   },
+  backup_policy: { enabled: true, every: 'daily', keep: 7 },
   timezone: { name: 'UTC' },
   // autonomy (issue 10)
   budget_policy: budgetPolicyDefault,
@@ -229,4 +236,5 @@ export const policyDescriptions: { [K in PolicyKey]: string } = {
   budget_policy:
     'Token (and LLM-second) budgets per agent per day, for the company per day and month, and per trigger rule; a warning at warn_ratio, LLM work held at 100 %. Optional price per million tokens per model.',
   autopost_policy: 'When a draft is written, propose posting it on these platforms (off by default; posts wait for your yes unless their kind is auto-approved).',
+  backup_policy: 'Automatic backups of the whole company: once a day, keeping the newest N, in the data folder\'s backups/.',
 };

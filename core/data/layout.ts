@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rename } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where a company's files live. The data folder holds the PGlite folder and
+ * everything kept beside it:
+ *
+ *   <root>/db/          the embedded database (PGlite), locked by <root>/db.lock
+ *   <root>/backups/     archives taken by the backup policy and before imports, restores and migrations
+ *   <root>/exports/     archives written by data.export without a path (served by the download route)
+ *   <root>/imports/     archives uploaded over HTTP, waiting for data.inspect / data.import
+ *
+ * For a PostgreSQL server the same folders hang under a root chosen by the
+ * caller (see core/cli/serve.ts), without db/.
+ */
+export interface DataLayout {
+  root: string;
+  db: string;
+  backups: string;
+  exports: string;
+  imports: string;
+}
+
+export function dataLayout(root: string): DataLayout {
+  return {
+    root,
+    db: path.join(root, 'db'),
+    backups: path.join(root, 'backups'),
+    exports: path.join(root, 'exports'),
+    imports: path.join(root, 'imports'),
+  };
+}
+
+const KEEP_AT_ROOT = new Set(['db', 'db.lock', 'db.moving', 'backups', 'exports', 'imports']);
+
+/**
+ * Creates the data folder. A folder from before this layout (the PGlite files
+ * straight in <root>) is moved into <root>/db first: through <root>/db.moving,
+ * so a move cut short is finished on the next start, never half-used.
+ */
+export async function prepareDataDir(root: string): Promise<DataLayout> {
+  const l = dataLayout(root);
+  await mkdir(root, { recursive: true });
+  const moving = path.join(root, 'db.moving');
+  if (!existsSync(l.db) && (existsSync(path.join(root, 'PG_VERSION')) || existsSync(moving))) {
+    await mkdir(moving, { recursive: true });
+    for (const entry of await readdir(root)) {
+      if (KEEP_AT_ROOT.has(entry) || entry.startsWith('db.')) continue;
+      await rename(path.join(root, entry), path.join(moving, entry));
+    }
+    await rename(moving, l.db);
+  }
+  return l;
+}

@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamMessage } from '../../../core/api/contract.ts';
+import { dataLayout, prepareDataDir } from '../../../core/data/layout.ts';
+import { EngineHost, type DataPlace } from '../../../core/host/engine-host.ts';
+import { FakeClock } from '../../../core/ports/clock.ts';
+import { memoryLog } from '../../../core/ports/log.ts';
+import { SeededRandom } from '../../../core/ports/random.ts';
+import { alterOneRow, archiveLines, writeArchiveLines } from '../../support/archive-tamper.ts';
+import { freshPostgresUrl } from '../../support/db.ts';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'emt-host-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function openHost(place: DataPlace, clock = new FakeClock('2026-03-02T09:00:00Z')): Promise<EngineHost> {
+  return EngineHost.open({
+    place,
+    appVersion: 'test',
+    engine: { clock, random: new SeededRandom(1), log: memoryLog(), location: 'test', processId: 'host-test', workers: false, heartbeat: false },
+  });
+}
+
+async function eventCount(host: EngineHost): Promise<number> {
+  return Number((await host.currentDb.query<{ n: number }>('SELECT count(*)::int8 AS n FROM ops_agent_events')).rows[0]?.n);
+}
+
+async function addEvent(host: EngineHost, title: string): Promise<void> {
+  await host.currentDb.query(`INSERT INTO ops_agent_events (agent_id, kind, title, created_at) VALUES ('brain', 'note', $1, now())`, [title]);
+}
+
+describe.each(['pglite', 'postgres'] as const)('the engine host on %s', (kind) => {
+  let host: EngineHost;
+  let place: DataPlace;
+  let exported: string;
+
+  beforeAll(async () => {
+    const root = path.join(dir, kind);
+    place = kind === 'pglite' ? { kind: 'folder', layout: await prepareDataDir(root) } : { kind: 'postgres', url: await freshPostgresUrl(), files: dataLayout(root) };
+    host = await openHost(place);
+    await host.start();
+    for (let i = 0; i < 5; i++) await addEvent(host, `before export ${i}`);
+  }, 120_000);
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  it('exports to the exports folder with progress on the stream, and imports it back, backing up first and restarting the engine', async () => {
+    const seen: StreamMessage[] = [];
+    const off = host.bus.subscribe((m) => seen.push(m));
+    const out = await host.handlers['data.export']({});
+    exported = out.file;
+    expect(path.dirname(out.file)).toBe(path.join(dir, kind, 'exports'));
+    expect(out.bytes).toBeGreaterThan(100);
+    expect(seen.some((m) => m.type === 'data' && m.op === 'export' && m.phase === 'progress' && m.table === 'ops_agent_events')).toBe(true);
+    expect(seen.at(-1)).toMatchObject({ type: 'data', op: 'export', phase: 'done', bytes: out.bytes });
+    const rowsAtExport = await eventCount(host);
+    await addEvent(host, 'after export');
+    const engineBefore = host.currentEngine;
+
+    const result = await host.handlers['data.import']({ path: out.file });
+    expect(result.manifest.tables).toEqual(out.manifest.tables);
+    expect(result.backup?.reason).toBe('before_import');
+    expect(result.backup?.rows).toBe(out.manifest.tables.reduce((n, t) => n + t.rows, 0) + 1);
+    expect(await eventCount(host)).toBe(rowsAtExport);
+    expect(host.currentEngine).not.toBe(engineBefore);
+    // the same stable handlers answer on the new engine
+    expect((await host.handlers['agents.list']({})).length).toBeGreaterThan(0);
+    expect(seen.filter((m) => m.type === 'data' && m.op === 'import').map((m) => (m as { phase: string }).phase)).toEqual(
+      expect.arrayContaining(['start', 'validated', 'swapping', 'progress', 'done']),
+    );
+    off();
+    const backups = await host.handlers['backups.list']({});
+    expect(backups.map((b) => b.id)).toContain(result.backup!.id);
+  }, 120_000);
+
+  it('refuses a truncated archive, a random file, an altered row and a newer schema, each with its own sentence, and the database keeps every row', async () => {
+    const before = await eventCount(host);
+    const bytes = readFileSync(exported);
+    const truncated = path.join(dir, `${kind}-truncated.emtx`);
+    writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const random = path.join(dir, `${kind}-random.emtx`);
+    writeFileSync(random, randomBytes(4096));
+    const altered = path.join(dir, `${kind}-altered.emtx`);
+    alterOneRow(exported, altered, 'ops_agent_events');
+    const newer = path.join(dir, `${kind}-newer.emtx`);
+    const lines = archiveLines(exported);
+    lines[0] = JSON.stringify({ ...JSON.parse(lines[0] as string), schemaVersion: 999 });
+    writeArchiveLines(newer, lines);
+
+    const refusals = [
+      [truncated, 'truncated', /incomplete: it ends .*cut short/],
+      [random, 'not_gzip', /not an emtesseract archive/],
+      [altered, 'checksum', /checksum does not match for table ops_agent_events/],
+      [newer, 'newer_schema', /newer emtesseract \(database schema 999; this app knows up to \d+\)/],
+    ] as const;
+    const messages = new Set<string>();
+    for (const [file, problem, sentence] of refusals) {
+      const err = (await host.handlers['data.import']({ path: file }).catch((e: unknown) => e)) as { code: string; message: string; details: { problem: string } };
+      expect(err.code, file).toBe('invalid_input');
+      expect(err.details.problem).toBe(problem);
+      expect(err.message).toMatch(sentence);
+      messages.add(err.message);
+      await expect(host.handlers['data.inspect']({ path: file })).rejects.toMatchObject({ details: { problem } });
+    }
+    expect(messages.size).toBe(4);
+    expect(await eventCount(host)).toBe(before);
+    // and it still opens with every row after a restart
+    await host.stop();
+    host = await openHost(place);
+    await host.start();
+    expect(await eventCount(host)).toBe(before);
+  }, 120_000);
+
+  it('backs up, lists, restores and deletes backups', async () => {
+    const b = await host.handlers['backups.create']({});
+    expect(b.reason).toBe('manual');
+    const rows = await eventCount(host);
+    await addEvent(host, 'after backup');
+    const restored = await host.handlers['backups.restore']({ id: b.id });
+    expect(restored.backup?.reason).toBe('before_restore');
+    expect(await eventCount(host)).toBe(rows);
+    await host.handlers['backups.delete']({ id: b.id });
+    expect((await host.handlers['backups.list']({})).map((x) => x.id)).not.toContain(b.id);
+    await expect(host.handlers['backups.delete']({ id: '../../etc/passwd' })).rejects.toThrow();
+  }, 120_000);
+});
