@@ -8,6 +8,8 @@ import type { Bus } from '../ops/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { dispatchCall, type DispatchHooks } from './dispatch.js';
+import { CSP } from '../api/csp.js';
+import { contentTypeOf } from './mime.js';
 
 export interface HttpServerOptions {
   handlers: Handlers;
@@ -35,20 +37,6 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.has(host) || host.startsWith('127.');
 }
-
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /**
  * The HTTP transport of the contract: POST /api/<call> with the input as JSON
@@ -211,7 +199,7 @@ async function serveStatic(dir: string | undefined, pathname: string, res: Serve
     return;
   }
   res.writeHead(200, {
-    'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Security-Policy': CSP,
     'Cache-Control': file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
   });
