@@ -1,9 +1,9 @@
 /**
  * Which URLs are the app's own page. The window loads the built renderer from
- * a file (or, in development, from the Vite dev server), and only that page
- * may navigate the window or make IPC calls.
+ * the app:// protocol (or, in development, from the Vite dev server), and
+ * only that page may navigate the window or make IPC calls.
  */
-import { pathToFileURL } from 'node:url';
+import { APP_ENTRY_URL } from './app-protocol.js';
 
 export interface AppLocation {
   /** The URL the window loads. */
@@ -19,14 +19,13 @@ function withoutHash(url: string): string {
   return u.toString();
 }
 
-/** The packaged or built renderer: exactly this index.html file, nothing else on disk. */
-export function fileLocation(indexHtmlPath: string): AppLocation {
-  const entryUrl = pathToFileURL(indexHtmlPath).toString();
+/** The built renderer on app://emtesseract/ (see app-protocol.ts): its index.html, under any hash route. */
+export function appProtocolLocation(): AppLocation {
   return {
-    entryUrl,
+    entryUrl: APP_ENTRY_URL,
     isAppUrl(url) {
       try {
-        return withoutHash(url) === entryUrl;
+        return withoutHash(url) === APP_ENTRY_URL;
       } catch {
         return false;
       }

@@ -5,7 +5,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
 import type { Handlers } from '../core/api/contract.js';
 import { AppError } from '../core/api/errors.js';
 import { PgliteDb } from '../core/db/pglite.js';
@@ -14,7 +14,8 @@ import { ollamaWiring, type OllamaWiring } from '../core/llm/ollama-wiring.js';
 import { SystemClock } from '../core/ports/clock.js';
 import { consoleLog } from '../core/ports/log.js';
 import { SystemRandom } from '../core/ports/random.js';
-import { devServerLocation, fileLocation, type AppLocation } from './app-url.js';
+import { installAppProtocol, registerAppScheme } from './app-protocol.js';
+import { appProtocolLocation, devServerLocation, type AppLocation } from './app-url.js';
 import { STREAM_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
 import { installMenu } from './menu.js';
@@ -25,10 +26,13 @@ let mainWindow: BrowserWindow | null = null;
 let running: { engine: Engine; db: PgliteDb; ollama: OllamaWiring; unsubscribe: () => void } | null = null;
 let stopping = false;
 
+// app://emtesseract/ serves the built renderer; a privileged scheme must be registered before ready.
+registerAppScheme(protocol);
+
 function appLocation(): AppLocation {
   const devUrl = process.env.EMT_RENDERER_URL;
   if (devUrl && !app.isPackaged) return devServerLocation(devUrl);
-  return fileLocation(path.join(app.getAppPath(), 'dist', 'renderer', 'index.html'));
+  return appProtocolLocation();
 }
 
 function migrationsDir(): string {
@@ -67,13 +71,15 @@ async function startEngine(location: AppLocation): Promise<void> {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
     onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
   });
+  const pauseState = await engine.handlers['runtime.status']({}).then((s) => s.pause.paused, () => false);
+  const menu = installMenu(app.getPath('userData'), whileRunning(engine.handlers), pauseState);
   const unsubscribe = engine.ctx.bus.subscribe((msg) => {
+    if (msg.type === 'runtime') menu.setPaused(msg.state.paused);
     const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
     if (wc && !wc.isDestroyed() && location.isAppUrl(wc.getURL())) wc.send(STREAM_CHANNEL, msg);
   });
   running = { engine, db, ollama, unsubscribe };
   await engine.start();
-  installMenu(app.getPath('userData'));
 }
 
 async function stopEngine(): Promise<void> {
@@ -108,6 +114,7 @@ async function main(): Promise<void> {
   app.on('second-instance', focusWindow);
   await app.whenReady();
   const location = appLocation();
+  installAppProtocol(protocol, path.join(app.getAppPath(), 'dist', 'renderer'));
   hardenSession();
   try {
     await startEngine(location);

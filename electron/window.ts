@@ -2,13 +2,12 @@
  * The main window, locked down: context isolation, sandbox, no Node in the
  * page, web security on; no new windows (http(s) links open in the system
  * browser); no navigation away from the app's own page; no webviews; no
- * permission prompts; a CSP header on anything served over the network.
+ * permission prompts; the app's one CSP as a header on everything loaded (the
+ * app:// protocol sends it itself; this covers the dev server too).
  */
 import { BrowserWindow, session, shell, type Session } from 'electron';
+import { CSP } from '../core/api/csp.js';
 import { isExternalWebUrl, type AppLocation } from './app-url.js';
-
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** Session-wide rules; call once, before the first window. */
 export function hardenSession(ses: Session = session.defaultSession): void {

@@ -1,16 +1,14 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { CSP_META } from '../core/api/csp.js';
 
-/** The same policy the HTTP server sends as a header; in Electron (file://) this meta tag is the only one. */
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
-/** Adds the CSP meta tag to the built page only: the dev server's hot reload needs inline scripts. */
+/** Adds the CSP meta tag (the policy the HTTP server and app:// send as a header) to the built page only: the dev server's hot reload needs inline scripts. */
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'emt-csp',
     apply: 'build',
-    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP }, injectTo: 'head-prepend' }],
+    transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' }],
   };
 }
 

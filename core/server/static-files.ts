@@ -8,20 +8,9 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { CSP } from '../api/csp.js';
+import { contentTypeOf } from './mime.js';
 
-export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 export type StaticResolution = { ok: true; file: string } | { ok: false; status: 400 | 403; message: string };
 
@@ -71,7 +60,7 @@ export async function serveStatic(dir: string | undefined, pathname: string, res
   const body = await readFile(real).catch(() => null);
   if (!body) return plain(res, 404, 'Not found');
   res.writeHead(200, {
-    'Content-Type': MIME[path.extname(real)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(real),
     'Content-Security-Policy': CSP,
     'Cache-Control': real.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600',
   });

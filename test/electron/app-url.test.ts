@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { devServerLocation, fileLocation, isExternalWebUrl } from '../../electron/app-url.js';
+import { appProtocolLocation, devServerLocation, isExternalWebUrl } from '../../electron/app-url.js';
 
-describe('fileLocation', () => {
-  const loc = fileLocation('/opt/emtesseract/resources/app.asar/dist/renderer/index.html');
+describe('appProtocolLocation', () => {
+  const loc = appProtocolLocation();
 
-  it('loads the built index.html as a file URL', () => {
-    expect(loc.entryUrl).toBe('file:///opt/emtesseract/resources/app.asar/dist/renderer/index.html');
+  it('loads the built index.html from app://emtesseract/', () => {
+    expect(loc.entryUrl).toBe('app://emtesseract/index.html');
   });
 
   it('trusts that page under any hash route', () => {
@@ -15,7 +15,10 @@ describe('fileLocation', () => {
 
   it('trusts nothing else', () => {
     for (const url of [
-      'file:///opt/emtesseract/resources/app.asar/dist/renderer/other.html',
+      'app://emtesseract/other.html',
+      'app://evil/index.html',
+      'app://emtesseract.evil/index.html',
+      'file:///opt/emtesseract/resources/app.asar/dist/renderer/index.html',
       'file:///etc/passwd',
       'https://example.com/',
       'about:blank',
