@@ -127,37 +127,72 @@ export class PostgresDb implements Db {
   }
 
   private listeners: pg.Client[] = [];
+  private readonly stoppers = new Set<() => Promise<void>>();
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
     if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name "${channel}".`);
     let client: pg.Client | null = null;
     let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | null = null;
+    // A dropped connection (the server restarted) is re-opened every second until it
+    // comes back; polling covers the gap. A failed reconnect schedules the next one.
+    const again = (): void => {
+      if (stopped || retry) return;
+      retry = setTimeout(() => {
+        retry = null;
+        connect().catch(again);
+      }, 1000);
+      retry.unref?.();
+    };
     const connect = async (): Promise<void> => {
       const c = new pg.Client({ connectionString: this.url, application_name: 'emtesseract-listen' });
-      c.on('error', () => {
-        // reconnect after a dropped connection; polling covers the gap
-        if (stopped) return;
+      let lost = false;
+      const onLost = (): void => {
+        if (lost) return;
+        lost = true;
         this.listeners = this.listeners.filter((x) => x !== c);
-        setTimeout(() => void connect().catch(() => {}), 1000);
-      });
+        if (client === c) client = null;
+        void c.end().catch(() => {});
+        again();
+      };
+      c.on('error', onLost);
+      c.on('end', onLost);
       c.on('notification', (n) => {
         if (n.channel === channel) onPayload(n.payload ?? '');
       });
-      await c.connect();
-      await c.query(`LISTEN ${channel}`);
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+      } catch (err) {
+        lost = true;
+        void c.end().catch(() => {});
+        throw err;
+      }
+      if (stopped) {
+        lost = true;
+        await c.end().catch(() => {});
+        return;
+      }
       client = c;
       this.listeners.push(c);
     };
     await connect();
-    return async () => {
+    const stop = async (): Promise<void> => {
       stopped = true;
+      if (retry) clearTimeout(retry);
+      retry = null;
       const c = client;
+      client = null;
       this.listeners = this.listeners.filter((x) => x !== c);
+      this.stoppers.delete(stop);
       await c?.end().catch(() => {});
     };
+    this.stoppers.add(stop);
+    return stop;
   }
 
   async close(): Promise<void> {
+    await Promise.all([...this.stoppers].map((stop) => stop()));
     await Promise.all(this.listeners.map((c) => c.end().catch(() => {})));
     this.listeners = [];
     await this.pool.end();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../api/errors.js';
+import { AppError, describeIssues } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
 import { queryMemories } from '../memory/store.js';
 import { isoNow } from '../ports/clock.js';
@@ -32,7 +32,7 @@ export function analyzeExecutor(llm: LlmService) {
       { system, messages: [{ role: 'user', content: user }], temperature: 0.4, signal },
     );
     const text = tidy(res.text);
-    if (!text) throw new Error('The model returned an empty analysis.');
+    if (!text) throw new AppError('llm_invalid_output', `The model (${res.model}) returned an empty analysis; nothing was saved.`, { model: res.model });
     const artifact = await saveArtifact(ctx, ctx.db, {
       kind: 'analysis',
       title: `Analysis: ${p.data.topic}`,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeIssues } from '../api/errors.js';
+import { AppError, describeIssues } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
 import { queryMemories } from '../memory/store.js';
 import { badPayload } from '../workers/executor.js';
@@ -62,7 +62,7 @@ export function draftTweetExecutor(llm: LlmService) {
         shortened = true;
       }
     }
-    if (!text) throw new Error('The model returned an empty draft.');
+    if (!text) throw new AppError('llm_invalid_output', `The model (${res.model}) returned an empty draft; nothing was saved.`, { model: res.model });
     const artifact = await saveArtifact(ctx, ctx.db, {
       kind: 'draft',
       title: `Draft for ${p.data.platform}: ${p.data.topic}`.slice(0, 200),

@@ -18,6 +18,7 @@ import { isoNow } from '../ports/clock.js';
 import { checkPostLength } from '../publish/length.js';
 import { platformNames, type Platform, type PublisherFactory, type PublishResult } from '../publish/publisher.js';
 import { assertMissionOpen } from '../workers/cancel.js';
+import { once } from '../workers/effects.js';
 import { badPayload, type Executor } from '../workers/executor.js';
 import type { StepSuccess } from '../workers/steps.js';
 import { getArtifact, saveArtifact } from './artifacts.js';
@@ -130,7 +131,8 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
 
   return {
     kind,
-    async run({ ctx, step, agentId, signal }) {
+    async run(sc) {
+      const { ctx, step, agentId, signal } = sc;
       const parsed = payload.safeParse(step.payload);
       if (!parsed.success) throw badPayload(kind, describeIssues(parsed.error.issues));
 
@@ -158,7 +160,8 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
         }
         // cancel means stop: never publish for a mission cancelled while this step ran
         await assertMissionOpen(ctx.db, step.missionId, signal);
-        const published = await publisher.publish(text, { signal });
+        // intent, post, result: a re-run after a crash never posts twice (an unsettled intent fails as effect_uncertain)
+        const published = await once(sc, 'publish', () => publisher.publish(text, { signal }), { mayHaveActed: () => signal.aborted });
         return record(ctx, { platform, text, draftArtifactId, agentId, missionId: step.missionId, stepId: step.id, published });
       });
       if (!locked.acquired) {

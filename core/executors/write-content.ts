@@ -49,7 +49,7 @@ export function writeContentExecutor(llm: LlmService) {
       { system, messages: [{ role: 'user', content: user }], temperature: 0.7, signal },
     );
     let text = tidy(res.text);
-    if (!text) throw new Error('The model returned an empty document.');
+    if (!text) throw new AppError('llm_invalid_output', `The model (${res.model}) returned an empty document; nothing was saved.`, { model: res.model });
     const truncated = text.length > policy.max_length_chars;
     if (truncated) text = capOnWord(text, policy.max_length_chars);
     const title = firstLine(text, 120) || subject;

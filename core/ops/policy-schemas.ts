@@ -89,7 +89,7 @@ export const policySchemas = {
   heartbeat_policy: z.object({
     enabled: z.boolean(),
     interval_minutes: z.number().min(0.1).max(1440),
-    stale_step_minutes: z.number().min(1).max(1440),
+    stale_step_minutes: z.number().min(0.25).max(1440),
     trigger_budget_ms: z.number().int().min(100).max(60_000),
     reaction_budget_ms: z.number().int().min(100).max(60_000),
   }),

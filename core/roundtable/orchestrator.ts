@@ -1,4 +1,4 @@
-import { toAppError } from '../api/errors.js';
+import { AppError, toAppError } from '../api/errors.js';
 import type { LlmService } from '../llm/llm-service.js';
 import type { ChatResult } from '../llm/port.js';
 import { deriveVoiceModifiers } from '../memory/voice.js';
@@ -55,7 +55,7 @@ export class LeaseLostError extends Error {
 export async function runConversation(deps: OrchestratorDeps, conv: ConversationRow): Promise<void> {
   const { ctx, llm } = deps;
   const format = getFormat(conv.format);
-  if (!format) throw new Error(`Unknown conversation format "${conv.format}".`);
+  if (!format) throw new AppError('invalid_input', `Conversation #${conv.id} has an unknown format "${conv.format}".`);
   const ac = new AbortController();
   const onAbort = (): void => ac.abort();
   deps.signal.addEventListener('abort', onAbort, { once: true });
@@ -63,7 +63,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
   try {
     const roster = await listAgents(ctx.db);
     const agents = conv.participants.map((id) => roster.find((a) => a.id === id)).filter((a): a is Agent => !!a && a.enabled);
-    if (agents.length < 2) throw new Error('Fewer than two of its participants are still turned on.');
+    if (agents.length < 2) throw new AppError('rejected', 'Fewer than two of its participants are still turned on.');
     const ids = agents.map((a) => a.id);
     const modifiers = conv.voiceModifiers ?? (await deriveModifiers(ctx, conv, ids));
     const memories = new Map<string, MemoryRow[]>();
@@ -146,7 +146,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       turns.push(turn);
       if (turns.length < conv.turnsPlanned) await ctx.clock.sleep(randInt(random, GAP_MIN_MS, GAP_MAX_MS), ac.signal);
     }
-    if (turns.length === 0) throw new Error('The model produced nothing usable to say (every line was empty after cleaning).');
+    if (turns.length === 0) throw new AppError('llm_invalid_output', 'The model produced nothing usable to say (every line was empty after cleaning).');
     if (conv.distillStatus === 'pending') await withLease(deps, conv.id, ac, () => distillConversation({ ctx, llm, signal: ac.signal }, conv, deps.workerId));
     // no-op when the distillation's transaction already finished it
     await finishConversation(ctx, conv, deps.workerId);

@@ -17,6 +17,8 @@ export interface PostgresCluster {
   url: string;
   port: number;
   dir: string;
+  /** Stops the server (fast shutdown: every connection is dropped) and starts it again on the same port. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -155,6 +157,11 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
         url,
         port,
         dir,
+        async restart() {
+          await run('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', '-t', '60', 'stop']);
+          await run('pg_ctl', ['-D', dataDir, '-l', logFile, '-w', '-t', '60', '-o', `-p ${port}`, 'start']);
+          await waitForConnection(url);
+        },
         async stop() {
           if (stopped) return;
           stopped = true;
