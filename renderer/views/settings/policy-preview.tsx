@@ -13,11 +13,12 @@ const metricName = (m: string): string => m.replace(/[._]/g, ' ');
  * with this change) and the differences are listed.
  */
 export function PolicyPreview({ policyKey, value, disabled }: { policyKey: string; value: unknown; disabled: boolean }) {
+  const [days, setDays] = useState(1);
   const [state, setState] = useState<{ busy: boolean; result: Preview | null; error: string | null }>({ busy: false, result: null, error: null });
   const run = async (): Promise<void> => {
     setState({ busy: true, result: null, error: null });
     try {
-      const result = await callQuiet('sim.preview', { days: 3, seed: 1, changes: { [policyKey]: value } });
+      const result = await callQuiet('sim.preview', { days, seed: 1, changes: { [policyKey]: value } });
       setState({ busy: false, result, error: null });
     } catch (err) {
       setState({ busy: false, result: null, error: errorMessage(err) });
@@ -26,9 +27,19 @@ export function PolicyPreview({ policyKey, value, disabled }: { policyKey: strin
   const r = state.result;
   return (
     <div className="policy-preview" data-testid="policy-preview">
-      <button type="button" className="btn btn-ghost btn-small" disabled={disabled || state.busy} onClick={() => void run()}>
-        {state.busy ? 'Simulating 3 days…' : 'Preview 3 days'}
-      </button>
+      <div className="preview-controls">
+        <button type="button" className="btn btn-ghost btn-small" disabled={disabled || state.busy} onClick={() => void run()}>
+          {state.busy ? `Simulating ${days} day${days === 1 ? '' : 's'}…` : 'Preview'}
+        </button>
+        <select className="input input-small" aria-label="Days to simulate" value={days} disabled={state.busy} onChange={(e) => setDays(Number(e.target.value))}>
+          {[1, 3, 7].map((d) => (
+            <option key={d} value={d}>
+              {d} day{d === 1 ? '' : 's'}
+            </option>
+          ))}
+        </select>
+      </div>
+      {state.busy && <p className="field-hint">The simulator runs the company twice on a copy; this can take a minute or more.</p>}
       {state.error && (
         <div className="field-error" role="alert">
           {state.error}
