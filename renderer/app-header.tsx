@@ -1,5 +1,6 @@
 import { routeHref, type Route } from './lib/router.js';
 import { useRuntime } from './store/runtime-store.js';
+import { useTheme } from './store/theme-store.js';
 import { useUi } from './store/ui-store.js';
 
 const tabs: { view: Route['view']; label: string }[] = [
@@ -8,6 +9,8 @@ const tabs: { view: Route['view']; label: string }[] = [
   { view: 'proposals', label: 'Proposals' },
   { view: 'autonomy', label: 'Autonomy' },
   { view: 'roundtables', label: 'Roundtables' },
+  { view: 'agents', label: 'Agents' },
+  { view: 'artifacts', label: 'Artifacts' },
   { view: 'models', label: 'Models' },
   { view: 'settings', label: 'Settings' },
 ];
@@ -15,6 +18,8 @@ const tabs: { view: Route['view']; label: string }[] = [
 function tabHref(view: Route['view']): string {
   if (view === 'missions') return routeHref({ view: 'missions', missionId: null });
   if (view === 'roundtables') return routeHref({ view: 'roundtables', conversationId: null });
+  if (view === 'agents') return routeHref({ view: 'agents', agentId: null });
+  if (view === 'artifacts') return routeHref({ view: 'artifacts', artifactId: null });
   return routeHref({ view } as Route);
 }
 
@@ -34,6 +39,8 @@ export function AppHeader({ route }: { route: Route }) {
   const stream = useRuntime((s) => s.stream);
   const pending = useRuntime((s) => s.status?.pendingProposals ?? 0);
   const openGiveTask = useUi((s) => s.openGiveTask);
+  const theme = useTheme((s) => s.theme);
+  const toggleTheme = useTheme((s) => s.toggle);
   return (
     <header className="app-header">
       <a className="brand" href={routeHref({ view: 'stage' })}>
@@ -58,6 +65,16 @@ export function AppHeader({ route }: { route: Route }) {
           <span className="conn-dot" />
           {streamLabels[stream]}
         </span>
+        <button
+          type="button"
+          className="icon-btn theme-toggle"
+          data-testid="theme-toggle"
+          aria-label={theme === 'dark' ? 'Use the light theme' : 'Use the dark theme'}
+          title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+          onClick={toggleTheme}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
         <button type="button" className="btn btn-primary" onClick={() => openGiveTask()}>
           Give task
         </button>

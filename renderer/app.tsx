@@ -5,6 +5,8 @@ import { TokenGate } from './components/token-gate.js';
 import { useRoute } from './lib/router.js';
 import { useUi } from './store/ui-store.js';
 import { AgentView } from './views/agents/agent-view.js';
+import { AgentsListView } from './views/agents/agents-list-view.js';
+import { ArtifactsView } from './views/artifacts/artifacts-view.js';
 import { AutonomyView } from './views/autonomy/autonomy-view.js';
 import { GiveTaskDialog } from './views/give-task/give-task-dialog.js';
 import { MissionsView } from './views/missions/missions-view.js';
@@ -28,10 +30,11 @@ export function App() {
           {route.view === 'missions' && <MissionsView missionId={route.missionId} />}
           {route.view === 'proposals' && <ProposalsView />}
           {route.view === 'models' && <ModelsView />}
-          {route.view === 'settings' && <SettingsView />}
+          {route.view === 'settings' && <SettingsView {...(route.section ? { section: route.section } : {})} {...(route.focus ? { focus: route.focus } : {})} />}
           {route.view === 'autonomy' && <AutonomyView />}
           {route.view === 'roundtables' && <RoundtablesView conversationId={route.conversationId} />}
-          {route.view === 'agents' && <AgentView key={route.agentId} agentId={route.agentId} />}
+          {route.view === 'agents' && (route.agentId ? <AgentView key={route.agentId} agentId={route.agentId} /> : <AgentsListView />)}
+          {route.view === 'artifacts' && <ArtifactsView artifactId={route.artifactId} />}
         </PanelBoundary>
       </main>
       {giveTask.open && (

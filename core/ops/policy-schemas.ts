@@ -6,8 +6,11 @@ import { budgetPolicyDefault, budgetPolicySchema } from '../budget/budget-policy
  * Every policy key, its schema and its default. Policies live in ops_policy as
  * jsonb; the engine reads them on use, so a change takes effect without restart.
  */
-const stepKind = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a step kind is lower_snake_case');
-const agentId = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'an agent id is lowercase letters, digits and dashes');
+const stepKind = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'a step kind is lower_snake_case').describe('lower_snake_case, like “analyze”');
+const agentId = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'an agent id is lowercase letters, digits and dashes')
+  .describe('an agent id: lowercase letters, digits and dashes, like “brain”');
 const limit = z.number().int().min(0).max(100_000);
 const probability = z.number().min(0).max(1);
 
@@ -110,7 +113,7 @@ export const policySchemas = {
     fallback_model: z.string().max(200).nullable(),
     per_agent: z.record(agentId, z.string().min(1).max(200)),
     per_step_kind: z.record(stepKind, z.string().min(1).max(200)),
-    keep_alive: z.union([z.string().regex(/^-?\d+(ms|s|m|h)?$/, 'like "5m", "30s" or "-1"'), z.number()]),
+    keep_alive: z.union([z.string().regex(/^-?\d+(ms|s|m|h)?$/, 'like "5m", "30s" or "-1"').describe('a duration like “5m”, “30s”, or “-1” for always'), z.number()]),
     num_ctx: z.number().int().min(256).max(1_048_576).nullable(),
     health_check_seconds: z.number().min(0.1).max(3600),
   }),

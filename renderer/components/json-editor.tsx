@@ -19,7 +19,10 @@ interface Props {
   id?: string;
 }
 
-/** A monospace text area that says, as you type, whether its text is valid JSON. */
+/**
+ * A monospace text area that says, as you type, whether its text is valid JSON.
+ * It never reformats itself (on blur it used to grow and move the button under the click).
+ */
 export function JsonEditor({ value, onChange, rows = 6, label, problem, id }: Props) {
   const parsed = parseJson(value);
   const error = !parsed.ok ? parsed.error : (problem ?? null);
@@ -33,9 +36,6 @@ export function JsonEditor({ value, onChange, rows = 6, label, problem, id }: Pr
         rows={rows}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        onBlur={() => {
-          if (parsed.ok) onChange(JSON.stringify(parsed.value, null, 2));
-        }}
       />
       {error && <div className="field-error">{error}</div>}
     </div>

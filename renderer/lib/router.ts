@@ -6,10 +6,11 @@ export type Route =
   | { view: 'missions'; missionId: number | null }
   | { view: 'proposals' }
   | { view: 'models' }
-  | { view: 'settings' }
+  | { view: 'settings'; section?: string; focus?: string }
   | { view: 'autonomy' }
   | { view: 'roundtables'; conversationId: number | null }
-  | { view: 'agents'; agentId: string };
+  | { view: 'agents'; agentId: string | null }
+  | { view: 'artifacts'; artifactId: number | null };
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
@@ -23,7 +24,11 @@ export function parseRoute(hash: string): Route {
     case 'models':
       return { view: 'models' };
     case 'settings':
-      return { view: 'settings' };
+      return { view: 'settings', ...(parts[1] ? { section: decodeURIComponent(parts[1]) } : {}), ...(parts[2] ? { focus: decodeURIComponent(parts[2]) } : {}) };
+    case 'artifacts': {
+      const id = Number(parts[1]);
+      return { view: 'artifacts', artifactId: Number.isSafeInteger(id) && id > 0 ? id : null };
+    }
     case 'autonomy':
       return { view: 'autonomy' };
     case 'roundtables': {
@@ -31,7 +36,7 @@ export function parseRoute(hash: string): Route {
       return { view: 'roundtables', conversationId: Number.isSafeInteger(id) && id > 0 ? id : null };
     }
     case 'agents':
-      return parts[1] ? { view: 'agents', agentId: decodeURIComponent(parts[1]) } : { view: 'stage' };
+      return { view: 'agents', agentId: parts[1] ? decodeURIComponent(parts[1]) : null };
     default:
       return { view: 'stage' };
   }
@@ -40,7 +45,12 @@ export function parseRoute(hash: string): Route {
 export function routeHref(route: Route): string {
   if (route.view === 'missions') return route.missionId ? `#/missions/${route.missionId}` : '#/missions';
   if (route.view === 'roundtables') return route.conversationId ? `#/roundtables/${route.conversationId}` : '#/roundtables';
-  if (route.view === 'agents') return `#/agents/${encodeURIComponent(route.agentId)}`;
+  if (route.view === 'agents') return route.agentId ? `#/agents/${encodeURIComponent(route.agentId)}` : '#/agents';
+  if (route.view === 'artifacts') return route.artifactId ? `#/artifacts/${route.artifactId}` : '#/artifacts';
+  if (route.view === 'settings') {
+    const tail = [route.section, route.section ? route.focus : undefined].filter((x): x is string => !!x).map(encodeURIComponent);
+    return ['#/settings', ...tail].join('/');
+  }
   return `#/${route.view}`;
 }
 
@@ -50,6 +60,14 @@ export function missionHref(id: number): string {
 
 export function agentHref(agentId: string): string {
   return routeHref({ view: 'agents', agentId });
+}
+
+export function artifactHref(id: number | null): string {
+  return routeHref({ view: 'artifacts', artifactId: id });
+}
+
+export function settingsHref(section?: string, focus?: string): string {
+  return routeHref({ view: 'settings', ...(section ? { section } : {}), ...(focus ? { focus } : {}) });
 }
 
 export function conversationHref(id: number | null): string {

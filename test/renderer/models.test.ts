@@ -117,7 +117,6 @@ describe('models view in Chromium', () => {
     await expect.poll(() => host.getAttribute('data-ok')).toBe('true');
     expect(await host.getAttribute('data-host')).toBe(srv.url);
     expect(await host.innerText()).toMatch(/in use[\s\S]*Reachable · Ollama \d/i);
-    expect(await page.getByTestId('hosts-panel').getByRole('link', { name: /Edit in Settings/ }).getAttribute('href')).toBe('#/settings');
     expect(await page.getByTestId('llm-banner').count()).toBe(0);
 
     // The engine can run `ollama serve` here, but there is none installed.
@@ -246,7 +245,7 @@ describe('models view in Chromium', () => {
     const text = await banner.innerText();
     expect(text).toMatch(/^LLM workers are paused: No Ollama host answers \(/);
     expect(text).toContain(srv.url);
-    expect(await banner.getByRole('link', { name: 'Edit hosts in Settings' }).getAttribute('href')).toBe('#/settings');
+    expect(await banner.getByRole('link', { name: 'Edit hosts in Settings' }).getAttribute('href')).toBe('#/settings/hosts');
     const host = page.getByTestId('host-row');
     await expect.poll(() => host.getAttribute('data-ok')).toBe('false');
     expect(await host.locator('.host-error').innerText()).not.toBe('');

@@ -20,7 +20,7 @@ export function LlmBanner() {
       <div className="llm-banner-text">
         <strong>LLM workers are paused:</strong> {llm.reason ?? 'no Ollama host answers.'}
       </div>
-      <a className="btn btn-ghost btn-small" href={routeHref({ view: 'settings' })}>
+      <a className="btn btn-ghost btn-small" href={routeHref({ view: 'settings', section: 'hosts' })}>
         Edit hosts in Settings
       </a>
     </div>

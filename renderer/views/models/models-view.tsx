@@ -4,6 +4,7 @@ import { useNow } from '../../lib/use-now.js';
 import { useModels } from '../../store/models-store.js';
 import { HostsPanel } from './hosts-panel.js';
 import { InstalledModels } from './installed-models.js';
+import { FirstRunPanel } from './first-run-panel.js';
 import { LlmBanner } from './llm-banner.js';
 import { LocalOllamaPanel } from './local-ollama-panel.js';
 import { PullPanel } from './pull-panel.js';
@@ -17,6 +18,7 @@ const POLL_MS = 5000;
 export function ModelsView() {
   const load = useModels((s) => s.load);
   const now = useNow(5000);
+  const noHost = useModels((s) => s.loaded && s.hosts.length > 0 && s.hosts.every((h) => !h.ok));
   useEffect(() => {
     void load().catch(() => {});
     const t = setInterval(() => void load().catch(() => {}), POLL_MS);
@@ -25,6 +27,7 @@ export function ModelsView() {
   return (
     <div className="page models-page" data-testid="models-view">
       <LlmBanner />
+      {noHost && <FirstRunPanel />}
       <div className="models-grid">
         <div className="models-col">
           <PanelBoundary name="Installed models">

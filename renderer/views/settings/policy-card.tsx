@@ -1,77 +1,77 @@
-import { useState } from 'react';
-import { JsonEditor } from '../../components/json-editor.js';
-import { Toggle } from '../../components/toggle.js';
+import { useId, useMemo, useState } from 'react';
+import { JsonEditor, parseJson } from '../../components/json-editor.js';
+import { validate, type JsonSchema } from '../../lib/json-schema.js';
 import { shortDate } from '../../lib/time-format.js';
 import type { PolicyEntry } from '../../store/entities.js';
 import { usePolicies } from '../../store/policy-store.js';
 import { toastSuccess } from '../../store/toast-store.js';
-import { brokenJsonField, fromDraft, humanKey, sameValue, toDraft, type FieldDraft, type PolicyDraft } from './policy-draft.js';
+import { policyTitle } from './field-label.js';
+import { sameValue } from './policy-draft.js';
+import { PolicyPreview } from './policy-preview.js';
+import { ObjectFields } from './schema-form.js';
 
-function FieldEditor({ policy, name, field, onChange }: { policy: string; name: string; field: FieldDraft; onChange(f: FieldDraft): void }) {
-  const label = name.replace(/_/g, ' ');
-  if (field.type === 'bool') {
-    return (
-      <div className="policy-field policy-field-inline">
-        <span className="field-label">{label}</span>
-        <Toggle label={`${policy} ${name}`} checked={field.value} onChange={(value) => onChange({ type: 'bool', value })} />
-      </div>
-    );
-  }
-  if (field.type === 'number') {
-    return (
-      <label className="policy-field policy-field-inline">
-        <span className="field-label">{label}</span>
-        <input
-          className="input input-number"
-          type="number"
-          name={name}
-          aria-label={`${policy} ${name}`}
-          value={field.text}
-          step="any"
-          onChange={(e) => onChange({ type: 'number', text: e.target.value })}
-        />
-      </label>
-    );
-  }
-  return (
-    <div className="policy-field">
-      <span className="field-label">{label}</span>
-      <JsonEditor label={`${policy} ${name}`} value={field.text} rows={Math.min(10, field.text.split('\n').length + 1)} onChange={(text) => onChange({ type: 'json', text })} />
-    </div>
-  );
-}
+const pretty = (v: unknown): string => JSON.stringify(v, null, 2);
 
-/** One policy: what it does, its value as switches, numbers and JSON, Save, and Reset to default. */
+/**
+ * One policy, edited through a form drawn from its JSON Schema (raw JSON as a
+ * second view). Values are checked in the form against the same schema as you
+ * type; Save sends only a value the form finds valid, and the server still
+ * has the last word (a time zone it does not know, say).
+ */
 export function PolicyCard({ entry }: { entry: PolicyEntry }) {
   const save = usePolicies((s) => s.save);
-  const [draft, setDraft] = useState<PolicyDraft>(() => toDraft(entry.value));
-  const [error, setError] = useState<string | null>(null);
+  const idBase = useId().replace(/:/g, '');
+  const schema = entry.schema as JsonSchema;
+  const [value, setValue] = useState<unknown>(entry.value);
+  const [mode, setMode] = useState<'form' | 'json'>('form');
+  const [jsonText, setJsonText] = useState(() => pretty(entry.value));
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [tried, setTried] = useState(false);
   const [saving, setSaving] = useState(false);
 
-  const value = fromDraft(draft);
-  const dirty = !sameValue(value, entry.value);
-  const isDefault = sameValue(value, entry.defaultValue);
-  const broken = brokenJsonField(draft);
+  const parsed = mode === 'json' ? parseJson(jsonText) : null;
+  const current = parsed ? (parsed.ok ? parsed.value : undefined) : value;
+  const issues = useMemo(() => (current === undefined ? [] : validate(schema, current)), [schema, current]);
+  const jsonBroken = parsed !== null && !parsed.ok;
+  const dirty = current !== undefined && !sameValue(current, entry.value);
+  const isDefault = current !== undefined && sameValue(current, entry.defaultValue);
 
-  const onSave = async (): Promise<void> => {
-    setSaving(true);
-    setError(null);
-    const refusal = await save(entry.key, value);
-    setSaving(false);
-    if (refusal) setError(refusal);
-    else toastSuccess(`Saved ${humanKey(entry.key)}`);
+  const put = (v: unknown): void => {
+    setServerError(null);
+    setValue(v);
+    setJsonText(pretty(v));
   };
 
-  const setField = (name: string, f: FieldDraft): void => {
-    setError(null);
-    setDraft((d) => (d.shape === 'object' ? { shape: 'object', fields: d.fields.map(([k, old]) => [k, k === name ? f : old]) } : d));
+  const onSave = async (): Promise<void> => {
+    setTried(true);
+    if (issues.length || jsonBroken) {
+      document.querySelector<HTMLElement>(`[data-policy="${entry.key}"] [aria-invalid="true"]`)?.focus();
+      return;
+    }
+    setSaving(true);
+    setServerError(null);
+    const refusal = await save(entry.key, current);
+    setSaving(false);
+    if (refusal) setServerError(refusal);
+    else toastSuccess(`Saved ${policyTitle(entry.key)}`);
+  };
+
+  const switchMode = (m: 'form' | 'json'): void => {
+    if (m === mode) return;
+    if (m === 'form') {
+      if (!parsed?.ok) return;
+      setValue(parsed.value);
+    } else setJsonText(pretty(value));
+    setMode(m);
   };
 
   return (
-    <article className={`policy-card${dirty ? ' is-dirty' : ''}`} data-testid="policy-card" data-policy={entry.key}>
+    <article className={`policy-card${dirty ? ' is-dirty' : ''}`} data-testid="policy-card" data-policy={entry.key} aria-labelledby={`${idBase}-title`}>
       <header className="policy-head">
         <div>
-          <h3 className="policy-title">{humanKey(entry.key)}</h3>
+          <h3 className="policy-title" id={`${idBase}-title`}>
+            {policyTitle(entry.key)}
+          </h3>
           <code className="policy-key">{entry.key}</code>
         </div>
         <div className="policy-stamp">
@@ -80,36 +80,36 @@ export function PolicyCard({ entry }: { entry: PolicyEntry }) {
       </header>
       {entry.description && <p className="policy-desc">{entry.description}</p>}
       {!entry.valid && <div className="policy-warning">The stored value does not fit this policy any more, so the engine uses the default.</div>}
+      <div className="view-switch" role="group" aria-label={`${policyTitle(entry.key)}: how to edit`}>
+        <button type="button" className={`chip chip-small${mode === 'form' ? ' is-on' : ''}`} aria-pressed={mode === 'form'} disabled={jsonBroken} onClick={() => switchMode('form')}>
+          Form
+        </button>
+        <button type="button" className={`chip chip-small${mode === 'json' ? ' is-on' : ''}`} aria-pressed={mode === 'json'} onClick={() => switchMode('json')}>
+          JSON
+        </button>
+      </div>
       <div className="policy-fields">
-        {draft.shape === 'object' ? (
-          draft.fields.map(([name, f]) => <FieldEditor key={name} policy={entry.key} name={name} field={f} onChange={(nf) => setField(name, nf)} />)
+        {mode === 'form' ? (
+          <ObjectFields bare schema={schema} value={value} onChange={put} path="" label={policyTitle(entry.key)} issues={issues} idBase={idBase} />
         ) : (
-          <JsonEditor label={entry.key} value={draft.text} onChange={(text) => setDraft({ shape: 'raw', text })} />
+          <JsonEditor label={`${entry.key} as JSON`} value={jsonText} rows={Math.min(16, jsonText.split('\n').length + 1)} onChange={setJsonText} problem={issues.length ? issues.map((i) => `${i.path ? `${i.path}: ` : ''}${i.message}`).join(' ') : null} />
         )}
       </div>
-      {error && (
+      {(serverError || (tried && issues.length > 0)) && (
         <div className="field-error policy-error" role="alert" data-testid="policy-error">
-          {error}
+          {serverError ?? `Fix the ${issues.length === 1 ? 'marked field' : `${issues.length} marked fields`} first; nothing was saved.`}
         </div>
       )}
       <footer className="policy-actions">
-        <button
-          type="button"
-          className="btn btn-ghost btn-small"
-          disabled={isDefault}
-          onClick={() => {
-            setError(null);
-            setDraft(toDraft(entry.defaultValue));
-          }}
-        >
+        <PolicyPreview policyKey={entry.key} value={current} disabled={!dirty || issues.length > 0 || jsonBroken} />
+        <span className="spacer" />
+        <button type="button" className="btn btn-ghost btn-small" disabled={isDefault} onClick={() => put(entry.defaultValue)}>
           Reset to default
         </button>
-        {dirty && (
-          <button type="button" className="btn btn-ghost btn-small" onClick={() => setDraft(toDraft(entry.value))}>
-            Discard
-          </button>
-        )}
-        <button type="button" className="btn btn-primary btn-small" disabled={!dirty || saving || broken !== null} onClick={() => void onSave()}>
+        <button type="button" className="btn btn-ghost btn-small" disabled={!dirty} onClick={() => put(entry.value)}>
+          Discard
+        </button>
+        <button type="button" className="btn btn-primary btn-small" disabled={!dirty || saving} onClick={() => void onSave()}>
           {saving ? 'Saving…' : 'Save'}
         </button>
       </footer>
