@@ -26,10 +26,12 @@ export async function recoverStaleSteps(ctx: EngineCtx): Promise<{ requeued: num
       const agentId = agentRow.rows[0]?.created_by ?? null;
       const message = `Its worker (${step.reservedBy}) stopped answering for over ${hb.stale_step_minutes} minutes.`;
       if (step.attempts < step.maxAttempts) {
+        // run_after is kept: the step was due when its worker took it, and it keeps its
+        // place at the head of the queue instead of waiting behind everything queued since
         await tx.query(
-          `UPDATE ops_mission_steps SET status = 'queued', reserved_by = NULL, heartbeat_at = NULL, run_after = $2, last_error = $3, error_code = 'stale'
+          `UPDATE ops_mission_steps SET status = 'queued', reserved_by = NULL, heartbeat_at = NULL, last_error = $2, error_code = 'stale'
            WHERE id = $1`,
-          [step.id, now, message],
+          [step.id, message],
         );
         requeued++;
         await announceQueued(ctx, tx, step.kind);

@@ -9,7 +9,6 @@ import path from 'node:path';
 import type { Db } from '../../core/db/db.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 const child = path.join(import.meta.dirname, 'children', 'probe-worker.ts');
 
 export interface Ledger {
@@ -67,7 +66,9 @@ export interface ProbeWorker {
 
 /** Starts a probe worker process; `ready` resolves once it claims. */
 export function spawnWorker(dbUrl: string, ledgerUrl: string, id: string): ProbeWorker {
-  const proc = spawn(tsx, [child, dbUrl, ledgerUrl, id], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself with tsx as a loader, not the tsx CLI: the CLI runs the script in a
+  // child process, and a SIGKILL to the CLI would leave that child working on.
+  const proc = spawn(process.execPath, ['--import', 'tsx', child, dbUrl, ledgerUrl, id], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let readyNow = false;
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
