@@ -31,7 +31,7 @@ describe('fuzzing every call (sample)', () => {
       const protoBefore = prototypeSnapshot();
       const t = setup.transports.find((x) => x.name === which)!;
       const start = performance.now();
-      const reports = await fuzzEveryCall(setup, t, HOSTILE, VALID, which === 'http' ? 1 : 2);
+      const reports = await fuzzEveryCall(setup, [t], HOSTILE, VALID, which === 'http' ? 1 : 2);
       const sum = totals(reports, Math.round(performance.now() - start));
       console.log(`fuzz sample (${which}): ${JSON.stringify(sum)}`);
       if (process.env.EMT_FUZZ_VERBOSE) for (const r of reports) console.log(r.call, r.inputs, r.ms);

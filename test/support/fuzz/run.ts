@@ -158,7 +158,7 @@ export function httpTransport(baseUrl: string): Transport {
     async send(call, body) {
       const res = await fetch(`${baseUrl}/api/${encodeURIComponent(call)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const text = await res.text();
-      let envelope: unknown = null;
+      let envelope: unknown;
       try {
         envelope = JSON.parse(text);
       } catch {

@@ -91,8 +91,18 @@ export function totals(reports: CallReport[], ms: number): FuzzTotals {
   };
 }
 
-/** Fuzzes every call through one transport: `hostile` bodies and up to `valid` schema-made inputs each. */
-export async function fuzzEveryCall(setup: FuzzSetup, transport: Transport, hostile: number, valid: number, seed: number): Promise<CallReport[]> {
+/**
+ * Fuzzes every call: `hostile` bodies and up to `valid` schema-made inputs
+ * each, the same inputs through every transport given.
+ */
+export async function fuzzEveryCall(
+  setup: FuzzSetup,
+  transports: Transport[],
+  hostile: number,
+  valid: number,
+  seed: number,
+  progress?: (r: CallReport) => void,
+): Promise<CallReport[]> {
   const reports: CallReport[] = [];
   let i = 0;
   for (const call of callNames) {
@@ -100,7 +110,11 @@ export async function fuzzEveryCall(setup: FuzzSetup, transport: Transport, host
     const bodies = hostileBodies(input, hostile, seed + i);
     const want = noValid.has(call) ? 0 : Math.min(valid, fewValid[call] ?? valid);
     const goods = want ? validSamples(input, want, seed + 1000 + i) : [];
-    reports.push(await fuzzCall({ db: setup.engine.db, recorder: setup.recorder, transport, concurrency: 8 }, call, bodies, goods));
+    for (const transport of transports) {
+      const r = await fuzzCall({ db: setup.engine.db, recorder: setup.recorder, transport, concurrency: 8 }, call, bodies, goods);
+      reports.push(r);
+      progress?.(r);
+    }
     i++;
   }
   return reports;
