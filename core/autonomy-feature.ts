@@ -1,4 +1,6 @@
 import { autonomyCalls } from './api/autonomy-calls.js';
+import { proposePostOnDraft } from './autopost/propose-post.js';
+import { defaultFactories, readPostMetrics } from './autopost/read-metrics.js';
 import { budgetGuard, releaseOnBudgetChange } from './budget/governor.js';
 import { grantAllowance } from './budget/grant.js';
 import { getBudgetStatus, getBudgetUsage } from './budget/status.js';
@@ -15,6 +17,7 @@ export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> 
   const { ctx } = env;
   env.llm?.addGuard(budgetGuard(ctx));
   const routines = routinesPart(env);
+  const factories = defaultFactories();
   const handlers: HandlersFor<typeof autonomyCalls> = {
     'budget.status': () => getBudgetStatus(ctx),
     'budget.usage': ({ days }) => getBudgetUsage(ctx, days ?? 1),
@@ -26,8 +29,8 @@ export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> 
     name: 'autonomy',
     seed: (q, now) => routines.seed(q, now),
     executors: routines.executors,
-    heartbeatJobs: routines.heartbeatJobs,
-    eventHooks: [releaseOnBudgetChange],
+    heartbeatJobs: [...routines.heartbeatJobs, { name: 'read_post_metrics', run: (c) => readPostMetrics(c, factories) }],
+    eventHooks: [releaseOnBudgetChange, proposePostOnDraft],
     handlers,
     start: () => routines.start(),
     stop: async () => routines.stop(),

@@ -245,7 +245,13 @@ export const coreCalls = {
     output: z.array(proposal),
   },
   'proposals.decide': {
-    input: z.object({ id, decision: z.enum(['accept', 'reject']), reason: z.string().trim().max(500).optional() }),
+    input: z.object({
+      id,
+      decision: z.enum(['accept', 'reject']),
+      reason: z.string().trim().max(500).optional(),
+      /** Edited before accepting (same kinds; e.g. a post's text). */
+      steps: z.array(stepSpec).min(1).max(20).optional(),
+    }),
     output: z.object({ proposal, mission: z.object({ id: z.number(), status: z.string() }).optional() }),
   },
   'missions.list': {

@@ -153,6 +153,8 @@ export const decideInput = z.object({
   id: z.number().int().positive(),
   decision: z.enum(['accept', 'reject']),
   reason: z.string().trim().max(500).optional(),
+  /** The steps as the person edited them before accepting (same kinds, new payloads; e.g. a draft's text). */
+  steps: z.array(stepSpec).min(1).max(20).optional(),
 });
 
 /** A person accepts or rejects a pending proposal. Accepting still honours the cap gates. */
@@ -167,6 +169,12 @@ export async function decideProposal(ctx: EngineCtx, input: z.infer<typeof decid
     let status: 'accepted' | 'rejected' = input.decision === 'accept' ? 'accepted' : 'rejected';
     let reason = input.decision === 'reject' ? input.reason || 'Rejected by you.' : null;
     let gate: string | null = input.decision === 'reject' ? 'manual' : null;
+    if (status === 'accepted' && input.steps) {
+      const same = input.steps.length === p.proposedSteps.length && input.steps.every((st, i) => st.kind === p.proposedSteps[i]?.kind);
+      if (!same) throw new AppError('invalid_input', `Edits may change what each step does, not which steps there are: proposal #${p.id} has ${p.proposedSteps.map((x) => x.kind).join(', ')}.`);
+      await tx.query('UPDATE ops_mission_proposals SET proposed_steps = $2::jsonb WHERE id = $1', [p.id, JSON.stringify(input.steps)]);
+      p.proposedSteps = input.steps;
+    }
     if (status === 'accepted') {
       const tz = (await getPolicy(tx, 'timezone')).name;
       const res = await checkCapGates(tx, p.proposedSteps.map((s) => s.kind), ctx.clock.now(), tz);
