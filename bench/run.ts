@@ -13,6 +13,7 @@ import os from 'node:os';
 import { BenchEnv, machine } from './harness.ts';
 import { print, saveResults, type Figure } from './lib.ts';
 import { eventsPage } from './events-page.ts';
+import { feedScroll } from './feed-scroll.ts';
 import { heartbeatTick } from './heartbeat-tick.ts';
 import { llmOverhead } from './llm-overhead.ts';
 import { reopenToReady } from './reopen-to-ready.ts';
@@ -22,12 +23,13 @@ import { stepQueueWorkerProcesses } from './step-queue-worker-processes.ts';
 
 type Benchmark = (env: BenchEnv, emit: (f: Figure) => void) => Promise<void>;
 
-/** In run order. events-page reads the million-event fixture before heartbeat-tick adds to it. */
+/** In run order. events-page and feed-scroll read the million-event fixture before heartbeat-tick adds to it. */
 const benchmarks: [string, Benchmark][] = [
   ['step-queue-in-process', stepQueueInProcess],
   ['step-queue-worker-processes', stepQueueWorkerProcesses],
   ['events-page', eventsPage],
   ['reopen-to-ready', reopenToReady],
+  ['feed-scroll', feedScroll],
   ['heartbeat-tick', heartbeatTick],
   ['simulator-speed', simulatorSpeed],
   ['llm-overhead', llmOverhead],

@@ -1,6 +1,8 @@
 import { create } from 'zustand';
+import type { CallInput } from '../../core/api/contract.js';
 import { callOrToast } from './call.js';
 import type { AgentEvent } from './entities.js';
+import { appendOlder, emptyWindow, insertLive, PAGE, prependNewer, type FeedWindow } from './feed-window.js';
 
 export interface FeedFilters {
   agentId: string;
@@ -11,22 +13,43 @@ export interface FeedFilters {
 
 export const emptyFilters: FeedFilters = { agentId: '', kind: '', tag: '', q: '' };
 
-const PAGE = 60;
 const RECENT_MAX = 300;
 
-interface FeedState {
+/** Rows that joined (+) or left (−) the top of the window: the list moves its scroll by as much, so nothing moves under the reader. */
+export interface TopShift {
+  seq: number;
+  rows: number;
+  /** Index in the window where they joined or left (0: the top). */
+  at: number;
+  live: boolean;
+}
+
+interface FeedState extends FeedWindow {
   filters: FeedFilters;
-  items: AgentEvent[];
-  nextCursor: string | null;
+  /** Every event matching the filters, live; null until counted. */
+  total: number | null;
   loading: boolean;
+  loadingOlder: boolean;
+  loadingNewer: boolean;
   loaded: boolean;
+  /** Live arrivals since the reader last looked at the newest (the "N new" pill). */
+  unseen: number;
+  shift: TopShift;
+  /** A jump asks the list to scroll to the start (newest first) or the end (oldest last) of the window. */
+  jump: { seq: number; to: 'start' | 'end' };
   /** Ids that arrived live, for a brief highlight. */
   fresh: Set<number>;
   /** The latest events of everyone, unfiltered: what the stage derives activity from. */
   recent: AgentEvent[];
   setFilters(patch: Partial<FeedFilters>): void;
   reload(): Promise<void>;
+  jumpToDate(iso: string): Promise<void>;
+  jumpToOldest(): Promise<void>;
+  loadOlder(): Promise<void>;
+  loadNewer(): Promise<void>;
+  /** Kept for callers of the old API: the next older page. */
   loadMore(): Promise<void>;
+  markSeen(): void;
   loadRecent(): Promise<void>;
   receive(e: AgentEvent): void;
 }
@@ -43,14 +66,16 @@ export function matchesFilters(e: AgentEvent, f: FeedFilters): boolean {
   return true;
 }
 
-function query(f: FeedFilters, cursor: string | null) {
+type PageInput = Exclude<CallInput<'events.page'>, undefined>;
+
+function query(f: FeedFilters, extra: PageInput = {}): PageInput {
   return {
     limit: PAGE,
-    ...(cursor ? { cursor } : {}),
     ...(f.agentId ? { agentId: f.agentId } : {}),
     ...(f.kind ? { kind: f.kind } : {}),
     ...(f.tag.trim() ? { tag: f.tag.trim() } : {}),
     ...(f.q.trim() ? { q: f.q.trim() } : {}),
+    ...extra,
   };
 }
 
@@ -74,60 +99,128 @@ function forget(id: number): void {
   useFeed.setState({ fresh: next });
 }
 
-export const useFeed = create<FeedState>((set, get) => ({
-  filters: emptyFilters,
-  items: [],
-  nextCursor: null,
-  loading: false,
-  loaded: false,
-  fresh: new Set(),
-  recent: [],
-  setFilters(patch) {
-    set((s) => ({ filters: { ...s.filters, ...patch } }));
-    void get().reload().catch(() => {});
-  },
-  async reload() {
+export const useFeed = create<FeedState>((set, get) => {
+  /** Replaces the window with a fresh page (a reload or a jump); live events that raced it are folded in. */
+  async function replace(extra: PageInput, place: (p: Awaited<ReturnType<typeof fetchPage>>) => FeedWindow, to: 'start' | 'end'): Promise<void> {
     const gen = ++generation;
     arrivedDuringReload = [];
     set({ loading: true });
     try {
-      const page = await callOrToast('events.page', query(get().filters, null));
+      const page = await fetchPage(extra);
       if (gen !== generation) return;
-      // Live events that arrived while the page was in flight may be newer than it.
-      const newest = page.items[0]?.id ?? 0;
-      const live = arrivedDuringReload.filter((e) => e.id > newest && matchesFilters(e, get().filters));
+      let w = place(page);
+      let total = page.total ?? null;
+      if (w.newerCursor === null) {
+        const newest = w.rows[0]?.id ?? 0;
+        for (const e of arrivedDuringReload) {
+          if (e.id <= newest || !matchesFilters(e, get().filters)) continue;
+          const r = insertLive(w, e);
+          if (r) w = r.window;
+          if (total !== null) total++;
+        }
+      }
       arrivedDuringReload = [];
-      set({ items: mergeNewestFirst(live, page.items), nextCursor: page.nextCursor, loaded: true, fresh: new Set() });
+      set((s) => ({ ...w, total, loaded: true, fresh: new Set(), unseen: 0, jump: { seq: s.jump.seq + 1, to } }));
     } finally {
       if (gen === generation) set({ loading: false });
     }
-  },
-  async loadMore() {
-    const { nextCursor, loading, filters } = get();
-    if (!nextCursor || loading) return;
-    const gen = generation;
-    set({ loading: true });
-    try {
-      const page = await callOrToast('events.page', query(filters, nextCursor));
-      if (gen !== generation) return;
-      set((s) => ({ items: mergeNewestFirst(s.items, page.items), nextCursor: page.nextCursor }));
-    } finally {
-      if (gen === generation) set({ loading: false });
-    }
-  },
-  async loadRecent() {
-    const page = await callOrToast('events.page', { limit: 100 });
-    set((s) => ({ recent: mergeNewestFirst(s.recent, page.items).slice(0, RECENT_MAX) }));
-  },
-  receive(e) {
-    if (get().loading) arrivedDuringReload.push(e);
-    set((s) => {
-      const recent = mergeNewestFirst(s.recent, [e]).slice(0, RECENT_MAX);
-      if (!s.loaded || !matchesFilters(e, s.filters) || s.items.some((x) => x.id === e.id)) return { recent };
-      const fresh = new Set(s.fresh);
-      fresh.add(e.id);
-      setTimeout(() => forget(e.id), FRESH_MS);
-      return { recent, items: mergeNewestFirst([e], s.items), fresh };
-    });
-  },
-}));
+  }
+  const fetchPage = (extra: PageInput) => callOrToast('events.page', query(get().filters, { ...extra, withTotal: true }));
+
+  return {
+    ...emptyWindow,
+    filters: emptyFilters,
+    total: null,
+    loading: false,
+    loadingOlder: false,
+    loadingNewer: false,
+    loaded: false,
+    unseen: 0,
+    shift: { seq: 0, rows: 0, at: 0, live: false },
+    jump: { seq: 0, to: 'start' },
+    fresh: new Set(),
+    recent: [],
+    setFilters(patch) {
+      set((s) => ({ filters: { ...s.filters, ...patch } }));
+      void get().reload().catch(() => {});
+    },
+    reload() {
+      return replace({}, (p) => ({ rows: p.items, olderCursor: p.nextCursor, newerCursor: null, startIndex: 0 }), 'start');
+    },
+    jumpToDate(iso) {
+      return replace(
+        { before: iso },
+        (p) => ({
+          rows: p.items,
+          olderCursor: p.nextCursor,
+          newerCursor: p.newerCount && p.items[0] ? String(p.items[0].id) : null,
+          startIndex: p.newerCount ?? 0,
+        }),
+        'start',
+      );
+    },
+    jumpToOldest() {
+      return replace(
+        { direction: 'newer' },
+        (p) => ({ rows: p.items, olderCursor: null, newerCursor: p.prevCursor ?? null, startIndex: Math.max(0, (p.total ?? p.items.length) - p.items.length) }),
+        'end',
+      );
+    },
+    async loadOlder() {
+      const { olderCursor, loadingOlder, loading } = get();
+      if (!olderCursor || loadingOlder || loading) return;
+      const gen = generation;
+      set({ loadingOlder: true });
+      try {
+        const page = await callOrToast('events.page', query(get().filters, { cursor: olderCursor }));
+        if (gen !== generation || get().olderCursor !== olderCursor) return;
+        const { window, droppedTop } = appendOlder(get(), page.items, page.nextCursor);
+        set((s) => ({ ...window, shift: droppedTop ? { seq: s.shift.seq + 1, rows: -droppedTop, at: 0, live: false } : s.shift }));
+      } finally {
+        set({ loadingOlder: false });
+      }
+    },
+    async loadNewer() {
+      const { newerCursor, loadingNewer, loading } = get();
+      if (!newerCursor || loadingNewer || loading) return;
+      const gen = generation;
+      set({ loadingNewer: true });
+      try {
+        const page = await callOrToast('events.page', query(get().filters, { cursor: newerCursor, direction: 'newer' }));
+        if (gen !== generation || get().newerCursor !== newerCursor) return;
+        const { window, addedTop } = prependNewer(get(), page.items, page.prevCursor ?? null);
+        set((s) => ({ ...window, shift: { seq: s.shift.seq + 1, rows: addedTop, at: 0, live: false } }));
+      } finally {
+        set({ loadingNewer: false });
+      }
+    },
+    loadMore() {
+      return get().loadOlder();
+    },
+    markSeen() {
+      if (get().unseen) set({ unseen: 0 });
+    },
+    async loadRecent() {
+      const page = await callOrToast('events.page', { limit: 100 });
+      set((s) => ({ recent: mergeNewestFirst(s.recent, page.items).slice(0, RECENT_MAX) }));
+    },
+    receive(e) {
+      if (get().loading) arrivedDuringReload.push(e);
+      set((s) => {
+        const recent = s.recent[0] && s.recent[0].id < e.id ? [e, ...s.recent].slice(0, RECENT_MAX) : mergeNewestFirst(s.recent, [e]).slice(0, RECENT_MAX);
+        if (!s.loaded || s.loading || !matchesFilters(e, s.filters)) return { recent };
+        const total = s.total === null ? null : s.total + 1;
+        if (s.newerCursor !== null) {
+          // Reading older pages: the new one waits above, counted.
+          return { recent, total, unseen: s.unseen + 1, startIndex: s.startIndex + 1 };
+        }
+        const r = insertLive(s, e);
+        if (!r) return { recent };
+        const fresh = new Set(s.fresh);
+        fresh.add(e.id);
+        setTimeout(() => forget(e.id), FRESH_MS);
+        return { recent, total, ...r.window, fresh, unseen: s.unseen + 1, shift: { seq: s.shift.seq + 1, rows: 1, at: r.at, live: true } };
+      });
+    },
+  };
+});

@@ -2,14 +2,19 @@ import { create } from 'zustand';
 import { debounce } from '../lib/debounce.js';
 import { callOrToast } from './call.js';
 import type { CreateProposalInput, CreateProposalResult, Proposal } from './entities.js';
+import { appendPage, LIST_PAGE, mergeHead } from './paged-list.js';
 
 interface ProposalsState {
   pending: Proposal[];
+  /** Where the next older page of pending proposals starts, or null. */
+  pendingCursor: number | null;
   recent: Proposal[];
+  recentCursor: number | null;
   loaded: boolean;
   /** Proposal ids with a decision in flight. */
   busy: Set<number>;
   load(): Promise<void>;
+  loadOlder(which: 'pending' | 'recent'): Promise<void>;
   create(input: CreateProposalInput): Promise<CreateProposalResult>;
   decide(id: number, decision: 'accept' | 'reject', reason?: string): Promise<void>;
   touched(): void;
@@ -19,15 +24,35 @@ export const useProposals = create<ProposalsState>((set, get) => {
   const refresh = debounce(() => void get().load().catch(() => {}), 250);
   return {
     pending: [],
+    pendingCursor: null,
     recent: [],
+    recentCursor: null,
     loaded: false,
     busy: new Set(),
     async load() {
       const [pending, recent] = await Promise.all([
-        callOrToast('proposals.list', { status: 'pending', limit: 100 }),
-        callOrToast('proposals.list', { limit: 50 }),
+        callOrToast('proposals.list', { status: 'pending', limit: LIST_PAGE }),
+        callOrToast('proposals.list', { limit: LIST_PAGE }),
       ]);
-      set({ pending, recent, loaded: true });
+      const s = get();
+      // A decided proposal leaves the pending list: the pending head replaces what it covers.
+      const p = mergeHead({ items: s.pending, cursor: s.pendingCursor }, pending, LIST_PAGE);
+      const r = mergeHead({ items: s.recent, cursor: s.recentCursor }, recent, LIST_PAGE);
+      set({ pending: p.items, pendingCursor: p.cursor, recent: r.items, recentCursor: r.cursor, loaded: true });
+    },
+    async loadOlder(which) {
+      const s = get();
+      const cursor = which === 'pending' ? s.pendingCursor : s.recentCursor;
+      if (cursor === null) return;
+      const page = await callOrToast('proposals.list', { limit: LIST_PAGE, cursor, ...(which === 'pending' ? { status: 'pending' as const } : {}) });
+      const cur = get();
+      if (which === 'pending') {
+        const next = appendPage({ items: cur.pending, cursor }, page, LIST_PAGE);
+        set({ pending: next.items, pendingCursor: next.cursor });
+      } else {
+        const next = appendPage({ items: cur.recent, cursor }, page, LIST_PAGE);
+        set({ recent: next.items, recentCursor: next.cursor });
+      }
     },
     async create(input) {
       const out = await callOrToast('proposals.create', input);

@@ -67,7 +67,7 @@ export function MissionDetail({ id }: { id: number }) {
       </section>
       <section className="detail-section">
         <h3>Playback</h3>
-        <MissionPlayback events={events} startedAt={m.startedAt ?? m.createdAt} live={open} agentName={name} />
+        <MissionPlayback missionId={id} events={events} startedAt={m.startedAt ?? m.createdAt} live={open} agentName={name} />
       </section>
     </div>
   );

@@ -14,13 +14,18 @@ function MissionList({ selectedId }: { selectedId: number | null }) {
   const loaded = useMissions((s) => s.listLoaded);
   const filter = useMissions((s) => s.filter);
   const setFilter = useMissions((s) => s.setFilter);
+  const cursor = useMissions((s) => s.listCursor);
+  const loadingOlder = useMissions((s) => s.loadingOlder);
+  const loadOlder = useMissions((s) => s.loadOlder);
   const agents = useAgents((s) => s.agents);
   const now = useNow(15_000);
   return (
     <section className="panel mission-list-panel" aria-label="Missions">
       <header className="panel-head">
         <h2>Missions</h2>
-        <span className="panel-meta">{list.length} shown</span>
+        <span className="panel-meta">
+          {list.length} shown{cursor !== null ? ' · more below' : ''}
+        </span>
       </header>
       <div className="chip-row" role="tablist" aria-label="Filter by status">
         {filters.map((f) => (
@@ -35,7 +40,16 @@ function MissionList({ selectedId }: { selectedId: number | null }) {
         ) : list.length === 0 ? (
           <EmptyState title={filter === 'all' ? 'No missions yet' : `No ${filter} missions`}>Accepted proposals become missions.</EmptyState>
         ) : (
-          list.map((m) => <MissionRow key={m.id} mission={m} agentName={agentName(agents, m.createdBy)} selected={m.id === selectedId} now={now} />)
+          <>
+            {list.map((m) => (
+              <MissionRow key={m.id} mission={m} agentName={agentName(agents, m.createdBy)} selected={m.id === selectedId} now={now} />
+            ))}
+            {cursor !== null && (
+              <button type="button" className="btn btn-small btn-ghost list-more" onClick={() => void loadOlder().catch(() => {})} disabled={loadingOlder}>
+                {loadingOlder ? 'Loading…' : 'Show older missions'}
+              </button>
+            )}
+          </>
         )}
       </div>
     </section>

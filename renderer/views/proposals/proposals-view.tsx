@@ -13,6 +13,8 @@ function PendingProposals() {
   const loaded = useProposals((s) => s.loaded);
   const busy = useProposals((s) => s.busy);
   const decide = useProposals((s) => s.decide);
+  const more = useProposals((s) => s.pendingCursor !== null);
+  const loadOlder = useProposals((s) => s.loadOlder);
   const agents = useAgents((s) => s.agents);
   const now = useNow();
   return (
@@ -39,12 +41,19 @@ function PendingProposals() {
           ))}
         </div>
       )}
+      {more && (
+        <button type="button" className="btn btn-small btn-ghost list-more" onClick={() => void loadOlder('pending').catch(() => {})}>
+          Show more waiting proposals
+        </button>
+      )}
     </section>
   );
 }
 
 function RecentProposals() {
   const recent = useProposals((s) => s.recent);
+  const more = useProposals((s) => s.recentCursor !== null);
+  const loadOlder = useProposals((s) => s.loadOlder);
   const agents = useAgents((s) => s.agents);
   const now = useNow();
   return (
@@ -100,6 +109,11 @@ function RecentProposals() {
             ))}
           </tbody>
         </table>
+      )}
+      {more && (
+        <button type="button" className="btn btn-small btn-ghost list-more" onClick={() => void loadOlder('recent').catch(() => {})}>
+          Show older proposals
+        </button>
       )}
     </section>
   );

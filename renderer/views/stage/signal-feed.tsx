@@ -1,75 +1,159 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { useNow } from '../../lib/use-now.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useRuntime } from '../../store/runtime-store.js';
 import { useFeed } from '../../store/feed-store.js';
 import { FeedFilters } from './feed-filters.js';
+import { FeedJump } from './feed-jump.js';
 import { FeedRow } from './feed-row.js';
 
-/** Every event, newest first, live; virtualized, and paged in as you scroll. */
+/** Every row has this height, so a position is a multiplication and the window can shift without measuring. */
+export const FEED_ROW_PX = 96;
+const BAND = 44;
+const OVERSCAN = 6;
+/** Load the next page when the viewport comes this many rows from the window's edge. */
+const EDGE_ROWS = 30;
+
+/**
+ * Every event, newest first, live. Only a window of pages is in memory (the
+ * store drops pages far from the viewport) and only the rows in view are
+ * mounted; the scroll space is the window, never the whole feed, so a
+ * million events stay far below the browser's height limit.
+ */
 export function SignalFeed() {
-  const items = useFeed((s) => s.items);
-  const nextCursor = useFeed((s) => s.nextCursor);
-  const loading = useFeed((s) => s.loading);
+  const rows = useFeed((s) => s.rows);
+  const olderCursor = useFeed((s) => s.olderCursor);
+  const newerCursor = useFeed((s) => s.newerCursor);
+  const startIndex = useFeed((s) => s.startIndex);
+  const total = useFeed((s) => s.total);
   const loaded = useFeed((s) => s.loaded);
+  const loading = useFeed((s) => s.loading);
   const fresh = useFeed((s) => s.fresh);
-  const loadMore = useFeed((s) => s.loadMore);
+  const unseen = useFeed((s) => s.unseen);
+  const shift = useFeed((s) => s.shift);
+  const jump = useFeed((s) => s.jump);
   const setFilters = useFeed((s) => s.setFilters);
   const agents = useAgents((s) => s.agents);
   const stream = useRuntime((s) => s.stream);
   const now = useNow(15_000);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(600);
+  const seen = useRef({ shift: shift.seq, jump: jump.seq, band: 0 });
 
-  const count = items.length + (nextCursor ? 1 : 0);
-  const virtualizer = useVirtualizer({
-    count,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => 92,
-    overscan: 8,
-    getItemKey: (i) => items[i]?.id ?? 'more',
+  const top = newerCursor ? BAND : 0;
+  const bottom = rows.length ? BAND : 0;
+  const first = Math.max(0, Math.min(rows.length, Math.floor((scrollTop - top) / FEED_ROW_PX) - OVERSCAN));
+  const last = Math.max(0, Math.min(rows.length, Math.ceil((scrollTop - top + viewport) / FEED_ROW_PX) + OVERSCAN));
+  const atNewest = newerCursor === null && scrollTop < FEED_ROW_PX / 2;
+
+  // Rows that joined or left above the viewport move the scroll by as much: what the reader sees stays put.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const s = seen.current;
+    if (jump.seq !== s.jump) {
+      s.jump = jump.seq;
+      s.shift = shift.seq;
+      s.band = top;
+      el.scrollTop = jump.to === 'start' ? 0 : el.scrollHeight;
+      setScrollTop(el.scrollTop);
+      return;
+    }
+    let delta = top - s.band;
+    if (shift.seq !== s.shift) {
+      const readingNewest = shift.live && el.scrollTop < FEED_ROW_PX / 2 && s.band === 0;
+      if (!readingNewest && s.band + shift.at * FEED_ROW_PX <= el.scrollTop) delta += shift.rows * FEED_ROW_PX;
+      s.shift = shift.seq;
+    }
+    s.band = top;
+    if (delta) {
+      el.scrollTop += delta;
+      setScrollTop(el.scrollTop);
+    }
   });
-  const virtualItems = virtualizer.getVirtualItems();
-  const lastIndex = virtualItems[virtualItems.length - 1]?.index ?? -1;
 
   useEffect(() => {
-    if (nextCursor && !loading && lastIndex >= items.length - 8) void loadMore().catch(() => {});
-  }, [lastIndex, items.length, nextCursor, loading, loadMore]);
+    const el = scrollRef.current;
+    if (!el) return;
+    let frame = 0;
+    const onScroll = (): void => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        setScrollTop(el.scrollTop);
+      });
+    };
+    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
+    ro.observe(el);
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => {
+      el.removeEventListener('scroll', onScroll);
+      ro.disconnect();
+      if (frame) cancelAnimationFrame(frame);
+    };
+  }, [loaded]);
+
+  useEffect(() => {
+    if (!loaded || loading) return;
+    const f = useFeed.getState();
+    if (olderCursor && last >= rows.length - EDGE_ROWS) void f.loadOlder().catch(() => {});
+    if (newerCursor && first <= EDGE_ROWS) void f.loadNewer().catch(() => {});
+  }, [first, last, rows.length, olderCursor, newerCursor, loaded, loading]);
+
+  useEffect(() => {
+    if (atNewest && unseen) useFeed.getState().markSeen();
+  }, [atNewest, unseen]);
 
   const onTag = useCallback((tag: string) => setFilters({ tag }), [setFilters]);
+  const toNewest = (): void => {
+    const f = useFeed.getState();
+    if (f.newerCursor !== null) void f.reload().catch(() => {});
+    else scrollRef.current?.scrollTo({ top: 0 });
+    f.markSeen();
+  };
 
+  const position = rows.length ? Math.min(startIndex + Math.max(0, Math.floor((scrollTop - top) / FEED_ROW_PX)) + 1, total ?? Infinity) : 0;
+  const mounted = rows.slice(first, last);
   return (
-    <section className="panel feed-panel" aria-label="Signal feed">
+    <section className="panel feed-panel" aria-label="Signal feed" data-total={total ?? ''} data-start={startIndex}>
       <header className="panel-head">
         <h2>Signal feed</h2>
         <span className="panel-meta">
-          <span className={`live-dot${stream === 'open' ? '' : ' is-off'}`} /> {stream === 'open' ? 'live' : 'offline'} · {items.length}
-          {nextCursor ? '+' : ''} signals
+          <span className={`live-dot${stream === 'open' ? '' : ' is-off'}`} /> {stream === 'open' ? 'live' : 'offline'} ·{' '}
+          <span data-testid="feed-position">
+            {total === null ? `${rows.length} signals` : total === 0 ? 'no signals' : `${position.toLocaleString('en')} of ${total.toLocaleString('en')}`}
+          </span>
         </span>
       </header>
       <FeedFilters />
-      <div ref={scrollRef} className="feed-scroll" data-testid="signal-feed">
-        {!loaded ? (
-          <Skeleton lines={8} />
-        ) : items.length === 0 ? (
-          <EmptyState title="No signals yet">Give an agent a task and its work shows up here as it happens.</EmptyState>
-        ) : (
-          <div className="feed-inner" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualItems.map((v) => {
-              const e = items[v.index];
-              return (
-                <div key={v.key} ref={virtualizer.measureElement} data-index={v.index} className="feed-slot" style={{ transform: `translateY(${v.start}px)` }}>
-                  {e ? (
-                    <FeedRow event={e} agentName={agentName(agents, e.agentId)} fresh={fresh.has(e.id)} now={now} onTag={onTag} />
-                  ) : (
-                    <div className="feed-more">{loading ? 'Loading older signals…' : 'Scroll for more'}</div>
-                  )}
-                </div>
-              );
-            })}
-          </div>
+      <FeedJump />
+      <div className="feed-viewport">
+        {unseen > 0 && !atNewest && (
+          <button type="button" className="feed-new-pill" data-testid="feed-new-pill" onClick={toNewest}>
+            ↑ {unseen} new
+          </button>
         )}
+        <div ref={scrollRef} className="feed-scroll" data-testid="signal-feed" tabIndex={0} aria-label="Signals, newest first">
+          {!loaded ? (
+            <Skeleton lines={8} />
+          ) : rows.length === 0 ? (
+            <EmptyState title="No signals yet">Give an agent a task and its work shows up here as it happens.</EmptyState>
+          ) : (
+            <div className="feed-inner" style={{ height: top + rows.length * FEED_ROW_PX + bottom }}>
+              {top > 0 && <div className="feed-band" style={{ top: 0 }}>Loading newer signals…</div>}
+              {mounted.map((e, i) => (
+                <div key={e.id} className="feed-slot" style={{ transform: `translateY(${top + (first + i) * FEED_ROW_PX}px)` }}>
+                  <FeedRow event={e} agentName={agentName(agents, e.agentId)} fresh={fresh.has(e.id)} now={now} onTag={onTag} />
+                </div>
+              ))}
+              <div className="feed-band" style={{ top: top + rows.length * FEED_ROW_PX }} data-testid="feed-end">
+                {olderCursor ? 'Loading older signals…' : 'That is the first signal.'}
+              </div>
+            </div>
+          )}
+        </div>
       </div>
     </section>
   );

@@ -1,0 +1,162 @@
+/**
+ * The signal feed against a million events, in Chromium, served by a real
+ * `serve` process on a PGlite folder seeded with SQL: the true total, the
+ * newest and the oldest event reachable (jump and scroll), a date jump, at
+ * most 200 rows mounted, memory bounded while scrolling through 50,000 rows,
+ * and live arrivals that do not move what the reader is looking at.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertEvents } from '../../bench/million-events.ts';
+import { migrated } from '../../bench/step-fixtures.ts';
+import { PgliteDb } from '../../core/db/pglite.ts';
+import { startCli, type ServeProcess } from '../support/serve-process.ts';
+import { CHROMIUM } from './stage-harness.ts';
+
+const EVENTS = 1_000_000;
+const root = path.resolve(import.meta.dirname, '../..');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+describe('signal feed with a million events', () => {
+  let dataDir = '';
+  let outDir = '';
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'emt-feed-1m-'));
+    outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-feed-ui-'));
+    const seed = async (): Promise<void> => {
+      const db = await migrated(await PgliteDb.open({ dataDir }));
+      await insertEvents(db, EVENTS);
+      await db.close();
+    };
+    // One INSERT … SELECT generate_series (about a minute on an idle machine), while Vite builds the UI.
+    await Promise.all([seed(), build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } })]);
+    serve = await startCli('serve', ['--port', '0', '--data-dir', dataDir, '--static', outDir, '--no-heartbeat', '--no-workers', '--log-level', 'warn']);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'UTC' });
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    await page.goto(serve.url);
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  const feed = () => page.getByTestId('signal-feed');
+  const mountedRows = () => page.getByTestId('feed-row').count();
+  const firstTitle = () => page.locator('[data-testid=feed-row] .feed-title').first().innerText();
+  const position = () => page.getByTestId('feed-position').innerText();
+
+  it('shows the true total and the newest event first, with few rows mounted', async () => {
+    await expect.poll(() => page.locator('.feed-panel').getAttribute('data-total'), { timeout: 60_000 }).toBe(String(EVENTS));
+    expect(await position()).toBe(`1 of ${EVENTS.toLocaleString('en')}`);
+    expect(await firstTitle()).toMatch(/^Event 1000000 about /);
+    const n = await mountedRows();
+    expect(n).toBeGreaterThan(5);
+    expect(n).toBeLessThanOrEqual(200);
+  });
+
+  it('jumps to the oldest event, and scrolls up from it', async () => {
+    await page.getByRole('button', { name: 'Oldest' }).click();
+    await expect.poll(() => page.getByTestId('feed-end').innerText(), { timeout: 30_000 }).toBe('That is the first signal.');
+    await expect.poll(() => page.locator('[data-testid=feed-row] .feed-title', { hasText: /^Event 1 about / }).count()).toBe(1);
+    expect(await position()).toMatch(/^999,\d{3} of 1,000,000$/);
+    // Scrolling up loads newer pages above without moving the rows in view.
+    const before = await page.locator('[data-testid=feed-row] .feed-title').last().innerText();
+    await feed().evaluate((el) => (el.scrollTop = 0));
+    await expect.poll(() => page.locator('.feed-panel').getAttribute('data-start'), { timeout: 30_000 }).not.toBe(String(EVENTS - 100));
+    expect(await page.locator('[data-testid=feed-row] .feed-title', { hasText: before }).count()).toBeLessThanOrEqual(1);
+    expect(await mountedRows()).toBeLessThanOrEqual(200);
+  });
+
+  it('jumps to a date', async () => {
+    await page.getByLabel('Jump to date').fill(await page.evaluate(() => new Date(Date.now() - 180 * 86_400_000).toISOString().slice(0, 10)));
+    const day = await page.getByLabel('Jump to date').inputValue();
+    await expect.poll(async () => (await page.locator('[data-testid=feed-row] time').first().getAttribute('datetime'))?.slice(0, 10), { timeout: 30_000 }).toBe(day);
+    const start = Number(await page.locator('.feed-panel').getAttribute('data-start'));
+    // About half a year back of a year of events.
+    expect(start).toBeGreaterThan(EVENTS * 0.45);
+    expect(start).toBeLessThan(EVENTS * 0.55);
+  });
+
+  it('scrolls through 50,000 rows with at most 200 mounted and bounded memory', async () => {
+    await page.getByRole('button', { name: 'Newest' }).click();
+    await expect.poll(() => position()).toBe(`1 of ${EVENTS.toLocaleString('en')}`);
+    const cdp = await page.context().newCDPSession(page);
+    const heap = async (): Promise<number> => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return ((await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }).usedSize;
+    };
+    // Scroll to the bottom of the window again and again: each time an older page joins and far pages leave.
+    const scrollTo = (rows: number) =>
+      page.evaluate(async (target) => {
+        const el = document.querySelector('[data-testid=signal-feed]') as HTMLElement;
+        const panel = document.querySelector('.feed-panel') as HTMLElement;
+        const frame = () => new Promise((r) => requestAnimationFrame(r));
+        let maxMounted = 0;
+        let maxHeight = 0;
+        for (let guard = 0; guard < 20_000; guard++) {
+          const start = Number(panel.dataset.start);
+          const row = start + Math.floor(el.scrollTop / 96);
+          if (row >= target) break;
+          el.scrollTop += 2400;
+          await frame();
+          maxMounted = Math.max(maxMounted, el.querySelectorAll('[data-testid=feed-row]').length);
+          maxHeight = Math.max(maxHeight, el.scrollHeight);
+        }
+        return { maxMounted, maxHeight };
+      }, rows);
+    const early = await scrollTo(5_000);
+    const heapEarly = await heap();
+    const late = await scrollTo(50_000);
+    const heapLate = await heap();
+    expect(await position()).toMatch(/^5\d,\d{3} of 1,000,000$/);
+    expect(Math.max(early.maxMounted, late.maxMounted)).toBeLessThanOrEqual(200);
+    // The scroll space is the window of pages: at most 600 rows tall, far below Chromium's limit.
+    expect(late.maxHeight).toBeLessThanOrEqual(600 * 96 + 200);
+    // 45,000 more rows seen, memory about where it was (a few MB of slack for the JIT and caches).
+    expect(heapLate - heapEarly).toBeLessThan(8 * 1024 * 1024);
+    // Every row in view is in order, newest first.
+    const ids = await page.locator('[data-testid=feed-row] .feed-title').allInnerTexts();
+    const nums = ids.map((t) => Number(/Event (\d+)/.exec(t)?.[1]));
+    expect(nums).toEqual([...nums].sort((a, b) => b - a));
+  }, 240_000);
+
+  it('keeps what the reader sees in place when new events arrive, and counts them in a pill', async () => {
+    await page.getByRole('button', { name: 'Newest' }).click();
+    await expect.poll(() => position()).toBe(`1 of ${EVENTS.toLocaleString('en')}`);
+    await feed().evaluate((el) => (el.scrollTop = 96 * 20));
+    await expect.poll(() => position()).toBe(`21 of ${EVENTS.toLocaleString('en')}`);
+    const reading = await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=signal-feed]') as HTMLElement;
+      const top = el.getBoundingClientRect().top;
+      const row = [...el.querySelectorAll('[data-testid=feed-row]')].find((r) => r.getBoundingClientRect().bottom > top + 4) as HTMLElement;
+      return { title: row.querySelector('.feed-title')?.textContent, y: row.getBoundingClientRect().top };
+    });
+    const r = await serve.call('proposals.create', { agentId: 'brain', title: 'Look at the numbers', steps: [{ kind: 'wait', payload: { seconds: 1 } }] });
+    expect(r.body.ok).toBe(true);
+    await expect.poll(() => page.getByTestId('feed-new-pill').innerText(), { timeout: 15_000 }).toMatch(/^↑ \d+ new$/);
+    const after = await page.evaluate((title) => {
+      const row = [...document.querySelectorAll('[data-testid=feed-row]')].find((x) => x.querySelector('.feed-title')?.textContent === title) as HTMLElement;
+      return row.getBoundingClientRect().top;
+    }, reading.title);
+    expect(Math.abs(after - reading.y)).toBeLessThan(2);
+    expect(Number(await page.locator('.feed-panel').getAttribute('data-total'))).toBeGreaterThan(EVENTS);
+    await page.getByTestId('feed-new-pill').click();
+    await expect.poll(() => feed().evaluate((el) => el.scrollTop)).toBe(0);
+    expect(await firstTitle()).not.toMatch(/^Event 1000000 about /);
+    expect(problems).toEqual([]);
+  });
+});
