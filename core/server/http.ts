@@ -8,6 +8,7 @@ import type { Bus } from '../ops/bus.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { dispatchCall, type DispatchHooks } from './dispatch.js';
+import { handleDataRoute, type DataRouteFolders } from './data-routes.js';
 
 export interface HttpServerOptions {
   handlers: Handlers;
@@ -21,6 +22,8 @@ export interface HttpServerOptions {
   /** The built renderer, served at /. */
   staticDir?: string;
   hooks?: DispatchHooks;
+  /** Folders of the archive upload and download routes (see data-routes.ts). */
+  dataFiles?: DataRouteFolders;
 }
 
 export interface RunningHttpServer {
@@ -123,6 +126,7 @@ async function handle(opts: HttpServerOptions, req: IncomingMessage, res: Server
   if (url.pathname.startsWith('/api/')) {
     if (!authorized(opts, req, url)) return sendError(res, 'unauthorized', 'A valid token is required: send "Authorization: Bearer <token>".');
     if (url.pathname === '/api/stream' && req.method === 'GET') return openStream(res, streams);
+    if (url.pathname.startsWith('/api/data/') && (await handleDataRoute(opts.dataFiles, req, res, url.pathname))) return;
     if (req.method !== 'POST') return sendError(res, 'invalid_input', 'Calls are made with POST /api/<call>.');
     const type = req.headers['content-type'] ?? '';
     if (!type.startsWith('application/json')) {
