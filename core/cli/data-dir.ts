@@ -19,3 +19,15 @@ export function redactUrl(url: string): string {
     return 'postgres://…';
   }
 }
+
+/** Where backups, exports and uploads of a PostgreSQL company go when no --data-dir is given. */
+export function serverFilesDir(url: string, env: NodeJS.ProcessEnv = process.env): string {
+  let slug = 'postgres';
+  try {
+    const u = new URL(url);
+    slug = `${u.hostname || 'local'}-${u.port || '5432'}-${u.pathname.replace(/^\//, '') || 'postgres'}`;
+  } catch {
+    // keep the generic name
+  }
+  return path.join(defaultDataDir(env), 'servers', slug.replace(/[^\w.-]+/g, '_'));
+}

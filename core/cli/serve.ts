@@ -1,9 +1,9 @@
-import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDb } from '../db/open.js';
-import { createEngine } from '../engine.js';
+import { dataLayout, prepareDataDir } from '../data/layout.js';
+import { setLockOwner } from '../db/dir-lock.js';
+import { EngineHost, type DataPlace } from '../host/engine-host.js';
 import { getPolicy, setPolicy } from '../ops/policy.js';
 import { ollamaWiring } from '../llm/ollama-wiring.js';
 import { SystemClock } from '../ports/clock.js';
@@ -12,7 +12,7 @@ import { SystemRandom } from '../ports/random.js';
 import { startHttpServer } from '../server/http.js';
 import { refusalRecorder } from '../server/refusal-events.js';
 import { parseFlags, UsageError } from './args.js';
-import { defaultDataDir, redactUrl } from './data-dir.js';
+import { defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
 
 const usage = `Usage: npm run serve -- [options]
   --port N            port to listen on (default 4319; 0 picks a free one)
@@ -21,6 +21,9 @@ const usage = `Usage: npm run serve -- [options]
   --data-dir D        embedded database folder (default ${defaultDataDir()})
   --memory            use an in-memory database (nothing is kept)
   --database-url U    use a PostgreSQL server instead of the embedded database
+                      (its backups, exports and uploads go to --data-dir if given, else
+                      ${serverFilesDir('postgres://host/db').replace('host-5432-db', '<host>-<port>-<db>')})
+  --restore-latest-backup  if the database folder does not open, set it aside and restore the newest backup
   --ollama URL        Ollama host (default http://127.0.0.1:11434)
   --no-workers        run no step workers in this process
   --no-heartbeat      run no heartbeat in this process
@@ -40,6 +43,7 @@ async function main(): Promise<void> {
     heartbeat: 'boolean',
     static: 'string',
     'log-level': 'string',
+    'restore-latest-backup': 'boolean',
     help: 'boolean',
   });
   if (flags.help) {
@@ -51,29 +55,43 @@ async function main(): Promise<void> {
   const token = flags.token ?? process.env.EMT_TOKEN;
   const databaseUrl = flags['database-url'] ?? process.env.EMT_DATABASE_URL;
   const dataDir = flags.memory ? undefined : (flags['data-dir'] ?? defaultDataDir());
-  if (dataDir && !databaseUrl) await mkdir(dataDir, { recursive: true });
-  const db = await openDb({ ...(databaseUrl ? { databaseUrl } : {}), ...(dataDir ? { dataDir } : {}) });
+  setLockOwner('npm run serve');
+  const place: DataPlace = databaseUrl
+    ? { kind: 'postgres', url: databaseUrl, files: flags.memory ? null : dataLayout(flags['data-dir'] ?? serverFilesDir(databaseUrl)) }
+    : dataDir
+      ? { kind: 'folder', layout: await prepareDataDir(dataDir) }
+      : { kind: 'memory' };
   const clock = new SystemClock();
-  const engine = await createEngine({
-    db,
-    clock,
-    random: new SystemRandom(),
-    log,
-    location: databaseUrl ? redactUrl(databaseUrl) : (dataDir ?? 'memory'),
-    processId: `serve-${os.hostname()}-${process.pid}`,
-    workers: flags.workers ?? true,
-    heartbeat: flags.heartbeat ?? true,
-    initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
-    llm: ollamaWiring({ clock, log }),
+  const ollamaFlag = flags.ollama;
+  const host = await EngineHost.open({
+    place,
+    appVersion: process.env.npm_package_version ?? '0.1.0',
+    recovery: flags['restore-latest-backup'] ? 'restore-latest' : 'refuse',
+    ...(ollamaFlag
+      ? {
+          onEngine: async (e) => {
+            const current = await getPolicy(e.ctx.db, 'llm_policy');
+            if (current.hosts.join() !== ollamaFlag) await setPolicy(e.ctx, 'llm_policy', { ...current, hosts: [ollamaFlag] }, 'the --ollama flag');
+          },
+        }
+      : {}),
+    engine: {
+      clock,
+      random: new SystemRandom(),
+      log,
+      location: databaseUrl ? redactUrl(databaseUrl) : (dataDir ?? 'memory'),
+      processId: `serve-${os.hostname()}-${process.pid}`,
+      workers: flags.workers ?? true,
+      heartbeat: flags.heartbeat ?? true,
+      initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+      llm: ollamaWiring({ clock, log }),
+    },
   });
-  if (flags.ollama) {
-    const current = await getPolicy(db, 'llm_policy');
-    await setPolicy(engine.ctx, 'llm_policy', { ...current, hosts: [flags.ollama] }, 'the --ollama flag');
-  }
   const here = path.dirname(fileURLToPath(import.meta.url));
   const server = await startHttpServer({
-    handlers: engine.handlers,
-    bus: engine.ctx.bus,
+    handlers: host.handlers,
+    bus: host.bus,
+    dataFiles: { imports: host.importsDir, exports: host.exportsDir },
     clock,
     log,
     host: flags.host ?? '127.0.0.1',
@@ -81,11 +99,11 @@ async function main(): Promise<void> {
     ...(token ? { token } : {}),
     staticDir: flags.static ?? path.resolve(here, '../../dist/renderer'),
     hooks: {
-      onInvalidInput: refusalRecorder(engine.ctx).onInvalidInput,
+      onInvalidInput: refusalRecorder(() => host.runningEngine?.ctx ?? null).onInvalidInput,
       onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
     },
   });
-  await engine.start();
+  await host.start();
   // The one line scripts and tests wait for.
   console.log(`emtesseract listening on ${server.url} (database: ${databaseUrl ? 'postgres' : (dataDir ?? 'memory')})`);
 
@@ -95,8 +113,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info(`Stopping (${signal})…`);
     await server.close();
-    await engine.stop();
-    await db.close();
+    await host.stop();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -111,6 +111,10 @@ export class EngineHost {
     if (!this.engine) throw new AppError('unavailable', 'The engine is not running.');
     return this.engine;
   }
+  /** The engine now running, or null while one is being replaced. */
+  get runningEngine(): Engine | null {
+    return this.busy ? null : this.engine;
+  }
   get appVersion(): string {
     return this.opts.appVersion;
   }

@@ -8,6 +8,7 @@ import { dispatchCall, type DispatchHooks } from './dispatch.js';
 import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js';
 import { checkHost, checkOrigin, checkToken, isLoopbackHost, type Refusal } from './http-guard.js';
 import { safeDecode, serveStatic } from './static-files.js';
+import { handleDataRoute, type DataRouteFolders } from './data-routes.js';
 
 export { isLoopbackHost } from './http-guard.js';
 
@@ -29,6 +30,8 @@ export interface HttpServerOptions {
   hooks?: DispatchHooks;
   /** Routes under /api/ beyond the calls and the stream (e.g. uploads); guarded like them. */
   routes?: readonly HttpRoute[];
+  /** Folders of the archive upload and download routes (see data-routes.ts). */
+  dataFiles?: DataRouteFolders;
 }
 
 export interface RunningHttpServer {
@@ -150,6 +153,7 @@ async function handle(
   if (url.pathname.startsWith('/api/')) {
     const refusal = checkOrigin(req, opts.allowedOrigins ?? []) ?? checkToken(req, url, opts.token, limiter);
     if (refusal) return refuse(res, refusal);
+    if (url.pathname.startsWith('/api/data/') && (await handleDataRoute(opts.dataFiles, req, res, url.pathname))) return;
     const method = req.method ?? 'GET';
     const route = routes.find((r) => matches(r, method, url.pathname));
     if (route) return route.handle(req, res, { url, opts, streams });

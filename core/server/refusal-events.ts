@@ -35,7 +35,9 @@ function clean(s: string, max: number): string {
   return t.length <= max ? t : t.slice(0, max - 1) + '…';
 }
 
-export function refusalRecorder(ctx: EngineCtx, opts: RefusalRecorderOptions = {}): RefusalRecorder {
+/** `engine` is the engine's context, or a getter for hosts that restart their engine (an import swaps it). */
+export function refusalRecorder(engine: EngineCtx | (() => EngineCtx | null), opts: RefusalRecorderOptions = {}): RefusalRecorder {
+  const current = typeof engine === 'function' ? engine : () => engine;
   const burst = opts.burst ?? 20;
   const windowMs = opts.windowMs ?? 60_000;
   const windows = new Map<string, Window>();
@@ -45,6 +47,8 @@ export function refusalRecorder(ctx: EngineCtx, opts: RefusalRecorderOptions = {
   const onInvalidInput = (rawCall: string, message: string): void => {
     // an unknown name is the caller's text: it gets one shared window, not one each
     const call = isCallName(rawCall) ? rawCall : '(unknown call)';
+    const ctx = current();
+    if (!ctx) return; // between engines (an import is swapping the database): nothing to write to
     const now = ctx.clock.now();
     let w = windows.get(call);
     if (!w || now - w.start >= windowMs) {
