@@ -3,6 +3,7 @@ import { Skeleton } from '../../components/empty-state.js';
 import { PanelBoundary } from '../../components/panel-boundary.js';
 import { useAgents } from '../../store/agents-store.js';
 import { usePolicies } from '../../store/policy-store.js';
+import { DataPane } from './data-pane.js';
 import { PersonaCard } from './persona-card.js';
 import { PolicyCard } from './policy-card.js';
 
@@ -41,7 +42,7 @@ function Personas() {
 }
 
 export function SettingsView() {
-  const [tab, setTab] = useState<'policies' | 'personas'>('policies');
+  const [tab, setTab] = useState<'policies' | 'personas' | 'data'>('policies');
   return (
     <div className="page">
       <div className="chip-row settings-tabs" role="tablist">
@@ -51,9 +52,12 @@ export function SettingsView() {
         <button type="button" role="tab" aria-selected={tab === 'personas'} className={`chip${tab === 'personas' ? ' is-on' : ''}`} onClick={() => setTab('personas')}>
           Team personas
         </button>
+        <button type="button" role="tab" aria-selected={tab === 'data'} className={`chip${tab === 'data' ? ' is-on' : ''}`} onClick={() => setTab('data')}>
+          Data
+        </button>
       </div>
-      <PanelBoundary name={tab === 'policies' ? 'Policies' : 'Personas'} resetKey={tab}>
-        {tab === 'policies' ? <Policies /> : <Personas />}
+      <PanelBoundary name={tab === 'policies' ? 'Policies' : tab === 'data' ? 'Data' : 'Personas'} resetKey={tab}>
+        {tab === 'policies' ? <Policies /> : tab === 'data' ? <DataPane /> : <Personas />}
       </PanelBoundary>
     </div>
   );
