@@ -1,15 +1,17 @@
 /**
- * The preload: exposes `window.emt` with two functions, `invoke` (only the
- * contract's call names) and `on` (the engine's stream). It never exposes
- * ipcRenderer itself. Bundled to CommonJS: sandboxed preloads cannot be ESM.
+ * The preload: exposes `window.emt` with `invoke` (only the contract's call
+ * names), `on` (the engine's stream) and `pathForFile` (where a file the user
+ * picked lives, for import). It never exposes ipcRenderer itself. Bundled to CommonJS: sandboxed preloads cannot be ESM.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { isCallName, type CallInput, type CallName, type CallOutput, type Envelope, type StreamMessage } from '../core/api/contract.js';
 import { callChannel, STREAM_CHANNEL } from './channels.js';
 
 export interface EmtBridge {
   invoke<K extends CallName>(call: K, input: CallInput<K>): Promise<Envelope<CallOutput<K>>>;
   on(listener: (msg: StreamMessage) => void): () => void;
+  /** The path on disk of a file the user picked in an <input type="file"> (for data.inspect / data.import). */
+  pathForFile(file: File): string;
 }
 
 const bridge: EmtBridge = {
@@ -26,6 +28,9 @@ const bridge: EmtBridge = {
     return () => {
       ipcRenderer.removeListener(STREAM_CHANNEL, forward);
     };
+  },
+  pathForFile(file) {
+    return webUtils.getPathForFile(file);
   },
 };
 

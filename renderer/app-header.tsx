@@ -1,3 +1,4 @@
+import { PauseIndicator } from './components/pause-indicator.js';
 import { routeHref, type Route } from './lib/router.js';
 import { useRuntime } from './store/runtime-store.js';
 import { useTheme } from './store/theme-store.js';
@@ -61,6 +62,7 @@ export function AppHeader({ route }: { route: Route }) {
         ))}
       </nav>
       <div className="header-right">
+        <PauseIndicator />
         <span className={`conn conn-${stream}`} data-testid="stream-status" title="Connection to the engine's event stream">
           <span className="conn-dot" />
           {streamLabels[stream]}

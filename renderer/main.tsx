@@ -10,6 +10,7 @@ import './styles/views.css';
 import './styles/settings.css';
 import './styles/artifacts.css';
 import './styles/themes.css';
+import './styles/data.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -4,6 +4,7 @@ import type { StreamMessage } from './entities.js';
 import { useAgentDetail } from './agent-detail-store.js';
 import { useAgents } from './agents-store.js';
 import { useAutonomy } from './autonomy-store.js';
+import { useData } from './data-store.js';
 import { useFeed } from './feed-store.js';
 import { useMissions } from './missions-store.js';
 import { useModels } from './models-store.js';
@@ -79,6 +80,14 @@ export function startLiveSync(): () => void {
       case 'pull':
         // Progress lines come many a second and change nothing the runtime strip shows.
         useModels.getState().receivePull(msg);
+        return;
+      case 'runtime':
+        // The pause state shows at once; the rest of the status follows with the refresh below.
+        useRuntime.setState((s) => (s.status ? { status: { ...s.status, pause: msg.state } } : {}));
+        break;
+      case 'data':
+        useData.getState().receive(msg);
+        if (msg.phase === 'done' && msg.op !== 'export') void useData.getState().loadBackups();
         return;
       default:
         break;

@@ -7,6 +7,8 @@ import type { CallInput, CallName, CallOutput, Envelope, StreamMessage } from '.
 export interface EmtBridge {
   invoke<K extends CallName>(call: K, input: CallInput<K>): Promise<Envelope<CallOutput<K>>>;
   on(listener: (msg: StreamMessage) => void): () => void;
+  /** The path on disk of a file picked in an <input type="file"> (desktop app only). */
+  pathForFile?(file: File): string;
 }
 
 declare global {

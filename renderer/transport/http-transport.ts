@@ -84,5 +84,26 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     };
   }
 
-  return { kind: 'http', call, subscribe };
+  async function archiveSource(file: File): Promise<{ uploadId: string }> {
+    const auth: Record<string, string> = { 'Content-Type': 'application/octet-stream' };
+    if (opts.token) auth.Authorization = `Bearer ${opts.token}`;
+    let res: Response;
+    try {
+      res = await fetch(new URL('data/upload', api), { method: 'PUT', headers: auth, body: file });
+    } catch {
+      throw new CallError('data.upload', 'unavailable', 'The engine cannot be reached to upload the archive. Is `npm run serve` still running?');
+    }
+    const reply = (await res.json().catch(() => null)) as Envelope<{ uploadId: string }> | null;
+    if (!reply) throw new CallError('data.upload', res.status === 404 ? 'unavailable' : 'internal', `The upload was not accepted (HTTP ${res.status}).`);
+    if (!reply.ok) throw new CallError('data.upload', reply.error.code, reply.error.message);
+    return { uploadId: reply.value.uploadId };
+  }
+
+  function downloadUrl(fileName: string): string {
+    const url = new URL(`data/download/${encodeURIComponent(fileName)}`, api);
+    if (opts.token) url.searchParams.set('token', opts.token);
+    return url.toString();
+  }
+
+  return { kind: 'http', call, subscribe, archiveSource, downloadUrl };
 }

@@ -17,5 +17,11 @@ export function createIpcTransport(bridge: EmtBridge): Transport {
       queueMicrotask(() => onStatus?.('open'));
       return off;
     },
+    async archiveSource(file: File): Promise<{ path: string }> {
+      const path = bridge.pathForFile?.(file) ?? '';
+      if (!path) throw new CallError('data.import', 'invalid_input', 'That file has no path on this computer; pick an archive saved on a disk.');
+      return { path };
+    },
+    downloadUrl: () => null,
   };
 }

@@ -15,6 +15,13 @@ export interface Transport {
    * so callers can refetch whatever they may have missed while it was down.
    */
   subscribe(onMessage: (msg: StreamMessage) => void, onStatus?: (status: StreamStatus) => void): () => void;
+  /**
+   * Makes a file the user picked usable as an archive source for data.inspect /
+   * data.import: its path in the desktop app, an upload (PUT /api/data/upload) in a browser.
+   */
+  archiveSource(file: File): Promise<{ path: string } | { uploadId: string }>;
+  /** Where a browser downloads an export from (GET /api/data/download/<name>); null in the desktop app, which writes where the user chose. */
+  downloadUrl(fileName: string): string | null;
 }
 
 /** A refused call: the contract's error code and a sentence a person understands. */

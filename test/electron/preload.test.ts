@@ -7,6 +7,7 @@ const listeners = new Map<string, Set<(...args: unknown[]) => void>>();
 const invoked: { channel: string; input: unknown }[] = [];
 
 vi.mock('electron', () => ({
+  webUtils: { getPathForFile: (file: { path: string }) => file.path },
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
   ipcRenderer: {
     invoke: (channel: string, input: unknown) => {
@@ -35,7 +36,7 @@ describe('preload', () => {
 
   it('exposes only window.emt with invoke and on', () => {
     expect([...exposed.keys()]).toEqual(['emt']);
-    expect(Object.keys(emt).sort()).toEqual(['invoke', 'on']);
+    expect(Object.keys(emt).sort()).toEqual(['invoke', 'on', 'pathForFile']);
   });
 
   it('forwards every contract call to its own channel', async () => {

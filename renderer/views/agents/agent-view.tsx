@@ -8,6 +8,7 @@ import { useNow } from '../../lib/use-now.js';
 import { useAgentDetail } from '../../store/agent-detail-store.js';
 import { useAgents } from '../../store/agents-store.js';
 import { useUi } from '../../store/ui-store.js';
+import { AgentPauseButton } from './agent-pause-button.js';
 import { ChatPanel } from './chat-panel.js';
 import { MemoriesPanel } from './memories-panel.js';
 import { PersonaSummary } from './persona-summary.js';
@@ -60,6 +61,7 @@ export function AgentView({ agentId }: { agentId: string }) {
             {!agent.enabled && <span className="badge badge-muted">off</span>}
           </div>
         </div>
+        <AgentPauseButton agentId={agent.id} name={agent.displayName} />
         <button type="button" className="btn btn-ghost" disabled={!agent.enabled} onClick={() => openGiveTask(agent.id)}>
           Give task
         </button>

@@ -1,6 +1,7 @@
 import type { ComponentType } from 'react';
 import { HostsEditor } from '../models/hosts-panel.js';
 import { AppearancePane } from './appearance-pane.js';
+import { DataPane } from './data-pane.js';
 import { HeartbeatPane } from './heartbeat-pane.js';
 import { PersonasPane } from './personas-pane.js';
 import { PoliciesPane } from './policies-pane.js';
@@ -20,6 +21,7 @@ export const settingsSections: SettingsSection[] = [
   { id: 'hosts', label: 'Ollama hosts', Pane: HostsEditor },
   { id: 'publishing', label: 'Publishing', Pane: PublishingPane },
   { id: 'heartbeat', label: 'Heartbeat', Pane: HeartbeatPane },
+  { id: 'data', label: 'Data', Pane: DataPane },
   { id: 'personas', label: 'Team personas', Pane: PersonasPane },
   { id: 'appearance', label: 'Appearance', Pane: AppearancePane },
 ];

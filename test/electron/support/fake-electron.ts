@@ -97,6 +97,8 @@ export const fx = {
   /** Answers for the next dialogs, in order; a dialog with no answer left is cancelled. */
   dialogAnswers: [] as unknown[],
   dialogs: [] as DialogCall[],
+  /** What a preload exposed through contextBridge. */
+  exposed: new Map<string, unknown>(),
 };
 
 function answer<T>(fallback: T): Promise<T> {
@@ -163,6 +165,9 @@ export const electronModule = {
       return answer({ response: (opts.cancelId as number | undefined) ?? 0 });
     },
   },
+  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => fx.exposed.set(key, api) },
+  ipcRenderer: { invoke: () => Promise.resolve({ ok: true, value: null }), on: () => {}, removeListener: () => {} },
+  webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
   Menu: { buildFromTemplate: (t: MenuItem[]) => t, setApplicationMenu: (m: MenuItem[]) => (fx.menu = m) },
 };
 
