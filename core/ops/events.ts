@@ -77,7 +77,16 @@ export interface EventPageQuery {
   missionId?: number;
 }
 
-/** Newest first, keyset-paginated on id. The cursor is the last id seen. */
+/**
+ * Newest first, keyset-paginated on id. The cursor is the last id seen.
+ *
+ * Text search runs in two steps so that its cost does not depend on how the
+ * planner guesses a word's frequency: first the newest events that pass the
+ * other filters (a window of WINDOW_PER_ROW × the page) are matched — enough
+ * for a common word; when that window does not fill the page (a rare word),
+ * the full-text index is read on its own (a materialized bitmap scan of the
+ * matches older than the window, then the newest of them).
+ */
 export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<{ items: EventRow[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const where: string[] = [];
@@ -95,13 +104,43 @@ export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<{
   if (query.kind) add('kind = ?', query.kind);
   if (query.tag) add('tags @> ARRAY[?]::text[]', query.tag.toLowerCase());
   if (query.missionId !== undefined) add('mission_id = ?', query.missionId);
-  if (query.q && query.q.trim()) add("search @@ plainto_tsquery('simple', ?)", query.q.trim());
-  params.push(limit + 1);
-  const sql = `SELECT ${EVENT_COLUMNS} FROM ops_agent_events
-    ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY id DESC LIMIT $${params.length}`;
-  const res = await q.query<EventRow>(sql, params);
-  const items = res.rows.slice(0, limit);
-  const nextCursor = res.rows.length > limit ? String(items[items.length - 1]?.id) : null;
-  return { items, nextCursor };
+  const text = query.q?.trim();
+  const page = (rows: EventRow[]): { items: EventRow[]; nextCursor: string | null } => {
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? String(items[items.length - 1]?.id) : null };
+  };
+  const cond = (extra: string[] = []): string => (where.length + extra.length ? 'WHERE ' + [...where, ...extra].join(' AND ') : '');
+  if (!text) {
+    const res = await q.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM ops_agent_events ${cond()} ORDER BY id DESC LIMIT $${params.length + 1}`, [...params, limit + 1]);
+    return page(res.rows);
+  }
+  const window = (limit + 1) * WINDOW_PER_ROW;
+  const t = params.length + 1;
+  const recent = await q.query<EventRow & { oldest: number }>(
+    `WITH recent AS MATERIALIZED (SELECT id, search FROM ops_agent_events ${cond()} ORDER BY id DESC LIMIT $${t + 1}),
+          hits AS (SELECT id FROM recent WHERE search @@ plainto_tsquery('simple', $${t}) ORDER BY id DESC LIMIT $${t + 2})
+     SELECT ${EVENT_COLUMNS.split(', ').map((c) => 'e.' + c).join(', ')}, (SELECT min(id) FROM recent) AS oldest,
+            (SELECT count(*) FROM recent)::int AS seen
+     FROM (SELECT 1) one LEFT JOIN (hits JOIN ops_agent_events e ON e.id = hits.id) ON true
+     ORDER BY e.id DESC`,
+    [...params, text, window, limit + 1],
+  );
+  const first = recent.rows.filter((r) => r.id !== null);
+  const meta = recent.rows[0] as unknown as { oldest: number | null; seen: number } | undefined;
+  // the page is full, or the window already held every event that passes the filters
+  if (first.length > limit || !meta || meta.seen < window || meta.oldest === null) return page(first.map(stripMeta));
+  const rest = await q.query<EventRow>(
+    `WITH hits AS MATERIALIZED (SELECT id FROM ops_agent_events ${cond([`search @@ plainto_tsquery('simple', $${t})`, `id < $${t + 1}`])})
+     SELECT ${EVENT_COLUMNS} FROM ops_agent_events WHERE id IN (SELECT id FROM hits ORDER BY id DESC LIMIT $${t + 2}) ORDER BY id DESC`,
+    [...params, text, meta.oldest, limit + 1 - first.length],
+  );
+  return page([...first.map(stripMeta), ...rest.rows]);
+}
+
+/** Events matched in the newest window per row of the page before the full-text index is read on its own. */
+const WINDOW_PER_ROW = 20;
+
+function stripMeta(r: EventRow & { oldest?: unknown; seen?: unknown }): EventRow {
+  const { oldest: _o, seen: _s, ...row } = r;
+  return row;
 }
