@@ -93,7 +93,17 @@ export interface EventPage {
   newerCount?: number;
 }
 
-/** Newest first, keyset-paginated on id. The cursor is the last id seen. */
+/**
+ * Newest first, keyset-paginated on id. The cursor is the last id seen;
+ * `direction: 'newer'` pages the other way, `before` starts at a date.
+ *
+ * Text search (older pages) runs in two steps so that its cost does not depend
+ * on how the planner guesses a word's frequency: first the newest events that
+ * pass the other filters (a window of WINDOW_PER_ROW × the page) are matched —
+ * enough for a common word; when that window does not fill the page (a rare
+ * word), the full-text index is read on its own (a materialized bitmap scan of
+ * the matches older than the window, then the newest of them).
+ */
 export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<EventPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
   const where: string[] = [];
@@ -117,22 +127,63 @@ export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<E
   if (query.kind) add('kind = ?', query.kind);
   if (query.tag) add('tags @> ARRAY[?]::text[]', query.tag.toLowerCase());
   if (query.missionId !== undefined) add('mission_id = ?', query.missionId);
-  if (query.q && query.q.trim()) add("search @@ plainto_tsquery('simple', ?)", query.q.trim());
-  const filters = [...where];
-  const filterParams = [...params];
+  const text = query.q?.trim() || null;
+  // What a total counts: the filters and the text, not the cursor.
+  const filters = [...where, ...(text ? [`search @@ plainto_tsquery('simple', $${params.length + 1})`] : [])];
+  const filterParams = [...params, ...(text ? [text] : [])];
   if (cursor !== null) add(newer ? 'id > ?' : 'id < ?', cursor);
-  params.push(limit + 1);
-  const sql = `SELECT ${EVENT_COLUMNS} FROM ops_agent_events
-    ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
-    ORDER BY id ${newer ? 'ASC' : 'DESC'} LIMIT $${params.length}`;
-  const res = await q.query<EventRow>(sql, params);
-  const page: EventPage = newer ? newerPage(res.rows, limit, cursor) : olderPage(res.rows, limit);
+  let page: EventPage;
+  if (text && !newer) {
+    page = olderPage(await searchOlder(q, where, params, text, limit), limit);
+  } else {
+    if (text) add("search @@ plainto_tsquery('simple', ?)", text);
+    params.push(limit + 1);
+    const sql = `SELECT ${EVENT_COLUMNS} FROM ops_agent_events
+      ${where.length ? 'WHERE ' + where.join(' AND ') : ''}
+      ORDER BY id ${newer ? 'ASC' : 'DESC'} LIMIT $${params.length}`;
+    const res = await q.query<EventRow>(sql, params);
+    page = newer ? newerPage(res.rows, limit, cursor) : olderPage(res.rows, limit);
+  }
   if (query.withTotal) {
     page.total = await countWhere(q, filters, filterParams);
     const first = page.items[0];
     page.newerCount = first ? await countWhere(q, [...filters, `id > $${filterParams.length + 1}`], [...filterParams, first.id]) : cursor === null || newer ? 0 : page.total;
   }
   return page;
+}
+
+/** The newest limit+1 events older than the cursor (already in `where`) that match `text`, in two steps (see pageEvents). */
+async function searchOlder(q: Queryable, where: string[], params: unknown[], text: string, limit: number): Promise<EventRow[]> {
+  const cond = (extra: string[] = []): string => (where.length + extra.length ? 'WHERE ' + [...where, ...extra].join(' AND ') : '');
+  const window = (limit + 1) * WINDOW_PER_ROW;
+  const t = params.length + 1;
+  const recent = await q.query<EventRow & { oldest: number }>(
+    `WITH recent AS MATERIALIZED (SELECT id, search FROM ops_agent_events ${cond()} ORDER BY id DESC LIMIT $${t + 1}),
+          hits AS (SELECT id FROM recent WHERE search @@ plainto_tsquery('simple', $${t}) ORDER BY id DESC LIMIT $${t + 2})
+     SELECT ${EVENT_COLUMNS.split(', ').map((c) => 'e.' + c).join(', ')}, (SELECT min(id) FROM recent) AS oldest,
+            (SELECT count(*) FROM recent)::int AS seen
+     FROM (SELECT 1) one LEFT JOIN (hits JOIN ops_agent_events e ON e.id = hits.id) ON true
+     ORDER BY e.id DESC`,
+    [...params, text, window, limit + 1],
+  );
+  const first = recent.rows.filter((r) => r.id !== null).map(stripMeta);
+  const meta = recent.rows[0] as unknown as { oldest: number | null; seen: number } | undefined;
+  // the page is full, or the window already held every event that passes the filters
+  if (first.length > limit || !meta || meta.seen < window || meta.oldest === null) return first;
+  const rest = await q.query<EventRow>(
+    `WITH hits AS MATERIALIZED (SELECT id FROM ops_agent_events ${cond([`search @@ plainto_tsquery('simple', $${t})`, `id < $${t + 1}`])})
+     SELECT ${EVENT_COLUMNS} FROM ops_agent_events WHERE id IN (SELECT id FROM hits ORDER BY id DESC LIMIT $${t + 2}) ORDER BY id DESC`,
+    [...params, text, meta.oldest, limit + 1 - first.length],
+  );
+  return [...first, ...rest.rows];
+}
+
+/** Events matched in the newest window per row of the page before the full-text index is read on its own. */
+const WINDOW_PER_ROW = 20;
+
+function stripMeta(r: EventRow & { oldest?: unknown; seen?: unknown }): EventRow {
+  const { oldest: _o, seen: _s, ...row } = r;
+  return row;
 }
 
 function olderPage(rows: EventRow[], limit: number): EventPage {

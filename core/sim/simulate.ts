@@ -64,7 +64,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       policyCacheMs: Number.POSITIVE_INFINITY,
       // one process: every queue wakes its loop in-process; polling is only a fallback
       queuePollMs: 10 * 60_000,
-      workers: { pollMs: 10 * 60_000, leaseRenewMs: 10 * 60_000, pauseMs: 60_000 },
+      // steps are woken in-process when queued and when a retry falls due: no polling needed
+      workers: { pollMs: 24 * HOUR, leaseRenewMs: 10 * 60_000, pauseMs: 60_000 },
       heartbeat: true,
       initialPolicy: { timezone: { name: 'UTC' } },
       llm: { service: { llmFor: () => llm, probe: async () => ({ ok: true }) } },

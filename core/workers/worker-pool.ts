@@ -82,6 +82,8 @@ export class WorkerPool {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private stopListening: (() => Promise<void>)[] = [];
+  /** Wake-ups at the due time of steps this process put back for a retry. */
+  private readonly retryWakes = new Set<() => void>();
   private readonly pollMs: number;
   private readonly leaseRenewMs: number;
   private readonly pauseMs: number;
@@ -155,6 +157,8 @@ export class WorkerPool {
     this.unsubscribe?.();
     await Promise.all(this.stopListening.map((stop) => stop()));
     this.stopListening = [];
+    for (const cancel of this.retryWakes) cancel();
+    this.retryWakes.clear();
     for (const d of this.dispatchers.values()) {
       for (const f of d.inflight.values()) f.controller.abort();
       d.wake();
@@ -286,7 +290,15 @@ export class WorkerPool {
     try {
       const retry = await cachedPolicy(ctx, 'step_retry_policy');
       const failure = classifyFailure(err, step, retry, this.pauseMs);
-      await failStep(ctx, step, this.workerId, failure);
+      const outcome = await failStep(ctx, step, this.workerId, failure);
+      if (outcome === 'requeued' && failure.mode === 'retry' && this.running) {
+        // the retry is due at run_after: wake then, instead of at the next poll
+        const cancel = ctx.clock.setTimer(failure.delayMs, () => {
+          this.retryWakes.delete(cancel);
+          d.wake();
+        });
+        this.retryWakes.add(cancel);
+      }
       if (failure.mode === 'pause') {
         // a budget holds one agent's step, not the whole kind: other agents' steps go on
         if (failure.code !== 'aborted' && failure.code !== 'budget_exhausted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };

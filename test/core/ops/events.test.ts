@@ -44,6 +44,33 @@ describe.each(dbKinds)('events on %s', (kind) => {
     expect(combined.items.map((x) => x.title)).toEqual(['Event number 0']);
   });
 
+  it('finds a rare word far behind the newest events, and pages through matches on both sides of the recent window', async () => {
+    e = await testEngine(kind, { workers: false, heartbeat: false });
+    const bulk = (n: number, summary: string) =>
+      e.db.query(
+        `INSERT INTO ops_agent_events (agent_id, kind, title, summary, tags, payload, created_at)
+         SELECT 'brain', 'note', 'Bulk ' || g, $2 || ' ' || g, '{}', '{}', '2026-03-02T09:00:00Z' FROM generate_series(1, $1) g`,
+        [n, summary],
+      );
+    await bulk(3, 'an albatross was seen');
+    await bulk(2000, 'nothing special');
+    await bulk(2, 'another albatross today');
+    await bulk(500, 'nothing special');
+    const all: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const p: Awaited<ReturnType<typeof pageEvents>> = await pageEvents(e.db, { q: 'albatross', limit: 2, cursor });
+      all.push(...p.items.map((x) => x.summary));
+      cursor = p.nextCursor;
+    } while (cursor);
+    expect(all).toEqual(['another albatross today 2', 'another albatross today 1', 'an albatross was seen 3', 'an albatross was seen 2', 'an albatross was seen 1']);
+    const one = await pageEvents(e.db, { q: 'albatross', limit: 3 });
+    expect(one.items.map((x) => x.summary)).toEqual(['another albatross today 2', 'another albatross today 1', 'an albatross was seen 3']);
+    expect(one.nextCursor).toBe(String(one.items[2]!.id));
+    expect((await pageEvents(e.db, { q: 'albatross', agentId: 'opus' })).items).toEqual([]);
+    expect((await pageEvents(e.db, { q: 'zebra' })).items).toEqual([]);
+  });
+
   it('refuses a malformed cursor with a readable error', async () => {
     e = await testEngine(kind, { workers: false, heartbeat: false });
     await expect(pageEvents(e.db, { cursor: 'abc' })).rejects.toThrow(/cursor is not valid/);
