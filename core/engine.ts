@@ -32,7 +32,7 @@ import { postBlueskyExecutor } from './executors/post-bluesky.js';
 import { postTweetExecutor } from './executors/post-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
 import { createArtifactHandlers } from './artifacts/artifact-handlers.js';
-import { createSettingsHandlers } from './settings/probe-host.js';
+import { createSettingsHandlers } from './settings/settings-handlers.js';
 
 export interface EngineOptions {
   db: Db;
@@ -125,7 +125,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const settingsHandlers = { ...createSettingsHandlers(opts.llm?.modelControl ?? null), ...createArtifactHandlers(ctx) };
+  const settingsHandlers = { ...createSettingsHandlers({ ctx, registry, modelControl: opts.llm?.modelControl ?? null }), ...createArtifactHandlers(ctx) };
   const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...settingsHandlers };
   return {
     ctx,

@@ -129,6 +129,7 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
 
   return {
     kind,
+    payloadSchema: payload,
     async run({ ctx, step, agentId, signal }) {
       const parsed = payload.safeParse(step.payload);
       if (!parsed.success) throw badPayload(kind, describeIssues(parsed.error.issues));
