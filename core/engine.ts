@@ -36,7 +36,7 @@ import { postTweetExecutor } from './executors/post-tweet.js';
 import { WorkerPool, type WorkerPoolOptions } from './workers/worker-pool.js';
 import { createStatsHandlers } from './stats/stats-handlers.js';
 import { createArtifactHandlers } from './artifacts/artifact-handlers.js';
-import { createSettingsHandlers } from './settings/probe-host.js';
+import { createSettingsHandlers } from './settings/settings-handlers.js';
 
 export interface EngineOptions {
   db: Db;
@@ -135,7 +135,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const notYet = Object.fromEntries(
     Object.keys(dataCalls).map((name) => [name, () => Promise.reject(new AppError('unavailable', `${name} is not available in this build yet.`))]),
   ) as unknown as Pick<Handlers, keyof typeof dataCalls>;
-  const settingsHandlers = { ...createSettingsHandlers(opts.llm?.modelControl ?? null), ...createArtifactHandlers(ctx) };
+  const settingsHandlers = { ...createSettingsHandlers({ ctx, registry, modelControl: opts.llm?.modelControl ?? null }), ...createArtifactHandlers(ctx) };
   const handlers: Handlers = { ...coreHandlers, ...triggers.handlers, ...roundtables.handlers, ...notYet, ...pauseHandlers(ctx, registry), ...autonomy.handlers, ...createStatsHandlers(ctx), ...settingsHandlers };
   return {
     ctx,

@@ -1,6 +1,7 @@
 /**
- * Calls of the settings pane that the core contract lacks: trying an Ollama
- * host before it is saved into llm_policy.
+ * Calls of the settings pane and the Give task form that the core contract
+ * lacks: trying an Ollama host before it is saved, and the step kinds with
+ * their payload schemas.
  */
 import { z } from 'zod';
 
@@ -13,6 +14,18 @@ const probeHost = z
   .refine((u) => /^https?:\/\//i.test(u), 'an address that starts with http:// or https://');
 
 export const settingsCalls = {
+  /** Every step kind this engine runs, with the JSON Schema of its payload (the Give task form is drawn from it). */
+  'steps.kinds': {
+    input: z.object({}).strict().default({}),
+    output: z.array(
+      z.object({
+        kind: z.string(),
+        /** Approved at once by the auto_approve policy (otherwise it waits in Proposals). */
+        autoApproved: z.boolean(),
+        schema: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  },
   /** Asks one host (saved or not) for its version and models; never throws for an unreachable host. */
   'ollama.probe': {
     input: z.object({ host: probeHost }),

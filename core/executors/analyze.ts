@@ -16,7 +16,7 @@ const payload = z.object({
 
 /** analyze: the agent studies a topic in its own voice, drawing on its high-confidence memories. */
 export function analyzeExecutor(llm: LlmService) {
-  return llmExecutor('analyze', llm, async ({ ctx, step, agent, signal }) => {
+  const executor = llmExecutor('analyze', llm, async ({ ctx, step, agent, signal }) => {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('analyze', describeIssues(p.error.issues));
     const memories = await queryMemories(ctx.db, { agentId: agent.id, minConfidence: 0.6, limit: 8 });
@@ -48,4 +48,5 @@ export function analyzeExecutor(llm: LlmService) {
       tags: ['analysis'],
     };
   });
+  return { ...executor, payloadSchema: payload };
 }

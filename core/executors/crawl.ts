@@ -130,6 +130,7 @@ export function createCrawlExecutor(opts: CrawlExecutorOptions = {}): Executor {
 
   return {
     kind: 'crawl',
+    payloadSchema: payload,
     async run({ ctx, step, agentId, signal }) {
       const parsed = payload.safeParse(step.payload);
       if (!parsed.success) throw badPayload('crawl', describeIssues(parsed.error.issues));

@@ -33,7 +33,7 @@ function clean(text: string): string {
 
 /** draft_tweet: a post draft within the platform's length limit, stored as a draft artifact. */
 export function draftTweetExecutor(llm: LlmService) {
-  return llmExecutor('draft_tweet', llm, async ({ ctx, step, agent, signal }) => {
+  const executor = llmExecutor('draft_tweet', llm, async ({ ctx, step, agent, signal }) => {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('draft_tweet', describeIssues(p.error.issues));
     const limit = lengthLimits[p.data.platform].max;
@@ -78,4 +78,5 @@ export function draftTweetExecutor(llm: LlmService) {
       tags: ['draft', 'tweet', p.data.platform],
     };
   });
+  return { ...executor, payloadSchema: payload };
 }

@@ -131,6 +131,7 @@ export function createPostExecutor(kind: PostKind, publisherFactory: PublisherFa
 
   return {
     kind,
+    payloadSchema: payload,
     async run(sc) {
       const { ctx, step, agentId, signal } = sc;
       const parsed = payload.safeParse(step.payload);

@@ -21,7 +21,7 @@ const payload = z
 
 /** write_content: a markdown document, new or a revision of an earlier one; bounded by content_policy. */
 export function writeContentExecutor(llm: LlmService) {
-  return llmExecutor('write_content', llm, async ({ ctx, step, agent, signal }) => {
+  const executor = llmExecutor('write_content', llm, async ({ ctx, step, agent, signal }) => {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('write_content', describeIssues(p.error.issues));
     const policy = await cachedPolicy(ctx, 'content_policy');
@@ -69,4 +69,5 @@ export function writeContentExecutor(llm: LlmService) {
       tags: ['content', parent ? 'revised' : 'written'],
     };
   });
+  return { ...executor, payloadSchema: payload };
 }

@@ -17,6 +17,7 @@ const payload = z.object({
  */
 export const roundtableStepExecutor: Executor = {
   kind: 'roundtable',
+  payloadSchema: payload,
   async run({ ctx, step, agentId }) {
     const p = payload.safeParse(step.payload);
     if (!p.success) throw badPayload('roundtable', describeIssues(p.error.issues));

@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import { AppError, isAppError, type ErrorCode } from '../api/errors.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import type { StepRow } from '../ops/missions.js';
@@ -14,6 +15,8 @@ export interface StepContext {
 
 export interface Executor {
   kind: string;
+  /** What a step of this kind takes; the Give task form is drawn from it (steps.kinds). */
+  payloadSchema?: ZodType;
   /**
    * Optional readiness probe, asked before claiming: when it says no (say, no
    * Ollama host is reachable), steps stay queued and the worker pauses.

@@ -12,6 +12,7 @@ const payload = z.object({
 /** Sleeps on the Clock. Needs no LLM: the loop's own test executor and a real "pause the plan" step. */
 export const waitExecutor: Executor = {
   kind: 'wait',
+  payloadSchema: payload,
   async run({ ctx, step, signal }) {
     const parsed = payload.safeParse(step.payload);
     if (!parsed.success) throw badPayload('wait', describeIssues(parsed.error.issues));

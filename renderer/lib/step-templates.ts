@@ -27,8 +27,18 @@ export const stepTemplates: readonly StepTemplate[] = [
     payload: { topic: 'A one-line insight from today', platform: 'x' },
   },
   { kind: 'post_bluesky', label: 'Post to Bluesky', hint: 'Publishes: needs approval.', payload: { text: 'Hello from emtesseract.' } },
+  { kind: 'post_tweet', label: 'Post to X', hint: 'Publishes: needs approval.', payload: { text: 'Hello from emtesseract.' } },
+  { kind: 'roundtable', label: 'Call a meeting', hint: 'Queue a roundtable conversation.', payload: { format: 'standup', topic: 'What should we focus on this week?' } },
   { kind: 'wait', label: 'Wait', hint: 'Pause the plan for a while.', payload: { seconds: 5 } },
 ];
+
+/** A label for a kind the templates do not know: "post_tweet" → "Post tweet". */
+export function kindLabel(kind: string): string {
+  const t = templateFor(kind);
+  if (t) return t.label;
+  const s = kind.replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
 
 export function templateFor(kind: string): StepTemplate | undefined {
   return stepTemplates.find((t) => t.kind === kind);

@@ -217,4 +217,48 @@ describe('settings in Chromium', () => {
     await expect.poll(() => page.url()).toMatch(new RegExp(`#/agents/${agents[0]?.id}$`));
     expect(stage.problems).toEqual([]);
   });
+
+  it('offers every step kind the engine runs in Give task, each with a form for its payload', async () => {
+    await page.goto(`${stage.url()}/#/stage`);
+    await page.locator('.app-header').getByRole('button', { name: 'Give task', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Give task' });
+    const offered = await dialog.getByLabel('Step 1 kind').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect([...offered].sort()).toEqual(engine.registry.kinds());
+    expect(offered).toContain('post_tweet');
+    await dialog.getByLabel('Step 1 kind').selectOption('post_tweet');
+    expect(await dialog.getByTestId('step-editor').innerText()).toMatch(/Waits for your approval/);
+    await dialog.getByLabel('Step 1 kind').selectOption('crawl');
+    await dialog.locator('input[name=title]').fill('Read a page');
+    const url = dialog.getByLabel('Url');
+    await url.fill('');
+    await expect.poll(() => dialog.getByTestId('field-error').innerText()).toBe('This cannot be empty.');
+    expect(await dialog.getByRole('button', { name: 'Propose task' }).isDisabled()).toBe(true);
+    await url.fill('https://example.com/');
+    expect(await dialog.getByRole('button', { name: 'Propose task' }).isDisabled()).toBe(false);
+  });
+
+  it('keeps focus inside the dialog while it is open', async () => {
+    const dialog = page.getByRole('dialog', { name: 'Give task' });
+    for (let i = 0; i < 25; i++) {
+      await page.keyboard.press(i % 3 === 0 ? 'Shift+Tab' : 'Tab');
+      expect(await dialog.evaluate((d) => d.contains(document.activeElement)), `after ${i + 1} presses`).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
+  it('says a task waits for the LLM, and why, when no host answers', async () => {
+    await engine.handlers['policy.set']({ key: 'llm_policy', value: { ...(await stored('llm_policy')), hosts: ['http://127.0.0.1:9'] } });
+    await expect.poll(async () => (await engine.handlers['llm.status']({})).status, { timeout: 20_000 }).toBe('unreachable');
+    await page.locator('.app-header').getByRole('button', { name: 'Give task', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Give task' });
+    await dialog.getByLabel('Step 1 kind').selectOption('analyze');
+    await dialog.locator('input[name=title]').fill('Think about churn');
+    await dialog.getByRole('button', { name: 'Propose task' }).click();
+    const result = dialog.getByTestId('task-result');
+    await expect.poll(() => result.innerText()).toMatch(/mission #\d+ waits for the LLM/);
+    expect(await result.getByTestId('task-waits-why').innerText()).toMatch(/No Ollama host answers[\s\S]*stay queued — nothing fails/);
+    await page.keyboard.press('Escape');
+    await engine.handlers['policy.set']({ key: 'llm_policy', value: { ...(await stored('llm_policy')), hosts: [second.url] } });
+  });
 });

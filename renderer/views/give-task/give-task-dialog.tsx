@@ -1,10 +1,12 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Modal } from '../../components/modal.js';
 import { payloadText } from '../../lib/step-templates.js';
 import { errorMessage } from '../../transport/transport.js';
 import { useAgents } from '../../store/agents-store.js';
 import type { CreateProposalResult } from '../../store/entities.js';
 import { useProposals } from '../../store/proposals-store.js';
+import { useStepKinds } from '../../store/step-kinds-store.js';
+import type { JsonSchema } from '../../lib/json-schema.js';
 import { useUi } from '../../store/ui-store.js';
 import { GiveTaskResult } from './give-task-result.js';
 import { payloadProblem, StepEditor, type StepDraft } from './step-editor.js';
@@ -25,8 +27,12 @@ export function GiveTaskDialog({ initialAgentId }: { initialAgentId: string | nu
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<CreateProposalResult | null>(null);
+  const kinds = useStepKinds((s) => s.kinds);
+  const loadKinds = useStepKinds((s) => s.load);
+  useEffect(() => void loadKinds(), [loadKinds]);
+  const schemaOf = (kind: string): JsonSchema | undefined => kinds.find((k) => k.kind === kind)?.schema as JsonSchema | undefined;
 
-  const problems = steps.map((s) => payloadProblem(s.payload));
+  const problems = steps.map((s) => payloadProblem(s.payload, schemaOf(s.kind)));
   const canSubmit = !busy && agentId && title.trim() && problems.every((p) => p === null);
 
   const submit = async (e: FormEvent): Promise<void> => {
@@ -59,7 +65,7 @@ export function GiveTaskDialog({ initialAgentId }: { initialAgentId: string | nu
   if (result) {
     return (
       <Modal title="Give task" onClose={close}>
-        <GiveTaskResult result={result} onAnother={reset} onClose={close} />
+        <GiveTaskResult result={result} kinds={steps.map((s) => s.kind)} onAnother={reset} onClose={close} />
       </Modal>
     );
   }
@@ -110,6 +116,7 @@ export function GiveTaskDialog({ initialAgentId }: { initialAgentId: string | nu
                 key={s.key}
                 index={i}
                 step={s}
+                kinds={kinds}
                 canRemove={steps.length > 1}
                 onChange={(next) => setSteps((all) => all.map((x) => (x.key === s.key ? next : x)))}
                 onRemove={() => setSteps((all) => all.filter((x) => x.key !== s.key))}

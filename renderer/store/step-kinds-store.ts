@@ -1,0 +1,29 @@
+import { create } from 'zustand';
+import type { CallOutput } from '../../core/api/contract.js';
+import { callQuiet } from './call.js';
+
+export type StepKindInfo = CallOutput<'steps.kinds'>[number];
+
+/** Step kinds that need the LLM: they wait (queued, not failed) while no Ollama host answers. */
+export const llmStepKinds: readonly string[] = ['analyze', 'write_content', 'draft_tweet'];
+
+interface StepKindsState {
+  kinds: StepKindInfo[];
+  loaded: boolean;
+  load(): Promise<void>;
+}
+
+/** The engine's step kinds with their payload schemas, read once (the Give task form is drawn from them). */
+export const useStepKinds = create<StepKindsState>((set, get) => ({
+  kinds: [],
+  loaded: false,
+  async load() {
+    if (get().loaded) return;
+    try {
+      set({ kinds: await callQuiet('steps.kinds', {}), loaded: true });
+    } catch {
+      // an older engine without steps.kinds: the dialog falls back to its templates and JSON
+      set({ loaded: true });
+    }
+  },
+}));
