@@ -102,7 +102,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
   const ctx: EngineCtx = { db, clock, random, log, bus: opts.bus ?? new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
   // A paused company stays paused across restarts: the flag starts from the stored state.
-  ctx.pause = new PauseFlag();
+  ctx.pause = new PauseFlag(db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 1000);
   ctx.pause.set(await readPauseState(db), clock.now());
   const llm = opts.llm ? new LlmService(ctx, opts.llm.service) : null;
   const registry = new ExecutorRegistry().register(waitExecutor, crawlExecutor, postBlueskyExecutor, postTweetExecutor);

@@ -4,7 +4,8 @@
  * it survives a restart and is shared by every process on one database; the
  * engine keeps a copy on its context (ctx.pause) that loops read without a
  * query: changes made in this process are seen at once, changes made by
- * another process within `cacheMs` (1 s).
+ * another process (PostgreSQL) within `cacheMs` (1 s). A PGlite folder has one
+ * owner (the folder lock), so there the copy is never re-read.
  */
 import type { z } from 'zod';
 import type { pauseState } from '../api/data-calls.js';
@@ -69,19 +70,19 @@ export function currentPause(ctx: EngineCtx): Promise<PauseState> {
 }
 
 export async function readPauseState(q: Queryable): Promise<PauseState> {
-  const company = await q.query<{ paused: boolean; reason: string | null; by: string | null; since: string | null }>(
-    `SELECT paused, reason, paused_by AS by, since FROM ops_runtime_pause WHERE id`,
+  // One round trip: loops on PostgreSQL re-read this about once a second.
+  const res = await q.query<{ company: { paused: boolean; reason: string | null; by: string | null; since: string | null } | null; agents: { agentId: string; reason: string | null; since: string }[] }>(
+    `SELECT (SELECT json_build_object('paused', paused, 'reason', reason, 'by', paused_by, 'since', since) FROM ops_runtime_pause WHERE id) AS company,
+            (SELECT coalesce(json_agg(json_build_object('agentId', agent_id, 'reason', reason, 'since', since) ORDER BY since, agent_id), '[]'::json) FROM ops_agent_pause) AS agents`,
   );
-  const agents = await q.query<{ agentId: string; reason: string | null; since: string }>(
-    `SELECT agent_id AS "agentId", reason, since FROM ops_agent_pause ORDER BY since, agent_id`,
-  );
-  const c = company.rows[0];
+  const row = res.rows[0];
+  const c = row?.company ?? null;
   return {
     paused: c?.paused ?? false,
     reason: c?.paused ? c.reason : null,
     since: c?.paused ? iso(c.since) : null,
     by: c?.paused ? c.by : null,
-    agents: agents.rows.map((a) => ({ agentId: a.agentId, reason: a.reason, since: iso(a.since) as string })),
+    agents: (row?.agents ?? []).map((a) => ({ agentId: a.agentId, reason: a.reason, since: iso(a.since) as string })),
   };
 }
 
