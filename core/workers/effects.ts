@@ -88,13 +88,14 @@ async function readEffect(q: Queryable, stepId: number, key: string): Promise<Ef
 }
 
 /**
- * Records (or takes over) the intent, only while this worker still holds the
- * step's lease: a worker that lost its step must not act for it.
+ * Records (or takes over) the intent, only while the step is still as this run
+ * was handed it (for a worker: running and reserved by it). A worker that lost
+ * its step's lease must not act for it.
  */
 async function claimIntent(sc: StepContext, key: string, takeOver: boolean): Promise<boolean> {
   const { ctx, step } = sc;
-  const params = [step.id, key, ctx.processId, step.attempts, isoNow(ctx.clock)];
-  const held = `EXISTS (SELECT 1 FROM ops_mission_steps WHERE id = $1 AND status = 'running' AND reserved_by = $3)`;
+  const params = [step.id, key, ctx.processId, Math.max(1, step.attempts), isoNow(ctx.clock), step.status, step.reservedBy];
+  const held = `EXISTS (SELECT 1 FROM ops_mission_steps WHERE id = $1 AND status = $6 AND reserved_by IS NOT DISTINCT FROM $7::text)`;
   const res = takeOver
     ? await ctx.db.query(
         `UPDATE ops_step_effects SET worker = $3, attempt = $4, started_at = $5 WHERE step_id = $1 AND key = $2 AND status = 'intent' AND ${held}`,
