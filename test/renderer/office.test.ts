@@ -114,6 +114,10 @@ describe('office in Chromium', () => {
     await page.getByTestId('office-canvas').screenshot({ path: path.join(SHOTS, 'office-celebrating.png') });
     // Others stayed where they were.
     expect(await stateOf('growth')).toBe('coffee');
+    // The swimlane moved it to Done, with a card that links to the mission.
+    const done = page.getByTestId('lane-done');
+    await expect.poll(() => done.getAttribute('data-count'), { timeout: 15_000 }).toBe('1');
+    expect(await done.getByRole('link', { name: /Hold for a moment/ }).getAttribute('href')).toBe(`#/missions/${created.mission?.id}`);
   });
 
   it('sets the participants chatting when their conversation starts', async () => {

@@ -183,14 +183,22 @@ describe('stage in Chromium', () => {
     expect(total).toBeGreaterThan(80);
 
     await page.reload();
-    const meta = page.locator('.feed-panel .panel-meta');
-    await expect.poll(() => meta.innerText()).toMatch(/60\+ signals/);
+    // The true total at once, before anything older is paged in.
+    const position = page.getByTestId('feed-position');
+    await expect.poll(() => position.innerText()).toBe(`1 of ${total}`);
     const feed = page.getByTestId('signal-feed');
-    for (let i = 0; i < 20 && !(await meta.innerText()).includes(`${total} signals`); i++) {
-      await feed.evaluate((el) => el.scrollTo(0, el.scrollHeight));
-      await page.waitForTimeout(150);
-    }
-    expect(await meta.innerText()).toContain(`${total} signals`);
+    const end = page.getByTestId('feed-end');
+    // Scrolling to the bottom again and again pages older signals in, until the first one.
+    await expect
+      .poll(
+        async () => {
+          await feed.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+          return end.innerText();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('That is the first signal.');
+    expect(await position.innerText()).toMatch(new RegExp(`^\\d+ of ${total}$`));
     // Virtualized: only a window of rows is in the page, however many were loaded.
     expect(await page.getByTestId('feed-row').count()).toBeLessThan(40);
     await feed.evaluate((el) => el.scrollTo(0, 0));

@@ -2,6 +2,7 @@ import { OfficeCanvas } from '../../components/office/office-canvas.js';
 import { PanelBoundary } from '../../components/panel-boundary.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
+import { Swimlane } from './swimlane.js';
 import { TeamPanel } from './team-panel.js';
 
 export function StageView() {
@@ -14,6 +15,9 @@ export function StageView() {
         <div className="stage-team">
           <PanelBoundary name="Office">
             <OfficeCanvas />
+          </PanelBoundary>
+          <PanelBoundary name="Work in flight">
+            <Swimlane />
           </PanelBoundary>
           <PanelBoundary name="Team">
             <TeamPanel />
