@@ -18,7 +18,8 @@ describe('policy preview in Chromium', () => {
     const { page } = stage;
     await page.goto(`${stage.url()}/#/settings/policies/auto_approve`);
     const card = page.locator('[data-testid=policy-card][data-policy=auto_approve]');
-    await card.getByRole('switch').uncheck();
+    await card.locator('.toggle').first().click();
+    await expect.poll(() => card.getByRole('switch').isChecked()).toBe(false);
     await card.getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => card.getByRole('button', { name: /Simulating 1 day/ }).count()).toBe(1);
     const result = card.getByTestId('policy-preview').locator('[role=status]');

@@ -43,7 +43,7 @@ export function SchedulePanel() {
       ) : !schedule || schedule.slots.length === 0 ? (
         <EmptyState title="No scheduled conversations" />
       ) : (
-        <div className="schedule-scroll">
+        <div className="schedule-scroll" tabIndex={0} role="region" aria-label="Today’s schedule">
           <table className="table schedule-table">
             <thead>
               <tr>
