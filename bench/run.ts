@@ -13,6 +13,7 @@ import os from 'node:os';
 import { BenchEnv, machine } from './harness.ts';
 import { print, saveResults, type Figure } from './lib.ts';
 import { eventsPage } from './events-page.ts';
+import { exportImport } from './export-import.ts';
 import { heartbeatTick } from './heartbeat-tick.ts';
 import { llmOverhead } from './llm-overhead.ts';
 import { reopenToReady } from './reopen-to-ready.ts';
@@ -28,6 +29,7 @@ const benchmarks: [string, Benchmark][] = [
   ['step-queue-worker-processes', stepQueueWorkerProcesses],
   ['events-page', eventsPage],
   ['reopen-to-ready', reopenToReady],
+  ['export-import', exportImport],
   ['heartbeat-tick', heartbeatTick],
   ['simulator-speed', simulatorSpeed],
   ['llm-overhead', llmOverhead],
