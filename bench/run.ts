@@ -14,6 +14,7 @@ import { BenchEnv, machine } from './harness.ts';
 import { print, saveResults, type Figure } from './lib.ts';
 import { eventsPage } from './events-page.ts';
 import { feedScroll } from './feed-scroll.ts';
+import { exportImport } from './export-import.ts';
 import { heartbeatTick } from './heartbeat-tick.ts';
 import { llmOverhead } from './llm-overhead.ts';
 import { reopenToReady } from './reopen-to-ready.ts';
@@ -30,6 +31,7 @@ const benchmarks: [string, Benchmark][] = [
   ['events-page', eventsPage],
   ['reopen-to-ready', reopenToReady],
   ['feed-scroll', feedScroll],
+  ['export-import', exportImport],
   ['heartbeat-tick', heartbeatTick],
   ['simulator-speed', simulatorSpeed],
   ['llm-overhead', llmOverhead],

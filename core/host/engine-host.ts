@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { calls, type CallName, type Handlers } from '../api/contract.js';
 import { AppError } from '../api/errors.js';
@@ -15,6 +14,7 @@ import { backupJob } from '../data/backup-job.js';
 import { dataHandlers } from '../data/handlers.js';
 import { loadArchive } from '../data/load-archive.js';
 import { readArchive } from '../data/read-archive.js';
+import { openOrRecover, type Opened } from '../data/recover.js';
 import { schemaVersion } from '../data/schema-info.js';
 import type { ArchiveManifest } from '../api/data-calls.js';
 import type { DataLayout } from '../data/layout.js';
@@ -296,37 +296,11 @@ export class EngineHost {
     const place = this.opts.place;
     if (place.kind === 'postgres') return PostgresDb.open({ url: place.url, ...(place.poolSize ? { max: place.poolSize } : {}) });
     if (place.kind === 'memory') return PgliteDb.open();
-    const { layout } = place;
-    try {
-      const db = await PgliteDb.open({ dataDir: layout.db });
-      await db.query('SELECT count(*) FROM pg_class');
-      return db;
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'conflict') throw err;
-      const reason = (err as Error).message || String(err);
-      const newest = (await listBackups(layout.backups).catch(() => []))[0] ?? null;
-      if (this.opts.recovery !== 'restore-latest') {
-        throw new AppError(
-          'unavailable',
-          `The database in ${layout.db} could not be opened (${reason}). ` +
-            (newest
-              ? `The newest backup is ${newest.id} (${newest.createdAt}); start again with --restore-latest-backup to set the broken folder aside and restore it.`
-              : `There is no backup in ${layout.backups}; the folder was left as it is.`),
-          { broken: layout.db, newestBackup: newest?.id ?? null },
-        );
-      }
-      if (!newest) throw new AppError('unavailable', `The database in ${layout.db} could not be opened (${reason}) and there is no backup in ${layout.backups} to restore; the folder was left as it is.`);
-      const aside = `${layout.db}.broken-${stamp(this.now())}`;
-      if (existsSync(layout.db)) await rename(layout.db, aside);
-      this.opts.engine.log.warn(`RESTORING FROM BACKUP: the database folder did not open (${reason}); it was set aside as ${aside} and ${newest.id} is being restored.`);
-      const db = await PgliteDb.open({ dataDir: layout.db });
-      try {
-        await db.transaction((tx) => loadArchive(tx, newest.file, { migrations: this.migrations, now: this.now() }));
-      } catch (e) {
-        await db.close();
-        throw e;
-      }
-      return db;
-    }
+    const opened = await openOrRecover(place.layout, { migrations: this.migrations, now: this.now(), log: this.opts.engine.log, recovery: this.opts.recovery ?? 'refuse' });
+    this.restoredAtOpen = opened.restored;
+    return opened.db;
   }
+
+  /** Set when the folder did not open and the newest backup was restored instead (the desktop app says so). */
+  restoredAtOpen: Opened['restored'] = null;
 }

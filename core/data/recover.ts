@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
+import { AppError } from '../api/errors.js';
+import type { Migration } from '../db/migrate.js';
+import { PgliteDb } from '../db/pglite.js';
+import type { Log } from '../ports/log.js';
+import { listBackups, type BackupInfo } from './backups.js';
+import type { DataLayout } from './layout.js';
+import { loadArchive } from './load-archive.js';
+
+export interface RecoverOptions {
+  migrations: Migration[];
+  /** From the Clock: the broken folder's name and the restore's time. */
+  now: string;
+  log: Log;
+  /** 'refuse': throw a sentence naming the newest backup; 'restore-latest': set the folder aside and restore it. */
+  recovery: 'refuse' | 'restore-latest';
+}
+
+export interface Opened {
+  db: PgliteDb;
+  /** Set when the folder did not open and this backup was restored instead. */
+  restored: { backup: BackupInfo; brokenFolder: string; reason: string } | null;
+}
+
+const stamp = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+
+/**
+ * Opens the PGlite folder of a data folder. If it does not open (a power cut,
+ * a disk error), never an empty company: either refuse with a sentence that
+ * says what happened and which backup could be restored, or set the broken
+ * folder aside as db.broken-<time> and restore the newest backup into a new
+ * one, with a loud log line.
+ */
+export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Promise<Opened> {
+  try {
+    const db = await PgliteDb.open({ dataDir: layout.db });
+    try {
+      await db.query('SELECT count(*) FROM pg_class');
+    } catch (err) {
+      await db.close().catch(() => {});
+      throw err;
+    }
+    return { db, restored: null };
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'conflict') throw err;
+    const reason = (err as Error).message || String(err);
+    const newest = (await listBackups(layout.backups).catch(() => []))[0] ?? null;
+    if (o.recovery !== 'restore-latest' || !newest) {
+      throw new AppError(
+        'unavailable',
+        `The database in ${layout.db} could not be opened (${reason}). ` +
+          (newest
+            ? `The newest backup is ${newest.id} (${newest.createdAt}); start again with --restore-latest-backup to set the broken folder aside and restore it.`
+            : `There is no backup in ${layout.backups} to restore; the folder was left as it is.`),
+        { broken: layout.db, newestBackup: newest?.id ?? null },
+      );
+    }
+    const aside = `${layout.db}.broken-${stamp(o.now)}`;
+    if (existsSync(layout.db)) await rename(layout.db, aside);
+    o.log.warn(`RESTORING FROM BACKUP: the database folder did not open (${reason}); it was set aside as ${aside} and ${newest.id} is being restored.`);
+    const db = await PgliteDb.open({ dataDir: layout.db });
+    try {
+      await db.transaction((tx) => loadArchive(tx, newest.file, { migrations: o.migrations, now: o.now }));
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return { db, restored: { backup: newest, brokenFolder: aside, reason } };
+  }
+}
