@@ -16,6 +16,9 @@ function flatten(r: SimReport): Map<string, number> {
   add('LLM calls', r.llm.reduce((n, x) => n + x.calls, 0));
   add('LLM tokens', r.llm.reduce((n, x) => n + x.promptTokens + x.completionTokens, 0));
   add('events', r.events);
+  add('posts published', r.posts.published);
+  add('post engagement', r.posts.engagement);
+  add('lessons from posts', r.posts.lessons);
   return m;
 }
 

@@ -17,6 +17,8 @@ export interface SimReport {
   memories: Record<string, number>;
   affinities: { pair: string; affinity: number; drifts: number }[];
   initiatives: Record<string, number>;
+  /** The learning loop: posts, their engagement, lessons learned from them and topics those lessons steered. */
+  posts: { published: number; measured: number; engagement: number; best: number; lessons: number; steeredTopics: number };
   llm: { agentId: string | null; calls: number; promptTokens: number; completionTokens: number }[];
   events: number;
   digest: string;
@@ -56,8 +58,18 @@ export async function buildReport(q: Queryable, base: Pick<SimReport, 'days' | '
   }
   let initiatives: Record<string, number> = {};
   if (await tableExists(q, 'ops_initiative_queue')) initiatives = await counts(q, `SELECT status AS k, count(*)::int AS n FROM ops_initiative_queue GROUP BY 1 ORDER BY 1`);
+  const posts = await q.query<SimReport['posts']>(
+    `SELECT (SELECT count(*) FROM ops_posts)::int AS published,
+            (SELECT count(*) FROM ops_posts WHERE metrics_at IS NOT NULL)::int AS measured,
+            (SELECT coalesce(sum(likes + 2 * reposts + 3 * replies), 0) FROM ops_posts)::int AS engagement,
+            (SELECT coalesce(max(likes + 2 * reposts + 3 * replies), 0) FROM ops_posts)::int AS best,
+            (SELECT count(*) FROM ops_agent_memory WHERE provenance = 'outcome')::int AS lessons,
+            (SELECT count(*) FROM ops_trigger_decisions d JOIN ops_agent_memory m ON m.id = d.memory_id
+              WHERE d.memory_influenced AND m.provenance = 'outcome')::int AS "steeredTopics"`,
+  );
   return {
     ...base,
+    posts: posts.rows[0] ?? { published: 0, measured: 0, engagement: 0, best: 0, lessons: 0, steeredTopics: 0 },
     heartbeats: hb.rows[0] ?? { runs: 0, partial: 0, failed: 0 },
     missions: await counts(q, `SELECT status AS k, count(*)::int AS n FROM ops_missions GROUP BY 1 ORDER BY 1`),
     steps: steps.rows,
@@ -95,6 +107,7 @@ export function formatReport(r: SimReport): string {
     `Memories: ${kv(r.memories)}`,
     `Affinities: ${r.affinities.map((a) => `${a.pair} ${a.affinity.toFixed(2)} (${a.drifts} drifts)`).join(', ') || '—'}`,
     `Initiatives: ${kv(r.initiatives)}`,
+    `Posts: ${r.posts.published} published, ${r.posts.measured} with engagement (total ${r.posts.engagement}, best ${r.posts.best}); ${r.posts.lessons} lessons learned from them; ${r.posts.steeredTopics} topics steered by those lessons`,
     `LLM: ${r.llm.map((l) => `${l.agentId ?? 'system'} ${l.calls} calls ${l.promptTokens + l.completionTokens} tokens`).join(', ') || '—'}`,
     `Events: ${r.events}`,
     '',

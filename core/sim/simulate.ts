@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.js';
 import { PgliteDb } from '../db/pglite.js';
 import { createEngine } from '../engine.js';
-import { setPolicy } from '../ops/policy.js';
+import { getPolicy, setPolicy } from '../ops/policy.js';
 import { FakeClock, macrotaskTurns } from '../ports/clock.js';
 import { silentLog } from '../ports/log.js';
 import { SeededRandom } from '../ports/random.js';
@@ -10,6 +10,7 @@ import { databaseDigest } from './digest.js';
 import { buildReport, type SimReport } from './report.js';
 import { ScriptedLlm } from './scripted-llm.js';
 import { offlineCrawlExecutor } from './offline-web.js';
+import { offlineEngagementJob, offlinePostExecutor, postingPolicy } from './offline-social.js';
 
 export interface SimOptions {
   days: number;
@@ -69,8 +70,12 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       heartbeat: true,
       initialPolicy: { timezone: { name: 'UTC' } },
       llm: { service: { llmFor: () => llm, probe: async () => ({ ok: true }) } },
-      executors: [offlineCrawlExecutor()],
+      executors: [offlineCrawlExecutor(), offlinePostExecutor(o.seed)],
     });
+    // the offline social platform: drafts get published, posts get engagement
+    const policies = { auto_approve: await getPolicy(db, 'auto_approve'), reaction_matrix: await getPolicy(db, 'reaction_matrix') };
+    for (const [key, value] of Object.entries(postingPolicy(policies))) await setPolicy(engine.ctx, key, value, 'the simulation');
+    engine.heartbeat.add(offlineEngagementJob(o.seed, () => engine.handlers));
     for (const [key, value] of Object.entries(o.policy ?? {})) await setPolicy(engine.ctx, key, value, 'the simulation');
     if (o.agents?.length) {
       const keep = new Set(o.agents);

@@ -110,10 +110,24 @@ export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): P
     }
     try {
       const title = r.title ?? `event #${r.sourceEventId}`;
+      let steps = stepsFor(r.reactionType, title, r.summary ?? '');
+      if (r.reactionType === 'post') {
+        // publish the draft the source event's step wrote
+        const draft = await ctx.db.query<{ id: number }>(
+          `SELECT a.id FROM ops_agent_events e JOIN ops_artifacts a ON a.step_id = e.step_id AND a.kind = 'draft' WHERE e.id = $1 ORDER BY a.id DESC LIMIT 1`,
+          [r.sourceEventId],
+        );
+        const id = draft.rows[0]?.id;
+        if (id === undefined) {
+          await finish(ctx.db, r.id, 'failed', null, 'the source event wrote no draft to post', now);
+          continue;
+        }
+        steps = [{ kind: 'post_bluesky', payload: { draftArtifactId: id } }];
+      }
       const res = await createProposalAndMaybeAutoApprove(ctx, {
         agentId: r.targetAgent,
         title: `${capitalize(r.reactionType)}: ${title.replace(/^Mission failed: /, '')}`.slice(0, 300),
-        steps: stepsFor(r.reactionType, title, r.summary ?? ''),
+        steps,
         source: 'reaction',
         sourceRef,
         description: `Reacting (${r.reactionType}) to event #${r.sourceEventId}.`,

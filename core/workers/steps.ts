@@ -14,32 +14,36 @@ import { iso } from '../ops/time.js';
  * `skipAgents` (paused agents) are left queued.
  */
 export async function claimStep(ctx: EngineCtx, kinds: readonly string[], workerId: string, skipAgents: readonly string[] = []): Promise<ClaimedStep | null> {
+  return (await claimSteps(ctx, kinds, workerId, 1, skipAgents))[0] ?? null;
+}
+
+/** Claims up to `max` of the oldest due queued steps in one statement (a worker with free slots fills them at once). */
+export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], workerId: string, max: number, skipAgents: readonly string[] = []): Promise<ClaimedStep[]> {
   const now = isoNow(ctx.clock);
   // Only when some agent is paused: the common claim stays the same statement.
-  const skip = skipAgents.length ? 'AND mission_id NOT IN (SELECT id FROM ops_missions WHERE created_by = ANY($4::text[]))' : '';
-  // One statement, one round trip: claim the step, mark its mission running, return both.
+  const skip = skipAgents.length ? 'AND mission_id NOT IN (SELECT id FROM ops_missions WHERE created_by = ANY($5::text[]))' : '';
+  // One statement, one round trip: claim the steps, mark their missions running, return both.
   const res = await ctx.db.query<ClaimedStep>(
     `WITH claimed AS (
        UPDATE ops_mission_steps
        SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
-       WHERE id = (
+       WHERE id IN (
          SELECT id FROM ops_mission_steps
          WHERE status = 'queued' AND kind = ANY($3::text[]) AND run_after <= $1 ${skip}
          ORDER BY run_after, id
-         LIMIT 1
+         LIMIT $4
          FOR UPDATE SKIP LOCKED)
        RETURNING *),
      started AS (
        UPDATE ops_missions m SET status = 'running', started_at = $1
        FROM claimed c WHERE m.id = c.mission_id AND m.status = 'approved')
      SELECT ${STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2')}, m.created_by AS "agentId"
-     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
-    skipAgents.length ? [now, workerId, kinds, skipAgents] : [now, workerId, kinds],
+     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id
+     ORDER BY c.run_after, c.id`,
+    skipAgents.length ? [now, workerId, kinds, Math.max(1, max), skipAgents] : [now, workerId, kinds, Math.max(1, max)],
   );
-  const step = res.rows[0];
-  if (!step) return null;
-  ctx.bus.publish({ type: 'step', step });
-  return step;
+  for (const step of res.rows) ctx.bus.publish({ type: 'step', step });
+  return res.rows;
 }
 
 /** A claimed step and the agent whose mission it belongs to. */

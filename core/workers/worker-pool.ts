@@ -6,7 +6,7 @@ import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js'
 import { currentPause } from '../ops/pause.js';
 import { cancelledError, MISSION_CANCELLED_CHANNEL, noteStopped } from './cancel.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
-import { claimStep, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
+import { claimSteps, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
 export interface WorkerPoolOptions {
   /** Only run these kinds (a scale-out worker process); default: every registered kind. */
@@ -222,10 +222,11 @@ export class WorkerPool {
         }
         let claimed = 0;
         while (this.running && d.inflight.size < d.concurrency) {
-          const step = await claimStep(ctx, [d.kind], this.workerId, ctx.pause?.pausedAgentIds);
-          if (!step) break;
-          claimed++;
-          this.execute(d, step);
+          const free = d.concurrency - d.inflight.size;
+          const steps = await claimSteps(ctx, [d.kind], this.workerId, free, ctx.pause?.pausedAgentIds);
+          claimed += steps.length;
+          for (const step of steps) this.execute(d, step);
+          if (steps.length < free) break;
         }
         if (claimed === 0 || d.inflight.size >= d.concurrency) await d.idle(ctx, this.pollMs);
       } catch (err) {
