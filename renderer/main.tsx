@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/stage.css';
 import './styles/views.css';
+import './styles/autonomy.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

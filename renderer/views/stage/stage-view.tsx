@@ -1,4 +1,5 @@
 import { PanelBoundary } from '../../components/panel-boundary.js';
+import { BudgetMeter } from '../budget/budget-meter.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
 import { TeamPanel } from './team-panel.js';
@@ -8,6 +9,9 @@ export function StageView() {
     <div className="stage">
       <PanelBoundary name="Runtime">
         <RuntimeStrip />
+      </PanelBoundary>
+      <PanelBoundary name="Budget">
+        <BudgetMeter compact />
       </PanelBoundary>
       <div className="stage-body">
         <div className="stage-team">
