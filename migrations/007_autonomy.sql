@@ -61,3 +61,8 @@ CREATE TABLE ops_routine_runs (
   created_at   timestamptz NOT NULL
 );
 CREATE INDEX ops_routine_runs_routine ON ops_routine_runs (routine_id, id DESC);
+
+-- explain.why and the budget's rule lookup go from a proposal to what made it.
+CREATE INDEX ops_trigger_decisions_proposal ON ops_trigger_decisions (proposal_id) WHERE proposal_id IS NOT NULL;
+CREATE INDEX ops_agent_reactions_proposal ON ops_agent_reactions (proposal_id) WHERE proposal_id IS NOT NULL;
+CREATE INDEX ops_reaction_rolls_reaction ON ops_reaction_rolls (reaction_id) WHERE reaction_id IS NOT NULL;

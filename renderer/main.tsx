@@ -9,8 +9,9 @@ import './styles/stage.css';
 import './styles/views.css';
 import './styles/settings.css';
 import './styles/artifacts.css';
-import './styles/themes.css';
 import './styles/data.css';
+import './styles/autonomy.css';
+import './styles/themes.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

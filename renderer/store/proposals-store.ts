@@ -16,7 +16,7 @@ interface ProposalsState {
   load(): Promise<void>;
   loadOlder(which: 'pending' | 'recent'): Promise<void>;
   create(input: CreateProposalInput): Promise<CreateProposalResult>;
-  decide(id: number, decision: 'accept' | 'reject', reason?: string): Promise<void>;
+  decide(id: number, decision: 'accept' | 'reject', reason?: string, steps?: { kind: string; payload: Record<string, unknown> }[]): Promise<void>;
   touched(): void;
 }
 
@@ -59,10 +59,10 @@ export const useProposals = create<ProposalsState>((set, get) => {
       refresh();
       return out;
     },
-    async decide(id, decision, reason) {
+    async decide(id, decision, reason, steps) {
       set((s) => ({ busy: new Set(s.busy).add(id) }));
       try {
-        await callOrToast('proposals.decide', { id, decision, ...(reason?.trim() ? { reason: reason.trim() } : {}) });
+        await callOrToast('proposals.decide', { id, decision, ...(reason?.trim() ? { reason: reason.trim() } : {}), ...(steps ? { steps } : {}) });
         await get().load();
       } finally {
         set((s) => {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { timeAgo } from '../../lib/time-format.js';
 import { useAgentDetail, type Memory } from '../../store/agent-detail-store.js';
 import { toastSuccess } from '../../store/toast-store.js';
+import { WhyButton } from '../explain/why-button.js';
 
 const typeTones: Record<string, string> = { insight: 'info', pattern: 'live', strategy: 'ok', preference: 'warn', lesson: 'bad' };
 
@@ -95,6 +96,7 @@ export function MemoryRow({ memory, now }: { memory: Memory; now: number }) {
         {memory.supersededBy && <span className="badge badge-muted">superseded by #{memory.supersededBy}</span>}
         {!editing && (
           <span className="row-actions memory-actions">
+            <WhyButton subject={{ memoryId: memory.id }} />
             <button type="button" className="btn btn-ghost btn-small" aria-label={`Edit memory #${memory.id}`} onClick={() => setEditing(true)}>
               Edit
             </button>

@@ -5,6 +5,7 @@ import { useAutonomy } from '../../store/autonomy-store.js';
 import { DecisionsPanel } from './decisions-panel.js';
 import { PostsPanel } from './posts-panel.js';
 import { ReactionsPanel } from './reactions-panel.js';
+import { RoutinesPanel } from './routines-panel.js';
 import { RulesPanel } from './rules-panel.js';
 
 /** Looks again now and then: next-eligible times and heartbeat decisions move without a stream message. */
@@ -37,6 +38,9 @@ export function AutonomyView() {
           <ReactionsPanel now={now} />
         </PanelBoundary>
       </div>
+      <PanelBoundary name="Routines">
+        <RoutinesPanel now={now} />
+      </PanelBoundary>
       <PanelBoundary name="Posts">
         <PostsPanel now={now} />
       </PanelBoundary>

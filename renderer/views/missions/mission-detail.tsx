@@ -7,6 +7,7 @@ import { agentName, useAgents } from '../../store/agents-store.js';
 import { useMissions } from '../../store/missions-store.js';
 import { MissionPlayback } from './mission-playback.js';
 import { MissionSteps } from './mission-steps.js';
+import { WhyButton } from '../explain/why-button.js';
 
 /** One mission: its header, its steps, a playback of its events, and Cancel while it is open. */
 export function MissionDetail({ id }: { id: number }) {
@@ -54,6 +55,7 @@ export function MissionDetail({ id }: { id: number }) {
           </div>
         </div>
         <StatusBadge status={m.status} />
+        <WhyButton subject={{ missionId: m.id }} />
         {open && (
           <button type="button" className="btn btn-danger btn-small" onClick={() => void onCancel()} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel mission'}

@@ -10,6 +10,8 @@ import { LocalOllamaPanel } from './local-ollama-panel.js';
 import { PullPanel } from './pull-panel.js';
 import { RunningModels } from './running-models.js';
 import { UsageTable } from './usage-table.js';
+import { BudgetMeter } from '../budget/budget-meter.js';
+import { UsageBreakdown } from '../budget/usage-breakdown.js';
 
 /** How often the page looks again at hosts, models in memory and usage while it is open. */
 const POLL_MS = 5000;
@@ -28,6 +30,9 @@ export function ModelsView() {
     <div className="page models-page" data-testid="models-view">
       <LlmBanner />
       {noHost && <FirstRunPanel />}
+      <PanelBoundary name="Budget">
+        <BudgetMeter />
+      </PanelBoundary>
       <div className="models-grid">
         <div className="models-col">
           <PanelBoundary name="Installed models">
@@ -51,6 +56,9 @@ export function ModelsView() {
       </div>
       <PanelBoundary name="LLM usage">
         <UsageTable />
+      </PanelBoundary>
+      <PanelBoundary name="What used my tokens">
+        <UsageBreakdown />
       </PanelBoundary>
     </div>
   );

@@ -2,19 +2,34 @@ import { useState } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import { timeAgo } from '../../lib/time-format.js';
 import type { Proposal } from '../../store/entities.js';
+import { WhyButton } from '../explain/why-button.js';
+
+type Step = { kind: string; payload: Record<string, unknown> };
+const isPost = (kind: string): boolean => kind === 'post_bluesky' || kind === 'post_tweet';
 
 interface Props {
   proposal: Proposal;
   agentName: string;
   busy: boolean;
   now: number;
-  onDecide(decision: 'accept' | 'reject', reason?: string): void;
+  onDecide(decision: 'accept' | 'reject', reason?: string, steps?: Step[]): void;
 }
 
 /** A pending proposal with its steps, and the two buttons that decide it. */
 export function ProposalCard({ proposal: p, agentName, busy, now, onDecide }: Props) {
   const [rejecting, setRejecting] = useState(false);
   const [reason, setReason] = useState('');
+  // a post's text, editable before approving (the draft it came from is the starting point)
+  const [initial] = useState<Record<number, string>>(() =>
+    Object.fromEntries(p.proposedSteps.flatMap((s, i) => (isPost(s.kind) ? [[i, typeof s.payload['text'] === 'string' ? s.payload['text'] : p.description]] : []))),
+  );
+  const [texts, setTexts] = useState(initial);
+  /** The steps with the edited texts, or undefined when nothing was changed (the draft posts as written). */
+  const edited = (): Step[] | undefined => {
+    const changed = Object.keys(texts).filter((k) => texts[Number(k)]?.trim() && texts[Number(k)] !== initial[Number(k)]);
+    if (changed.length === 0) return undefined;
+    return p.proposedSteps.map((s, i) => (changed.includes(String(i)) ? { kind: s.kind, payload: { text: texts[i] as string } } : s));
+  };
   return (
     <article className="proposal-card" data-testid="pending-proposal" data-proposal={p.id}>
       <header className="proposal-head">
@@ -31,7 +46,18 @@ export function ProposalCard({ proposal: p, agentName, busy, now, onDecide }: Pr
         {p.proposedSteps.map((s, i) => (
           <li key={i}>
             <span className="step-kind">{s.kind.replace(/_/g, ' ')}</span>
-            <code>{JSON.stringify(s.payload)}</code>
+            {texts[i] !== undefined ? (
+              <textarea
+                className="input post-text"
+                aria-label={`Text to post (step ${i + 1})`}
+                data-testid="post-text"
+                rows={3}
+                value={texts[i]}
+                onChange={(e) => setTexts({ ...texts, [i]: e.target.value })}
+              />
+            ) : (
+              <code>{JSON.stringify(s.payload)}</code>
+            )}
           </li>
         ))}
       </ol>
@@ -56,10 +82,11 @@ export function ProposalCard({ proposal: p, agentName, busy, now, onDecide }: Pr
         </div>
       ) : (
         <div className="proposal-actions">
+          <WhyButton subject={{ proposalId: p.id }} />
           <button type="button" className="btn btn-ghost btn-small" onClick={() => setRejecting(true)} disabled={busy}>
             Reject
           </button>
-          <button type="button" className="btn btn-primary btn-small" onClick={() => onDecide('accept')} disabled={busy}>
+          <button type="button" className="btn btn-primary btn-small" onClick={() => onDecide('accept', undefined, edited())} disabled={busy}>
             {busy ? 'Working…' : 'Accept'}
           </button>
         </div>

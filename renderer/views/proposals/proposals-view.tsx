@@ -36,7 +36,7 @@ function PendingProposals() {
               agentName={agentName(agents, p.agentId)}
               busy={busy.has(p.id)}
               now={now}
-              onDecide={(decision, reason) => void decide(p.id, decision, reason).catch(() => {})}
+              onDecide={(decision, reason, steps) => void decide(p.id, decision, reason, steps).catch(() => {})}
             />
           ))}
         </div>

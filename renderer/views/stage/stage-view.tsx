@@ -1,5 +1,6 @@
 import { OfficeCanvas } from '../../components/office/office-canvas.js';
 import { PanelBoundary } from '../../components/panel-boundary.js';
+import { BudgetMeter } from '../budget/budget-meter.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
 import { Swimlane } from './swimlane.js';
@@ -10,6 +11,9 @@ export function StageView() {
     <div className="stage">
       <PanelBoundary name="Runtime">
         <RuntimeStrip />
+      </PanelBoundary>
+      <PanelBoundary name="Budget">
+        <BudgetMeter compact />
       </PanelBoundary>
       <div className="stage-body">
         <div className="stage-team">
