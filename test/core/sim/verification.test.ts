@@ -38,6 +38,19 @@ describe(`after a ${DAYS}-day simulation`, () => {
     expect([...distinct]).toEqual([300]);
   });
 
+  it('ran the learning loop on the offline social platform: posts, engagement, lessons from them, the reactive rules they feed', async () => {
+    expect(report.posts.published).toBeGreaterThan(DAYS);
+    expect(report.posts.measured).toBeGreaterThan(0);
+    expect(report.posts.lessons).toBeGreaterThan(0);
+    const rules = await db.query<{ name: string; fire_count: number }>(
+      `SELECT name, fire_count FROM ops_trigger_rules WHERE name IN ('tweet_high_engagement', 'content_published') ORDER BY name`,
+    );
+    expect(rules.rows.map((r) => [r.name, r.fire_count > 0])).toEqual([
+      ['content_published', true],
+      ['tweet_high_engagement', true],
+    ]);
+  });
+
   it('fired the trigger rules: every proactive rule, and fire counts > 0', async () => {
     const rules = await db.query<{ name: string; kind: string; fire_count: number }>('SELECT name, kind, fire_count FROM ops_trigger_rules');
     for (const r of rules.rows.filter((x) => x.kind === 'proactive')) expect(r.fire_count, r.name).toBeGreaterThan(0);

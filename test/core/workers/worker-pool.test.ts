@@ -146,12 +146,14 @@ describe.each(dbKinds)('workers on %s', (kind) => {
   it('runs up to the configured concurrency at once', async () => {
     let inflight = 0;
     let peak = 0;
+    let release = (): void => {};
+    const gate = new Promise<void>((r) => (release = r));
     const ex: Executor = {
       kind: 'analyze',
       async run() {
         inflight++;
         peak = Math.max(peak, inflight);
-        await new Promise((r) => setTimeout(r, 60));
+        await gate;
         inflight--;
         return {};
       },
@@ -162,6 +164,10 @@ describe.each(dbKinds)('workers on %s', (kind) => {
     await setPolicy(e.ctx, 'proposal_limits', { default_daily_limit: 100, per_agent: {} });
     await e.start();
     for (let i = 0; i < 9; i++) await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'brain', title: `a${i}`, steps: [{ kind: 'analyze', payload: {} }] });
+    // every step holds until released: the pool fills its 3 slots and takes no fourth
+    await eventually(async () => inflight === 3);
+    expect((await e.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ops_mission_steps WHERE status = 'running'")).rows[0]!.n).toBe(3);
+    release();
     await eventually(async () => (await e.handlers['runtime.status']({})).missions.succeeded === 9);
     expect(peak).toBe(3);
   });
