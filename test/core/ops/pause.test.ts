@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../../../core/api/contract.ts';
 import { createEngine } from '../../../core/engine.ts';
 import { pageEvents } from '../../../core/ops/events.ts';
 import { FakeClock } from '../../../core/ports/clock.ts';
 import { memoryLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
-import { dbKinds } from '../../support/db.ts';
+import { dbKinds, freshDb } from '../../support/db.ts';
 import { eventually, testEngine, type TestEngine } from '../../support/engine.ts';
 
 const MIN = 60_000;
@@ -28,6 +28,8 @@ async function waitMission(e: TestEngine, agentId: string, seconds: number, titl
 
 describe.each(dbKinds)('pausing the company on %s', (kind) => {
   let e: TestEngine;
+  // The migrated template is made once per file; on a busy machine that alone can take most of a test's minute.
+  beforeAll(async () => (await freshDb(kind)).close());
   afterEach(async () => e?.close());
 
   it('stops the heartbeat and workers taking new work, lets running work finish, and resumes without a restart', async () => {
