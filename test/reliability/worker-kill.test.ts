@@ -106,7 +106,7 @@ describe('worker processes on PostgreSQL under SIGKILL and restart', () => {
     let t: Awaited<ReturnType<typeof tally>>;
     try {
       for (;;) {
-        if (performance.now() - t0 > 20 * 60_000) throw new Error(`not done in 20 minutes: ${JSON.stringify(await tally(run.db))}`);
+        if (performance.now() - t0 > 28 * 60_000) throw new Error(`not done in 28 minutes: ${JSON.stringify(await tally(run.db))}`);
         const t = await tally(run.db);
         if (t.open === 0 && watch.size === 0) break;
         const live = run.workers.filter((w) => w.isReady());
