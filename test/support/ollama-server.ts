@@ -142,6 +142,8 @@ export interface FakeOllama {
   setResponder(fn: Responder): void;
   fault(f: Fault, opts?: FaultOptions): void;
   clearFaults(): void;
+  /** Drops every scripted reply not yet used. */
+  clearScripts(): void;
   addModel(m: ModelEntry): void;
   removeModel(name: string): void;
   hasModel(name: string): boolean;
@@ -261,6 +263,10 @@ class ScriptedOllama implements FakeOllama {
     const rule: Rule = { fault: f, left: opts.times ?? 1, paths };
     if (opts.model) rule.model = fullName(opts.model);
     this.rules.push(rule);
+  }
+
+  clearScripts(): void {
+    this.queues.clear();
   }
 
   clearFaults(): void {

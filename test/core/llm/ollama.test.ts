@@ -158,9 +158,10 @@ describe('OllamaLlm failures', () => {
     const fake = new FakeClock();
     const timed = new OllamaLlm({ host: srv.url, clock: fake, firstChunkTimeoutMs: 5_000 });
     srv.fault({ kind: 'stall', afterChunks: 1 });
-    const pending = timed.chat(req()).catch((e: unknown) => e);
-    await expect.poll(() => srv.bodies('/api/chat').length).toBe(1);
-    await new Promise((r) => setTimeout(r, 50));
+    const pieces: string[] = [];
+    const pending = timed.chat(req({ onToken: (t) => pieces.push(t) })).catch((e: unknown) => e);
+    // the first chunk is in (the client re-arms its idle watchdog before it hands the token on)
+    await expect.poll(() => pieces.length).toBe(1);
     await fake.advance(60_000);
     const err = (await pending) as AppError;
     expect(err.code).toBe('llm_timeout');
