@@ -36,5 +36,6 @@ export function deriveActivity(agent: Agent, missions: readonly MissionSummary[]
   if (last && isChat(last) && now - Date.parse(last.createdAt) < CHAT_WINDOW_MS) {
     return { state: 'chatting', label: last.title, at: last.createdAt, missionId: last.missionId };
   }
-  return { state: 'idle', label: last ? last.title : 'No activity yet', at: last?.createdAt ?? null, missionId: null };
+  // the last thing it did links to its mission ("Mission succeeded" opens that mission, not the agent)
+  return { state: 'idle', label: last ? last.title : 'No activity yet', at: last?.createdAt ?? null, missionId: last?.missionId ?? null };
 }

@@ -134,7 +134,7 @@ describe('roundtables and agent detail in Chromium', () => {
     expect(await turns.first().innerText()).toMatch(/Brain|Growth/);
 
     // What it left behind: a memory and a drift.
-    await expect.poll(() => page.getByTestId('distill').innerText(), { timeout: 15_000 }).toMatch(/Left 1 memories[\s\S]*Brain ↔ Growth \+0\.02/);
+    await expect.poll(() => page.getByTestId('distill').innerText(), { timeout: 15_000 }).toMatch(/Left 1 memory, \d+ proposals?[\s\S]*Brain ↔ Growth \+0\.02/);
     expect(await row.getAttribute('data-status')).toBe('succeeded');
   }, 180_000);
 

@@ -225,6 +225,7 @@ describe('stage in Chromium', () => {
 
   it('logged no errors in the page', () => {
     expect(stage.problems).toEqual([]);
-    expect(stage.refusedCalls).toEqual(['/api/policy.set']);
+    // the form refuses the -1 limit itself, so the server is never asked to
+    expect(stage.refusedCalls).toEqual([]);
   });
 });

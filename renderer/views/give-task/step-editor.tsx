@@ -64,7 +64,7 @@ export function StepEditor({ index, step, kinds, canRemove, onChange, onRemove }
             onChange({ ...step, kind, payload: untouched ? payloadText(kind) : step.payload });
           }}
         >
-          {offeredKinds(kinds).map((k) => (
+          {[...offeredKinds(kinds), ...(offeredKinds(kinds).includes(step.kind) ? [] : [step.kind])].map((k) => (
             <option key={k} value={k}>
               {kindLabel(k)}
             </option>

@@ -25,6 +25,7 @@ export function HostsEditor() {
   const loaded = useModels((s) => s.loaded);
   const policyHosts = useModels((s) => s.policy?.hosts ?? null);
   const load = useModels((s) => s.load);
+  const notConfigured = useModels((s) => s.notConfigured);
   const [probes, setProbes] = useState<Record<string, Probe | 'busy'>>({});
   const [draft, setDraft] = useState('');
   const [draftError, setDraftError] = useState<string | null>(null);
@@ -63,6 +64,7 @@ export function HostsEditor() {
         <span className="panel-meta">Tried in this order; the first that answers is used.</span>
       </header>
       {allDown && <FirstRunPanel compact />}
+      {notConfigured && <p className="field-hint">{notConfigured} Hosts can still be listed here; they are used once the engine runs with an LLM.</p>}
       {!loaded && !policyHosts ? (
         <Skeleton lines={2} />
       ) : (

@@ -7,6 +7,8 @@ import { agentName, useAgents } from '../../store/agents-store.js';
 import { useRoundtables, type ConversationDetail } from '../../store/roundtables-store.js';
 import { formatLabel, interactionTone, signed } from './roundtable-format.js';
 
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 interface DistillSummary {
   memoryIds?: number[];
   drifts?: { a: string; b: string; drift: number; to: number }[];
@@ -23,7 +25,7 @@ function Distilled({ detail }: { detail: ConversationDetail }) {
   return (
     <div className="distill" data-testid="distill">
       <span>
-        Left {d.memoryIds?.length ?? 0} memories, {d.actionItems?.filter((a) => a.proposalId).length ?? 0} proposals
+        Left {count(d.memoryIds?.length ?? 0, 'memory', 'memories')}, {count(d.actionItems?.filter((a) => a.proposalId).length ?? 0, 'proposal', 'proposals')}
       </span>
       {(d.drifts ?? []).map((x) => (
         <span key={`${x.a}-${x.b}`} className={`tag ${x.drift >= 0 ? 'tone-ok' : 'tone-bad'}`}>

@@ -100,9 +100,8 @@ export function PolicyCard({ entry }: { entry: PolicyEntry }) {
           {serverError ?? `Fix the ${issues.length === 1 ? 'marked field' : `${issues.length} marked fields`} first; nothing was saved.`}
         </div>
       )}
+      <PolicyPreview policyKey={entry.key} value={current} disabled={!dirty || issues.length > 0 || jsonBroken} />
       <footer className="policy-actions">
-        <PolicyPreview policyKey={entry.key} value={current} disabled={!dirty || issues.length > 0 || jsonBroken} />
-        <span className="spacer" />
         <button type="button" className="btn btn-ghost btn-small" disabled={isDefault} onClick={() => put(entry.defaultValue)}>
           Reset to default
         </button>

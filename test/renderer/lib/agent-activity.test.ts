@@ -39,6 +39,8 @@ describe('deriveActivity', () => {
   it('is idle with its last event, or off when turned off', () => {
     expect(deriveActivity(agent, [], [event({})], now)).toMatchObject({ state: 'idle', label: 'analyze succeeded' });
     expect(deriveActivity(agent, [], [], now)).toMatchObject({ state: 'idle', label: 'No activity yet', at: null });
+    // "Mission succeeded" leads to that mission
+    expect(deriveActivity(agent, [], [event({ kind: 'mission_succeeded', title: 'Mission succeeded: Read the numbers', missionId: 7 })], now)).toMatchObject({ state: 'idle', missionId: 7 });
     expect(deriveActivity({ ...agent, enabled: false }, [mission({})], [], now).state).toBe('off');
   });
 });
