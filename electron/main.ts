@@ -3,13 +3,13 @@
  * engine on an embedded database in the user's data folder, the contract
  * over IPC, the stream over webContents.send. No business rules live here.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
 import type { Handlers } from '../core/api/contract.js';
-import { AppError } from '../core/api/errors.js';
-import { PgliteDb } from '../core/db/pglite.js';
-import { createEngine, type Engine } from '../core/engine.js';
+import { AppError, isAppError } from '../core/api/errors.js';
+import { prepareDataDir } from '../core/data/layout.js';
+import { setLockOwner } from '../core/db/dir-lock.js';
+import { EngineHost, type EngineHostOptions } from '../core/host/engine-host.js';
 import { ollamaWiring, type OllamaWiring } from '../core/llm/ollama-wiring.js';
 import { SystemClock } from '../core/ports/clock.js';
 import { consoleLog } from '../core/ports/log.js';
@@ -23,7 +23,7 @@ import { createMainWindow, hardenSession } from './window.js';
 
 const log = consoleLog(app.isPackaged ? 'info' : 'debug');
 let mainWindow: BrowserWindow | null = null;
-let running: { engine: Engine; db: PgliteDb; ollama: OllamaWiring; unsubscribe: () => void } | null = null;
+let running: { host: EngineHost; ollama: OllamaWiring; unsubscribe: () => void } | null = null;
 let stopping = false;
 
 // app://emtesseract/ serves the built renderer; a privileged scheme must be registered before ready.
@@ -48,38 +48,65 @@ function whileRunning(handlers: Handlers): Handlers {
   return Object.fromEntries(guarded) as Handlers;
 }
 
+/**
+ * Opens the company through the engine host (which locks the data folder and
+ * survives imports and restores). A database folder that does not open is
+ * never replaced by an empty company: the user chooses between restoring the
+ * newest backup (the broken folder is kept aside as db.broken-<time>) and quitting.
+ */
+async function openHost(opts: Omit<EngineHostOptions, 'recovery'>): Promise<EngineHost> {
+  try {
+    return await EngineHost.open({ ...opts, recovery: 'refuse' });
+  } catch (err) {
+    if (!isAppError(err) || err.code !== 'unavailable' || !err.details?.newestBackup) throw err;
+    const choice = await dialog.showMessageBox({
+      type: 'warning',
+      message: 'The company’s database could not be opened.',
+      detail: `${err.message}\n\nRestoring sets the broken folder aside (nothing is deleted) and loads the newest backup.`,
+      buttons: ['Restore newest backup', 'Quit'],
+      defaultId: 0,
+      cancelId: 1,
+    });
+    if (choice.response !== 0) throw err;
+    return EngineHost.open({ ...opts, recovery: 'restore-latest' });
+  }
+}
+
 async function startEngine(location: AppLocation): Promise<void> {
-  const dataDir = path.join(app.getPath('userData'), 'db');
-  await mkdir(dataDir, { recursive: true });
-  const db = await PgliteDb.open({ dataDir });
+  setLockOwner('the emtesseract desktop app');
+  const layout = await prepareDataDir(app.getPath('userData'));
   const clock = new SystemClock();
   // The LLM: Ollama hosts from llm_policy, and the local `ollama serve` this app may start and must stop.
   const ollama = ollamaWiring({ clock, log });
-  const engine = await createEngine({
-    db,
-    clock,
-    random: new SystemRandom(),
-    log,
-    location: dataDir,
-    processId: `desktop-${process.pid}`,
-    version: app.getVersion(),
-    migrationsDir: migrationsDir(),
-    initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
-    llm: ollama,
+  const host = await openHost({
+    place: { kind: 'folder', layout },
+    appVersion: app.getVersion(),
+    engine: {
+      clock,
+      random: new SystemRandom(),
+      log,
+      location: layout.db,
+      processId: `desktop-${process.pid}`,
+      version: app.getVersion(),
+      migrationsDir: migrationsDir(),
+      initialPolicy: { timezone: { name: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC' } },
+      llm: ollama,
+    },
   });
-  registerIpc(ipcMain, whileRunning(engine.handlers), (url) => location.isAppUrl(url), {
+  const handlers = whileRunning(host.handlers);
+  registerIpc(ipcMain, handlers, (url) => location.isAppUrl(url), {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
     onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
   });
-  const pauseState = await engine.handlers['runtime.status']({}).then((s) => s.pause.paused, () => false);
-  const menu = installMenu(app.getPath('userData'), whileRunning(engine.handlers), pauseState);
-  const unsubscribe = engine.ctx.bus.subscribe((msg) => {
+  const pauseState = await handlers['runtime.status']({}).then((s) => s.pause.paused, () => false);
+  const menu = installMenu(app.getPath('userData'), handlers, pauseState);
+  const unsubscribe = host.bus.subscribe((msg) => {
     if (msg.type === 'runtime') menu.setPaused(msg.state.paused);
     const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
     if (wc && !wc.isDestroyed() && location.isAppUrl(wc.getURL())) wc.send(STREAM_CHANNEL, msg);
   });
-  running = { engine, db, ollama, unsubscribe };
-  await engine.start();
+  running = { host, ollama, unsubscribe };
+  await host.start();
 }
 
 async function stopEngine(): Promise<void> {
@@ -87,9 +114,8 @@ async function stopEngine(): Promise<void> {
   running = null;
   if (!r) return;
   r.unsubscribe();
-  await r.engine.stop().catch((err: unknown) => log.error('Engine did not stop cleanly', { error: String(err) }));
+  await r.host.stop().catch((err: unknown) => log.error('Engine did not stop cleanly', { error: String(err) }));
   await r.ollama.localOllama.stop().catch((err: unknown) => log.warn('The local Ollama did not stop cleanly', { error: String(err) }));
-  await r.db.close().catch(() => {});
 }
 
 function openWindow(location: AppLocation): void {
