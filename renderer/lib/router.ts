@@ -11,6 +11,14 @@ export type Route =
   | { view: 'roundtables'; conversationId: number | null }
   | { view: 'agents'; agentId: string };
 
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   switch (parts[0]) {
@@ -31,7 +39,11 @@ export function parseRoute(hash: string): Route {
       return { view: 'roundtables', conversationId: Number.isSafeInteger(id) && id > 0 ? id : null };
     }
     case 'agents':
-      return parts[1] ? { view: 'agents', agentId: decodeURIComponent(parts[1]) } : { view: 'stage' };
+    {
+      // a malformed escape ("#/agents/%") must not throw out of the render and blank the app
+      const agentId = parts[1] ? safeDecode(parts[1]) : null;
+      return agentId ? { view: 'agents', agentId } : { view: 'stage' };
+    }
     default:
       return { view: 'stage' };
   }
