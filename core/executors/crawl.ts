@@ -18,14 +18,17 @@ import { badPayload, type Executor } from '../workers/executor.js';
 import { saveArtifact } from './artifacts.js';
 import { classifyAddress, describeClass, isAllowedHost, isLoopbackName, systemLookup, type LookupFn } from './crawl-address.js';
 import { extractHtml, extractPlain } from './crawl-extract.js';
+import { pinnedFetch, type Pin } from './crawl-connect.js';
 import { decodeBody, isReadableType, parseContentType, readCapped, readableTypes, redirectStatuses } from './crawl-http.js';
 
 export type { LookupFn } from './crawl-address.js';
+export type { Pin } from './crawl-connect.js';
 
-export type FetchFn = (input: string | URL, init: RequestInit) => Promise<Response>;
+/** An HTTP client that connects to `pin`, the address the hop was vetted for (see crawl-connect.ts). */
+export type FetchFn = (input: string | URL, init: RequestInit, pin: Pin) => Promise<Response>;
 
 export interface CrawlExecutorOptions {
-  /** HTTP client (default: the global fetch). Called with redirect: 'manual'. */
+  /** HTTP client (default: pinnedFetch, which connects only to the vetted address). Called with redirect: 'manual'. */
   fetch?: FetchFn;
   /** Name resolution (default: the system resolver, all addresses). */
   lookup?: LookupFn;
@@ -58,9 +61,16 @@ function refuse(url: URL, why: string, hint = true, from?: URL): AppError {
   });
 }
 
+function pinOf(address: string): Pin {
+  const bare = address.startsWith('[') ? address.slice(1, -1) : address;
+  return { address: bare, family: bare.includes(':') ? 6 : 4 };
+}
+
 /**
  * Throws crawl_refused unless `url` may be fetched: http(s), and a public
- * address (every address its name resolves to) or an allowed host.
+ * address (every address its name resolves to) or an allowed host. Returns
+ * the address to connect to: the one that was checked, so the connection
+ * cannot go anywhere the check did not see.
  */
 export async function vetUrl(
   url: URL,
@@ -68,19 +78,23 @@ export async function vetUrl(
   lookup: LookupFn,
   from?: URL,
   signal?: AbortSignal,
-): Promise<void> {
+): Promise<Pin> {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw refuse(url, `only http and https URLs can be crawled, and this one is ${url.protocol.replace(/:$/, '')}`, false, from);
   }
   if (url.username || url.password) throw refuse(url, 'the URL carries a user name or password', false, from);
-  if (isAllowedHost(url, policy.allowed_hosts)) return;
+  const allowed = isAllowedHost(url, policy.allowed_hosts);
   const host = url.hostname;
   const literal = classifyAddress(host);
   if (literal !== null) {
-    if (literal !== 'public') throw refuse(url, `it is ${describeClass(literal)}`, true, from);
-    return;
+    if (literal !== 'public' && !allowed) throw refuse(url, `it is ${describeClass(literal)}`, true, from);
+    return pinOf(host);
   }
-  if (isLoopbackName(host)) throw refuse(url, `it is ${describeClass('loopback')}`, true, from);
+  if (isLoopbackName(host)) {
+    // localhost always means this machine (RFC 6761), whatever a resolver says
+    if (!allowed) throw refuse(url, `it is ${describeClass('loopback')}`, true, from);
+    return { address: '127.0.0.1', family: 4 };
+  }
   let addresses: readonly { address: string }[];
   try {
     addresses = await abortable(lookup(host), signal);
@@ -94,8 +108,9 @@ export async function vetUrl(
   for (const { address } of addresses) {
     const c = classifyAddress(address);
     if (c === null) throw refuse(url, `it resolves to "${address}", which is not an IP address`, true, from);
-    if (c !== 'public') throw refuse(url, `it resolves to ${address}, ${describeClass(c)}`, true, from);
+    if (c !== 'public' && !allowed) throw refuse(url, `it resolves to ${address}, ${describeClass(c)}`, true, from);
   }
+  return pinOf((addresses[0] as { address: string }).address);
 }
 
 /** Settles with `p`, or rejects with an AbortError as soon as `signal` aborts (a DNS lookup cannot be cancelled). */
@@ -124,7 +139,7 @@ function tag(s: string): string {
 }
 
 export function createCrawlExecutor(opts: CrawlExecutorOptions = {}): Executor {
-  const fetchFn: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
+  const fetchFn: FetchFn = opts.fetch ?? pinnedFetch;
   const lookup = opts.lookup ?? systemLookup;
   const userAgent = opts.userAgent ?? 'emtesseract-crawler/0.1';
 
@@ -224,14 +239,18 @@ async function fetchPage(ctx: EngineCtx, start: URL, policy: CrawlPolicy, deps: 
   try {
     for (let hop = 0; ; hop++) {
       const from = hop > 0 ? new URL(redirects[redirects.length - 1] as string) : undefined;
-      await vetUrl(current, policy, deps.lookup, from, ac.signal);
+      const pin = await vetUrl(current, policy, deps.lookup, from, ac.signal);
       if (ac.signal.aborted) throw abortError();
-      const res = await deps.fetchFn(current.href, {
-        method: 'GET',
-        redirect: 'manual',
-        signal: ac.signal,
-        headers: { 'user-agent': deps.userAgent, accept: 'text/html, text/plain;q=0.9, */*;q=0.1' },
-      });
+      const res = await deps.fetchFn(
+        current.href,
+        {
+          method: 'GET',
+          redirect: 'manual',
+          signal: ac.signal,
+          headers: { 'user-agent': deps.userAgent, accept: 'text/html, text/plain;q=0.9, */*;q=0.1' },
+        },
+        pin,
+      );
       if (redirectStatuses.has(res.status)) {
         await res.body?.cancel().catch(() => {});
         const location = res.headers.get('location');
@@ -278,10 +297,12 @@ async function fetchPage(ctx: EngineCtx, start: URL, policy: CrawlPolicy, deps: 
   }
 }
 
-/** fetch's "fetch failed" hides the reason in `cause`. */
+/** fetch's "fetch failed" hides the reason in `cause`; node:http's errors carry it as `code`. */
 function networkReason(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (cause?.code) return `${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+  const direct = err as { code?: string; message?: string };
+  if (typeof direct.code === 'string') return `${direct.code}${direct.message ? ` (${direct.message})` : ''}`;
   if (cause?.message) return cause.message;
   return err instanceof Error ? err.message : String(err);
 }

@@ -5,13 +5,44 @@ import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
 import { isPolicyKey, policyDefaults, policyKeys, policySchemas, type PolicyKey, type PolicyValue } from './policy-schemas.js';
 
-/** Reads a policy. A stored value that no longer fits its schema yields the default. */
-export async function getPolicy<K extends PolicyKey>(q: Queryable, key: K): Promise<PolicyValue<K>> {
+/** A policy as stored: its value (the default when missing or unfit) and, when unfit, why. */
+async function readPolicy<K extends PolicyKey>(q: Queryable, key: K): Promise<{ value: PolicyValue<K>; problem: { stored: unknown; why: string } | null }> {
   const res = await q.query<{ value: unknown }>('SELECT value FROM ops_policy WHERE key = $1', [key]);
   const row = res.rows[0];
-  if (!row) return policyDefaults[key];
+  if (!row) return { value: policyDefaults[key], problem: null };
   const parsed = policySchemas[key].safeParse(row.value);
-  return parsed.success ? (parsed.data as PolicyValue<K>) : policyDefaults[key];
+  if (parsed.success) return { value: parsed.data as PolicyValue<K>, problem: null };
+  return { value: policyDefaults[key], problem: { stored: row.value, why: describeIssues(parsed.error.issues) } };
+}
+
+/**
+ * Reads a policy. A stored value that no longer fits its schema yields the
+ * default (policy.list shows it as not valid; cachedPolicy also reports it as an event).
+ */
+export async function getPolicy<K extends PolicyKey>(q: Queryable, key: K): Promise<PolicyValue<K>> {
+  return (await readPolicy(q, key)).value;
+}
+
+const reported = new WeakMap<EngineCtx, Set<string>>();
+
+/** Records a `policy_invalid` event once per engine and stored value, not on every read. */
+function reportInvalid(ctx: EngineCtx, key: PolicyKey, stored: unknown, why: string): void {
+  let seen = reported.get(ctx);
+  if (!seen) reported.set(ctx, (seen = new Set()));
+  const id = `${key}:${JSON.stringify(stored)}`;
+  if (seen.has(id)) return;
+  seen.add(id);
+  // not awaited, and on ctx.db: the reader may be inside a transaction of its own
+  void writeEvent(ctx, ctx.db, {
+    kind: 'policy_invalid',
+    title: `Policy ${key} no longer fits its schema`,
+    summary: `The stored value is not valid (${why}); the default is used until it is fixed in Settings.`,
+    tags: ['policy', 'error', key],
+    payload: { key, stored, why },
+  }).catch((err: unknown) => {
+    seen.delete(id);
+    ctx.log.warn(`Could not record that policy ${key} is invalid`, { error: err instanceof Error ? err.message : String(err) });
+  });
 }
 
 const CACHE_MS = 1000;
@@ -30,7 +61,10 @@ export function cachedPolicy<K extends PolicyKey>(ctx: EngineCtx, key: K, q: Que
   const hit = cache.get(key);
   if (hit && now - hit.at < (ctx.policyCacheMs ?? CACHE_MS)) return hit.value as Promise<PolicyValue<K>>;
   // inside a transaction, read through it: a second pooled connection could starve the pool
-  const value = getPolicy(q, key);
+  const value = readPolicy(q, key).then((r) => {
+    if (r.problem) reportInvalid(ctx, key, r.problem.stored, r.problem.why);
+    return r.value;
+  });
   cache.set(key, { at: now, value });
   value.catch(() => cache.delete(key));
   return value;

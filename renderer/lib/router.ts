@@ -12,6 +12,14 @@ export type Route =
   | { view: 'agents'; agentId: string | null }
   | { view: 'artifacts'; artifactId: number | null };
 
+function safeDecode(s: string): string | null {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   switch (parts[0]) {
@@ -24,7 +32,12 @@ export function parseRoute(hash: string): Route {
     case 'models':
       return { view: 'models' };
     case 'settings':
-      return { view: 'settings', ...(parts[1] ? { section: decodeURIComponent(parts[1]) } : {}), ...(parts[2] ? { focus: decodeURIComponent(parts[2]) } : {}) };
+    {
+      // malformed escapes are dropped, never thrown out of the render
+      const section = parts[1] ? safeDecode(parts[1]) : null;
+      const focus = parts[2] ? safeDecode(parts[2]) : null;
+      return { view: 'settings', ...(section ? { section } : {}), ...(focus ? { focus } : {}) };
+    }
     case 'artifacts': {
       const id = Number(parts[1]);
       return { view: 'artifacts', artifactId: Number.isSafeInteger(id) && id > 0 ? id : null };
@@ -36,7 +49,12 @@ export function parseRoute(hash: string): Route {
       return { view: 'roundtables', conversationId: Number.isSafeInteger(id) && id > 0 ? id : null };
     }
     case 'agents':
-      return { view: 'agents', agentId: parts[1] ? decodeURIComponent(parts[1]) : null };
+    {
+      if (!parts[1]) return { view: 'agents', agentId: null };
+      // a malformed escape ("#/agents/%") must not throw out of the render and blank the app
+      const agentId = safeDecode(parts[1]);
+      return agentId ? { view: 'agents', agentId } : { view: 'stage' };
+    }
     default:
       return { view: 'stage' };
   }

@@ -1,4 +1,5 @@
-import { streamMessage, type CallInput, type CallName, type CallOutput, type Envelope, type StreamMessage } from '../../core/api/contract.js';
+import { streamMessage, type CallInput, type CallName, type CallOutput, type StreamMessage } from '../../core/api/contract.js';
+import { readReply } from '../../core/api/envelope.js';
 import { CallError, type StreamStatus, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -25,13 +26,14 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     } catch {
       throw new CallError(name, 'unavailable', 'The engine cannot be reached. Is `npm run serve` still running?');
     }
-    let reply: Envelope<CallOutput<K>>;
+    let raw: unknown;
     try {
-      reply = (await res.json()) as Envelope<CallOutput<K>>;
+      raw = await res.json();
     } catch {
       throw new CallError(name, 'internal', `The engine answered ${name} with something that is not JSON (HTTP ${res.status}).`);
     }
-    if (!reply.ok) throw new CallError(name, reply.error.code, reply.error.message);
+    const reply = readReply(name, raw);
+    if (!reply.ok) throw new CallError(name, reply.code, reply.message);
     return reply.value;
   }
 

@@ -23,8 +23,28 @@ function fakeBridge(reply: (call: string, input: unknown) => unknown): EmtBridge
 
 describe('IPC transport', () => {
   it('unwraps a successful envelope', async () => {
-    const t = createIpcTransport(fakeBridge((call, input) => ({ ok: true, value: { call, input } })));
-    await expect(t.call('policy.get', { key: 'x_daily_quota' })).resolves.toEqual({ call: 'policy.get', input: { key: 'x_daily_quota' } });
+    const t = createIpcTransport(fakeBridge((_call, input) => ({ ok: true, value: { key: (input as { key: string }).key, value: { limit: 5 } } })));
+    await expect(t.call('policy.get', { key: 'x_daily_quota' })).resolves.toEqual({ key: 'x_daily_quota', value: { limit: 5 } });
+  });
+
+  it('parses replies with the contract: a reply that does not fit is a typed error with a sentence, not a value', async () => {
+    const wrongShape = createIpcTransport(fakeBridge(() => ({ ok: true, value: { key: 42 } })));
+    await expect(wrongShape.call('policy.get', { key: 'x_daily_quota' })).rejects.toMatchObject({
+      name: 'CallError',
+      code: 'internal',
+      message: expect.stringMatching(/^The engine's reply to policy\.get does not fit the contract: key: /),
+    });
+    const notEnvelope = createIpcTransport(fakeBridge(() => 'surprise'));
+    await expect(notEnvelope.call('agents.list', {})).rejects.toMatchObject({ code: 'internal', message: "The engine answered agents.list with a reply that is not the contract's envelope." });
+  });
+
+  it('drops stream messages that do not fit the contract', () => {
+    const bridge = fakeBridge(() => null);
+    const got: StreamMessage[] = [];
+    createIpcTransport(bridge).subscribe((m) => got.push(m));
+    bridge.emit({ type: 'event', event: { id: 'one' } } as unknown as StreamMessage);
+    bridge.emit({ type: 'nonsense' } as unknown as StreamMessage);
+    expect(got).toEqual([]);
   });
 
   it('turns a refusal into a CallError with the code and the sentence', async () => {
@@ -42,8 +62,10 @@ describe('IPC transport', () => {
     const off = t.subscribe((m) => got.push(m), (s) => statuses.push(s));
     await Promise.resolve();
     expect(statuses).toEqual(['open']);
-    // The transport passes messages through untouched; their shape is the engine's business.
-    const msg = { type: 'mission', mission: { id: 1 } } as unknown as StreamMessage;
+    const msg: StreamMessage = {
+      type: 'mission',
+      mission: { id: 1, proposalId: null, title: 'T', status: 'running', createdBy: 'opus', failureReason: null, createdAt: '2026-03-02T09:00:00.000Z', startedAt: null, finishedAt: null },
+    };
     bridge.emit(msg);
     expect(got).toEqual([msg]);
     off();

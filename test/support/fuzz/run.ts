@@ -10,6 +10,7 @@ import { httpStatus, type ErrorCode } from '../../../core/api/errors.ts';
 import { inputProblem } from '../../../core/api/input-guard.ts';
 import type { Db } from '../../../core/db/db.ts';
 import type { RefusalRecorder } from '../../../core/server/refusal-events.ts';
+import { rawRequest } from '../raw-http.ts';
 
 export interface Reply {
   status: number;
@@ -144,7 +145,7 @@ export async function fuzzCall(env: FuzzEnv, call: CallName, bodies: string[], v
   return report;
 }
 
-/** The HTTP transport as a browser's fetch would use it. */
+/** The HTTP transport: POST /api/<call> with the body as given. */
 export function httpTransport(baseUrl: string): Transport {
   return {
     name: 'http',
@@ -156,8 +157,9 @@ export function httpTransport(baseUrl: string): Transport {
       }
     },
     async send(call, body) {
-      const res = await fetch(`${baseUrl}/api/${encodeURIComponent(call)}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      const text = await res.text();
+      // a fresh connection per request (node:http, agent: false): no keep-alive race with the server's idle timeout
+      const res = await rawRequest(baseUrl, { method: 'POST', path: `/api/${encodeURIComponent(call)}`, headers: { 'content-type': 'application/json' }, body });
+      const text = res.body;
       let envelope: unknown;
       try {
         envelope = JSON.parse(text);
