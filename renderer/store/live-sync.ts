@@ -1,4 +1,5 @@
 import { debounce } from '../lib/debounce.js';
+import { notifyAlert } from '../lib/notify.js';
 import { transport } from '../transport/pick-transport.js';
 import type { StreamMessage } from './entities.js';
 import { useAgentDetail } from './agent-detail-store.js';
@@ -80,6 +81,9 @@ export function startLiveSync(): () => void {
         // Progress lines come many a second and change nothing the runtime strip shows.
         useModels.getState().receivePull(msg);
         return;
+      case 'data':
+        if (msg.op === 'import' && msg.phase === 'done') notifyAlert('import', 'Import finished', msg.message ?? 'The company from the archive is open.');
+        break;
       default:
         break;
     }
