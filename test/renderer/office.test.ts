@@ -145,6 +145,20 @@ describe('office in Chromium', () => {
     await page.goto(`${stage.url()}/#/`);
   });
 
+  it('lists the keyboard shortcuts on ?, and goes to a view by its key', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 880 } });
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(1);
+    expect(await page.getByTestId('shortcut-list').innerText()).toMatch(/Give a new task/);
+    expect(await page.getByTestId('notification-settings').getByRole('checkbox').count()).toBe(3);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(0);
+    await page.keyboard.press('2');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/missions');
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search signals');
+  });
+
   it('changes the sky with the clock', async () => {
     const canvas = page.getByTestId('office-canvas');
     await page.clock.setSystemTime(new Date('2026-03-02T12:00:00Z'));
