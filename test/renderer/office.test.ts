@@ -97,6 +97,8 @@ describe('office in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(40);
     await page.screenshot({ path: path.join(SHOTS, 'office-stage.png') });
+    // The trends under the team are uPlot charts.
+    await expect.poll(() => page.getByTestId('trends').locator('.uplot').count(), { timeout: 20_000 }).toBeGreaterThan(0);
   });
 
   it('sets an agent working when its step starts, then celebrating when its mission succeeds', async () => {

@@ -3,6 +3,7 @@ import { PanelBoundary } from '../../components/panel-boundary.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
 import { Swimlane } from './swimlane.js';
+import { TrendsPanel } from './trends-panel.js';
 import { TeamPanel } from './team-panel.js';
 
 export function StageView() {
@@ -21,6 +22,9 @@ export function StageView() {
           </PanelBoundary>
           <PanelBoundary name="Team">
             <TeamPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Trends">
+            <TrendsPanel />
           </PanelBoundary>
         </div>
         <div className="stage-feed">
