@@ -1,5 +1,6 @@
 import { AppHeader } from './app-header.js';
 import { PanelBoundary } from './components/panel-boundary.js';
+import { ShortcutsLayer } from './components/shortcuts-layer.js';
 import { ToastStack } from './components/toast-stack.js';
 import { TokenGate } from './components/token-gate.js';
 import { useRoute } from './lib/router.js';
@@ -43,6 +44,7 @@ export function App() {
         </PanelBoundary>
       )}
       <ToastStack />
+      <ShortcutsLayer />
     </div>
   );
 }

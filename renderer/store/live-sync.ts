@@ -1,4 +1,5 @@
 import { debounce } from '../lib/debounce.js';
+import { notifyAlert } from '../lib/notify.js';
 import { transport } from '../transport/pick-transport.js';
 import type { StreamMessage } from './entities.js';
 import { useAgentDetail } from './agent-detail-store.js';
@@ -87,6 +88,7 @@ export function startLiveSync(): () => void {
         break;
       case 'data':
         useData.getState().receive(msg);
+        if (msg.op === 'import' && msg.phase === 'done') notifyAlert('import', 'Import finished', msg.message ?? 'The company from the archive is open.');
         if (msg.phase === 'done' && msg.op !== 'export') void useData.getState().loadBackups();
         return;
       default:

@@ -97,6 +97,8 @@ describe('office in Chromium', () => {
     });
     expect(colours).toBeGreaterThan(40);
     await page.screenshot({ path: path.join(SHOTS, 'office-stage.png') });
+    // The trends under the team are uPlot charts.
+    await expect.poll(() => page.getByTestId('trends').locator('.uplot').count(), { timeout: 20_000 }).toBeGreaterThan(0);
   });
 
   it('sets an agent working when its step starts, then celebrating when its mission succeeds', async () => {
@@ -143,6 +145,20 @@ describe('office in Chromium', () => {
     await page.mouse.click(box.x + ((spot!.x) / 288) * box.width, box.y + ((spot!.y - 8) / 160) * box.height);
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/agents/observer');
     await page.goto(`${stage.url()}/#/`);
+  });
+
+  it('lists the keyboard shortcuts on ?, and goes to a view by its key', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 880 } });
+    await page.keyboard.press('?');
+    await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(1);
+    expect(await page.getByTestId('shortcut-list').innerText()).toMatch(/Give a new task/);
+    expect(await page.getByTestId('notification-settings').getByRole('checkbox').count()).toBe(3);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(0);
+    await page.keyboard.press('2');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/missions');
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Search signals');
   });
 
   it('changes the sky with the clock', async () => {

@@ -4,6 +4,7 @@ import { BudgetMeter } from '../budget/budget-meter.js';
 import { RuntimeStrip } from './runtime-strip.js';
 import { SignalFeed } from './signal-feed.js';
 import { Swimlane } from './swimlane.js';
+import { TrendsPanel } from './trends-panel.js';
 import { TeamPanel } from './team-panel.js';
 
 export function StageView() {
@@ -25,6 +26,9 @@ export function StageView() {
           </PanelBoundary>
           <PanelBoundary name="Team">
             <TeamPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Trends">
+            <TrendsPanel />
           </PanelBoundary>
         </div>
         <div className="stage-feed">

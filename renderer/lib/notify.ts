@@ -1,0 +1,69 @@
+/**
+ * OS notifications for alerts: through the desktop app's hook when the
+ * preload provides one (window.emtDesktop.notify), else the browser's
+ * Notification API. Each kind has its own setting, kept in this browser.
+ */
+export type AlertKind = 'breaker' | 'llm' | 'import';
+
+export const alertKinds: { kind: AlertKind; label: string }[] = [
+  { kind: 'breaker', label: 'A worker is turned off by its circuit breaker' },
+  { kind: 'llm', label: 'No Ollama host answers' },
+  { kind: 'import', label: 'An import has finished' },
+];
+
+export type NotifyPrefs = Record<AlertKind, boolean>;
+
+declare global {
+  interface Window {
+    /** Provided by the desktop preload: native notifications through Electron. */
+    emtDesktop?: { notify?(title: string, body: string): void };
+  }
+}
+
+const KEY = 'emt.notifications';
+const defaults: NotifyPrefs = { breaker: true, llm: true, import: true };
+
+export function readPrefs(): NotifyPrefs {
+  try {
+    const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Record<string, unknown>>;
+    return {
+      breaker: typeof raw.breaker === 'boolean' ? raw.breaker : defaults.breaker,
+      llm: typeof raw.llm === 'boolean' ? raw.llm : defaults.llm,
+      import: typeof raw.import === 'boolean' ? raw.import : defaults.import,
+    };
+  } catch {
+    return { ...defaults };
+  }
+}
+
+export function writePrefs(p: NotifyPrefs): void {
+  localStorage.setItem(KEY, JSON.stringify(p));
+}
+
+/** Whether notifications can be shown at all here, and why not. */
+export function notifySupport(): 'desktop' | 'granted' | 'default' | 'denied' | 'unsupported' {
+  if (window.emtDesktop?.notify) return 'desktop';
+  if (typeof Notification === 'undefined') return 'unsupported';
+  return Notification.permission;
+}
+
+/** Asks the browser for permission (call from a click: browsers want a gesture). */
+export async function askPermission(): Promise<void> {
+  if (typeof Notification !== 'undefined' && Notification.permission === 'default') await Notification.requestPermission();
+}
+
+/** What was shown, for tests and for not repeating ourselves. */
+export const shown: { kind: AlertKind; title: string; body: string }[] = [];
+
+export function notifyAlert(kind: AlertKind, title: string, body: string): boolean {
+  if (!readPrefs()[kind]) return false;
+  shown.push({ kind, title, body });
+  const desktop = window.emtDesktop?.notify;
+  if (desktop) {
+    desktop(title, body);
+    return true;
+  }
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;
+  new Notification(title, { body, tag: `emt-${kind}` });
+  return true;
+}
