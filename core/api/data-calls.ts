@@ -105,6 +105,9 @@ export const dataCalls = {
   },
 } as const;
 
+/** What the HTTP upload route (PUT /api/data/upload) answers inside the envelope. */
+export const uploadReply = z.object({ uploadId: z.string(), bytes: z.number().optional() });
+
 /** Progress of an export, import, backup or restore, pushed on the stream. */
 export const dataProgressMessage = z.object({
   type: z.literal('data'),

@@ -1,5 +1,6 @@
 import { streamMessage, type CallInput, type CallName, type CallOutput, type StreamMessage } from '../../core/api/contract.js';
-import { readReply } from '../../core/api/envelope.js';
+import { envelopeSchema, readReply } from '../../core/api/envelope.js';
+import { uploadReply } from '../../core/api/data-calls.js';
 import { CallError, type StreamStatus, type Transport } from './transport.js';
 
 export interface HttpTransportOptions {
@@ -95,10 +96,12 @@ export function createHttpTransport(opts: HttpTransportOptions): Transport {
     } catch {
       throw new CallError('data.upload', 'unavailable', 'The engine cannot be reached to upload the archive. Is `npm run serve` still running?');
     }
-    const reply = (await res.json().catch(() => null)) as Envelope<{ uploadId: string }> | null;
-    if (!reply) throw new CallError('data.upload', res.status === 404 ? 'unavailable' : 'internal', `The upload was not accepted (HTTP ${res.status}).`);
-    if (!reply.ok) throw new CallError('data.upload', reply.error.code, reply.error.message);
-    return { uploadId: reply.value.uploadId };
+    const env = envelopeSchema.safeParse(await res.json().catch(() => null));
+    if (!env.success) throw new CallError('data.upload', res.status === 404 ? 'unavailable' : 'internal', `The upload was not accepted (HTTP ${res.status}).`);
+    if (!env.data.ok) throw new CallError('data.upload', env.data.error.code, env.data.error.message);
+    const value = uploadReply.safeParse(env.data.value);
+    if (!value.success) throw new CallError('data.upload', 'internal', 'The server answered the upload without an upload id.');
+    return { uploadId: value.data.uploadId };
   }
 
   function downloadUrl(fileName: string): string {
