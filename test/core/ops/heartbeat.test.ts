@@ -87,9 +87,11 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     e = await testEngine(kind, { workers: false });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = new Heartbeat(e.ctx, [{ name: 'slow', run: () => gate }]);
+    let holding = false;
+    const slow = new Heartbeat(e.ctx, [{ name: 'slow', run: () => ((holding = true), gate) }]);
     const first = slow.runOnce();
-    await new Promise((r) => setTimeout(r, 100));
+    // the first heartbeat holds the lock once its job runs
+    await expect.poll(() => holding, { timeout: 30_000 }).toBe(true);
     const second = await new Heartbeat(e.ctx, [{ name: 'quick', run: async () => 1 }]).runOnce();
     expect(second).toBeNull();
     release();

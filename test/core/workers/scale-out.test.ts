@@ -70,8 +70,11 @@ describe('scale-out on one PostgreSQL', () => {
     const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(8), log: silentLog, location: 'pg', workers: false, heartbeat: false });
     const worker = await startCli('worker', ['--database-url', url, '--kinds', 'wait', '--poll-ms', '3600000']);
     try {
-      // let the worker settle into its long sleep
-      await new Promise((r) => setTimeout(r, 1500));
+      // the worker LISTENs (its first claim round came before: it found nothing, and its next poll is an hour away)
+      await eventually(async () => {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query ILIKE 'LISTEN%'`);
+        return r.rows[0]!.n > 0;
+      }, 30_000, 50);
       const out = await createProposalAndMaybeAutoApprove(engine.ctx, { agentId: 'opus', title: 'Woken', steps: [{ kind: 'wait', payload: {} }, { kind: 'wait', payload: {} }] });
       await eventually(async () => {
         const r = await db.query<{ status: string }>('SELECT status FROM ops_missions WHERE id = $1', [out.mission!.id]);
