@@ -1,5 +1,5 @@
 import type { Queryable } from '../db/db.js';
-import { agentPausedSentence, agentPauseReason } from './pause.js';
+import { agentPausedSentence, type PauseState } from './pause.js';
 import { getPolicy } from './policy.js';
 import { startOfDay, iso } from './time.js';
 
@@ -75,7 +75,7 @@ export async function checkCapGates(q: Queryable, kinds: string[], nowMs: number
 }
 
 /** The agent_paused gate: a paused agent's proposals are refused with the reason it was paused for. */
-export async function checkAgentPaused(q: Queryable, agent: { id: string; displayName: string }): Promise<GateResult> {
-  const paused = await agentPauseReason(q, agent.id);
+export function checkAgentPaused(pause: PauseState, agent: { id: string; displayName: string }): GateResult {
+  const paused = pause.agents.find((a) => a.agentId === agent.id);
   return paused ? { ok: false, gate: 'agent_paused', reason: agentPausedSentence(agent.displayName, paused.reason) } : { ok: true };
 }

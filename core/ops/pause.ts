@@ -91,12 +91,6 @@ function iso(t: string | Date | null): string | null {
   return new Date(t).toISOString();
 }
 
-/** Why an agent's proposals are refused right now, read through the proposal's transaction; null when it is not paused. */
-export async function agentPauseReason(q: Queryable, agentId: string): Promise<{ reason: string | null } | null> {
-  const res = await q.query<{ reason: string | null }>('SELECT reason FROM ops_agent_pause WHERE agent_id = $1', [agentId]);
-  return res.rows[0] ?? null;
-}
-
 /** Pauses or resumes the whole company. Idempotent: pausing a paused company keeps its first reason and time. */
 export async function setCompanyPaused(ctx: EngineCtx, paused: boolean, opts: { reason?: string; by?: string } = {}): Promise<PauseState> {
   return ctx.db.transaction(async (tx) => {

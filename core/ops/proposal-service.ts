@@ -7,6 +7,7 @@ import { getAgent } from './agents.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
 import { checkAgentPaused, checkCapGates } from './gates.js';
+import { currentPause } from './pause.js';
 import { createMission } from './missions.js';
 import { getPolicy } from './policy.js';
 import { iso, startOfDay } from './time.js';
@@ -62,6 +63,8 @@ export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: Pro
   const agent = await getAgent(ctx.db, input.agentId);
   if (!agent) throw new AppError('not_found', `There is no agent "${input.agentId}".`);
 
+  // Read before the critical section: no query while the engine's copy is fresh (see ops/pause.ts).
+  const pause = await currentPause(ctx);
   const outcome = await ctx.db.transaction(async (tx) => {
     // Gate checks and the insert that uses up quota are one critical section.
     await tx.query('SELECT pg_advisory_xact_lock($1)', [GATE_LOCK]);
@@ -70,7 +73,7 @@ export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: Pro
     let refusal: { gate: string; reason: string } | null = null;
     if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
     if (!refusal) {
-      const paused = await checkAgentPaused(tx, agent);
+      const paused = checkAgentPaused(pause, agent);
       if (!paused.ok) refusal = { gate: paused.gate, reason: paused.reason };
     }
     if (!refusal) refusal = await checkDailyLimit(tx, input.agentId, nowMs, tz);
