@@ -64,7 +64,8 @@ export function SignalFeed() {
     let delta = top - s.band;
     if (shift.seq !== s.shift) {
       const readingNewest = shift.live && el.scrollTop < FEED_ROW_PX / 2 && s.band === 0;
-      if (!readingNewest && s.band + shift.at * FEED_ROW_PX <= el.scrollTop) delta += shift.rows * FEED_ROW_PX;
+      // Pages join or leave at the very top (at 0): always above what is read, even from inside the loading band.
+      if (!readingNewest && (shift.at === 0 || s.band + shift.at * FEED_ROW_PX <= el.scrollTop)) delta += shift.rows * FEED_ROW_PX;
       s.shift = shift.seq;
     }
     s.band = top;
