@@ -13,12 +13,12 @@ interface StepKindsState {
   load(): Promise<void>;
 }
 
-/** The engine's step kinds with their payload schemas, read once (the Give task form is drawn from them). */
-export const useStepKinds = create<StepKindsState>((set, get) => ({
+/** The engine's step kinds with their payload schemas (the Give task form is drawn from them). */
+export const useStepKinds = create<StepKindsState>((set) => ({
   kinds: [],
   loaded: false,
   async load() {
-    if (get().loaded) return;
+    // asked each time the dialog opens: auto_approve may have changed since
     try {
       set({ kinds: await callQuiet('steps.kinds', {}), loaded: true });
     } catch {
