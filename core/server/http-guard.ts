@@ -75,10 +75,14 @@ export function checkToken(req: IncomingMessage, url: URL, token: string | undef
   const who = req.socket.remoteAddress ?? 'unknown';
   const wait = limiter.retryAfterMs(who);
   if (wait > 0) return lockedOut(wait);
-  if (sameSecret(tokenGiven(req, url), token)) {
+  const given = tokenGiven(req, url);
+  if (sameSecret(given, token)) {
     limiter.succeed(who);
     return null;
   }
+  // No token at all is a page that has not asked for one yet (the token gate), not a guess:
+  // only a wrong token counts towards the lock-out.
+  if (!given) return { code: 'unauthorized', message: 'A valid token is required: send "Authorization: Bearer <token>".' };
   const locked = limiter.fail(who);
   if (locked > 0) return lockedOut(locked);
   return { code: 'unauthorized', message: 'A valid token is required: send "Authorization: Bearer <token>".' };

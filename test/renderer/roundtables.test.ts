@@ -119,9 +119,10 @@ describe('roundtables and agent detail in Chromium', () => {
 
     const transcript = page.getByTestId('transcript');
     await expect.poll(() => transcript.getAttribute('data-conversation')).toBe(String(conversationId));
-    // Turns come 3–8 s apart (and a scheduled conversation may be talking first): the first one shows while the rest are awaited.
+    // Turns come 3–8 s apart, and the harness starts at 06:05, when the daily standup (6–12 turns) may
+    // still be talking: the queue runs one conversation at a time, so ours may wait up to ~100 s.
     const turns = page.getByTestId('turn');
-    await expect.poll(() => turns.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect.poll(() => turns.count(), { timeout: 150_000 }).toBeGreaterThan(0);
     expect(await transcript.getAttribute('data-status')).toBe('running');
     await expect.poll(() => transcript.getAttribute('data-status'), { timeout: 90_000 }).toBe('succeeded');
     expect(await turns.count()).toBeGreaterThanOrEqual(2);
@@ -136,7 +137,7 @@ describe('roundtables and agent detail in Chromium', () => {
     // What it left behind: a memory and a drift.
     await expect.poll(() => page.getByTestId('distill').innerText(), { timeout: 15_000 }).toMatch(/Left 1 memory, \d+ proposals?[\s\S]*Brain ↔ Growth \+0\.02/);
     expect(await row.getAttribute('data-status')).toBe('succeeded');
-  }, 180_000);
+  }, 300_000);
 
   it('shows the 15 relationships and a pair drift log, and the daily schedule', async () => {
     const pairs = page.getByTestId('relationship-row');

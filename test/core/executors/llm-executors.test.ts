@@ -152,7 +152,9 @@ describe.each(dbKinds)('LLM executors through the engine on %s', (kind) => {
     expect(s.workers.find((x) => x.kind === 'analyze')!.paused!.reason).toMatch(/No Ollama host answers/);
     let m = await getMission(e.db, out.mission!.id);
     expect(m.steps[0]).toMatchObject({ status: 'queued', attempts: 0 });
-    expect(m.mission.status).toBe('approved');
+    // nothing failed: the mission waits (still approved, or running when the step was claimed before
+    // the host was found down and then handed back to the queue without spending an attempt)
+    expect(['approved', 'running']).toContain(m.mission.status);
     srv.script(MODEL, 'Back online.');
     await srv.accept();
     m = await finished(out.mission!.id);
