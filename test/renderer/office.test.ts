@@ -126,7 +126,7 @@ describe('office in Chromium', () => {
     // Turned on only now: the schedule's slot for this hour was already decided (skipped) at start.
     await call('policy.set', { key: 'roundtable_policy', value: { enabled: true, max_daily_conversations: 5, max_action_items_per_day: 3, stale_minutes: 10 } });
     await call('roundtables.enqueue', { format: 'watercooler', topic: 'coffee break reading habits', participants: ['growth', 'creator'] });
-    await expect.poll(() => stateOf('growth'), { timeout: 20_000 }).toBe('chatting');
+    await expect.poll(() => stateOf('growth'), { timeout: 60_000 }).toBe('chatting');
     expect(await stateOf('creator')).toBe('chatting');
     expect(await stateOf('observer')).toBe('coffee');
     // They walk to the table, then sit there.

@@ -184,10 +184,10 @@ export function menuItem(id: string): MenuItem | undefined {
   return walk(fx.menu ?? undefined);
 }
 
-export async function until<T>(read: () => T | undefined | null | false, ms = 30_000): Promise<T> {
+export async function until<T>(read: () => T | undefined | null | false | Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
-    const v = read();
+    const v = await read();
     if (v) return v;
     if (Date.now() > end) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 25));
