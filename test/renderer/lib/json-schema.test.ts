@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { policyJsonSchema } from '../../../core/ops/policy-json-schema.ts';
 import { parsePolicy } from '../../../core/ops/policy.ts';
-import { policyDefaults, policyKeys } from '../../../core/ops/policy-schemas.ts';
+import { knownStepKinds, policyDefaults, policyKeys } from '../../../core/ops/policy-schemas.ts';
 import { blankFor, validate, type JsonSchema } from '../../../renderer/lib/json-schema.ts';
 
 const schema = (k: (typeof policyKeys)[number]): JsonSchema => policyJsonSchema(k) as JsonSchema;
@@ -16,7 +16,7 @@ describe('checking a policy in the form, from its JSON schema', () => {
     expect(validate(schema('x_daily_quota'), { limit: 2.5 })).toEqual([{ path: 'limit', message: 'Use a whole number from 0 to 100,000.' }]);
     expect(validate(schema('x_daily_quota'), { limit: '' })).toEqual([{ path: 'limit', message: 'Write a whole number from 0 to 100,000.' }]);
     expect(validate(schema('auto_approve'), { enabled: true, allowed_step_kinds: ['analyze', 'teleport'] })).toEqual([
-      { path: 'allowed_step_kinds.1', message: '“teleport” is not one of the choices (analyze, write_content, crawl, draft_tweet, post_tweet, post_bluesky, deploy, roundtable, wait).' },
+      { path: 'allowed_step_kinds.1', message: `“teleport” is not one of the choices (${knownStepKinds.join(', ')}).` },
     ]);
     const llm = { ...policyDefaults.llm_policy, hosts: [], keep_alive: '5 minutes', per_agent: { Brain: 'x' } };
     expect(validate(schema('llm_policy'), llm)).toEqual([
