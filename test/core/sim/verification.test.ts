@@ -73,7 +73,9 @@ describe(`after a ${DAYS}-day simulation`, () => {
 
   it('kept events flowing every day and wrote memories of several types', async () => {
     const days = await db.query<{ n: number }>(`SELECT count(DISTINCT to_char(created_at, 'YYYY-MM-DD'))::int AS n FROM ops_agent_events`);
-    expect(days.rows[0]!.n).toBe(DAYS);
+    // every one of the 30 days (the last instant of the run may open a 31st date)
+    expect(days.rows[0]!.n).toBeGreaterThanOrEqual(DAYS);
+    expect(days.rows[0]!.n).toBeLessThanOrEqual(DAYS + 1);
     expect(report.events).toBeGreaterThan(DAYS * 50);
     expect(Object.keys(report.memories).length).toBeGreaterThanOrEqual(3);
     expect(Object.values(report.memories).reduce((a, b) => a + b, 0)).toBeGreaterThan(DAYS);

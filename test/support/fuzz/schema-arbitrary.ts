@@ -123,7 +123,8 @@ export function validSamples(schema: z.ZodType, n: number, seed: number): unknow
   const arb = arbitraryFor(schema);
   const out: unknown[] = [];
   let tries = 0;
-  for (const v of fc.sample(arb, { numRuns: n * 3, seed })) {
+  // small samples get enough tries too: a schema with refinements may refuse most generated values
+  for (const v of fc.sample(arb, { numRuns: Math.max(n * 3, 300), seed })) {
     tries++;
     if (schema.safeParse(v).success) out.push(v);
     if (out.length >= n) break;
