@@ -108,6 +108,8 @@ describe('every view, both themes: axe-core and screenshots', () => {
           await page.locator(v.ready).first().waitFor({ timeout: 20_000 });
           // skeletons gone: the view has its data
           await expect.poll(() => page.locator('[aria-busy=true]').count(), { timeout: 20_000 }).toBe(0);
+          // reduced motion is on, so nothing is still fading in when axe reads the colours
+          await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length)).toBe(0);
           await page.screenshot({ path: path.join(SHOTS, `${v.name}-${theme}-${size.width}.png`) });
           if (size.width === 1440) {
             for (const problem of await seriousViolations(page)) found.push(`${v.name} @${size.width}: ${problem}`);
