@@ -43,7 +43,7 @@ export async function exportImport(env: BenchEnv, emit: (f: Figure) => void): Pr
 
   const db = await PgliteDb.open({ dataDir: fx.dataDir });
   const exp = await measure(() => exportArchive(db, { file, appVersion: 'bench', now: new Date().toISOString() }));
-  const dump = await measure(() => db.raw.dumpDataDir('gzip'));
+  const dump = await measure(() => db.dumpDataDir('gzip'));
   await db.close();
   const dumpBytes = dump.value.size;
   emit({

@@ -1,5 +1,6 @@
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db.js';
+import { MessageWriter, readReplies, tagCount, PgWireError, type Field, type Reply } from './pglite-wire.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
 
@@ -16,25 +17,49 @@ const parsers = {
   [OID.timestamptz]: parseTimestamptz,
 };
 
-function wrapTx(tx: Transaction, after: (() => void)[]): Tx {
-  return {
-    async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-      const res = await tx.query<T>(sql, params ? [...params] : undefined);
-      return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
-    },
-    async exec(sql: string): Promise<void> {
-      await tx.exec(sql);
-    },
-    afterCommit(fn: () => void): void {
-      after.push(fn);
-    },
-  };
+interface Prepared {
+  name: string;
+  paramOids: number[];
+  fields: Field[] | null;
+}
+
+/** Statements that change the schema: run unprepared, and forget every prepared statement after them. */
+const DDL = /^\s*(create|alter|drop|truncate|comment|grant|revoke|reindex|cluster|vacuum|deallocate|discard)\b/i;
+/** Longer texts (bulk statements built with their values) are not worth a prepared statement. */
+const MAX_PREPARED_SQL = 16_384;
+/** Prepared statements kept; the least recently used is closed beyond this. */
+const MAX_PREPARED = 1_000;
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function withQuery(err: PgWireError, sql: string, params: readonly unknown[] | undefined): PgWireError {
+  err.query = sql;
+  err.params = params;
+  return err;
 }
 
 /** The embedded database: PGlite in a folder, or in memory. One process per folder. */
 export class PgliteDb implements Db {
   readonly kind = 'pglite' as const;
   private readonly locks = new Set<string>();
+
+  private readonly statements = new Map<string, Prepared>();
+  private nextStatement = 1;
+  /** Statements to close with the next call (evicted from the cache). */
+  private toClose: string[] = [];
+  private readonly writer = new MessageWriter();
+  /** One caller at a time: a transaction holds the database until it ends. */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Calls and time per statement text, when asked for (benchmarks, the simulator's --profile). */
+  private profile: Map<string, { calls: number; ms: number }> | null = null;
 
   private constructor(
     private readonly pg: PGlite,
@@ -64,23 +89,191 @@ export class PgliteDb implements Db {
     }
   }
 
-  /** The underlying PGlite instance, for export/import tooling. */
-  get raw(): PGlite {
-    return this.pg;
+  /** Starts counting calls and time per statement (BEGIN/COMMIT included); returns the live table. */
+  profileStatements(): Map<string, { calls: number; ms: number }> {
+    this.profile ??= new Map();
+    return this.profile;
+  }
+
+  /** A physical copy of the database folder (PGlite's tarball), taken while nothing else runs. */
+  async dumpDataDir(compression: 'none' | 'gzip' | 'auto' = 'none'): Promise<File | Blob> {
+    return this.exclusive(() => this.pg.dumpDataDir(compression));
+  }
+
+  /** Runs `fn` once every earlier caller is done (the database runs one statement stream at a time). */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** One call into the database: the messages, then the replies. */
+  private async call(w: MessageWriter): Promise<Reply> {
+    if (this.pg.closed) throw new Error('The database is closed.');
+    // The raw stream hands the replies to us as they are written; PGlite's default
+    // collector would also parse each one and keep it in a list that only its own calls empty.
+    const chunks: Uint8Array[] = [];
+    await this.pg.execProtocolRawStream(w.take(), { syncToFs: false, onRawData: (chunk) => void chunks.push(chunk.slice()) });
+    return readReplies(chunks.length === 1 ? chunks[0]! : concat(chunks));
+  }
+
+  private async prepare(sql: string): Promise<Prepared> {
+    const name = `emt_${this.nextStatement++}`;
+    const r = await this.call(this.flushCloses(this.writer).parse(name, sql).describeStatement(name).sync());
+    if (r.error) throw withQuery(r.error, sql, undefined);
+    const p: Prepared = { name, paramOids: r.paramOids ?? [], fields: r.fields ?? null };
+    this.statements.set(sql, p);
+    if (this.statements.size > MAX_PREPARED) {
+      const oldest = this.statements.keys().next().value as string;
+      this.toClose.push(this.statements.get(oldest)!.name);
+      this.statements.delete(oldest);
+    }
+    return p;
+  }
+
+  private forgetStatements(): void {
+    for (const p of this.statements.values()) this.toClose.push(p.name);
+    this.statements.clear();
+  }
+
+  /** Runs one statement: prepared once per text, then one call per run. */
+  private async run<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+    if (!this.profile) return this.runStatement<T>(sql, params);
+    const t0 = performance.now();
+    try {
+      return await this.runStatement<T>(sql, params);
+    } finally {
+      const e = this.profile.get(sql) ?? { calls: 0, ms: 0 };
+      e.calls++;
+      e.ms += performance.now() - t0;
+      this.profile.set(sql, e);
+    }
+  }
+
+  private async runStatement<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+    if (DDL.test(sql) || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params);
+    let p = this.statements.get(sql);
+    if (p) {
+      // most recently used last
+      this.statements.delete(sql);
+      this.statements.set(sql, p);
+    } else p = await this.prepare(sql);
+    try {
+      return await this.execute<T>(p, sql, params);
+    } catch (err) {
+      // the tables under a prepared statement changed its result's shape: prepare it again (outside a transaction only; inside, the error has ended it)
+      if (!(err instanceof PgWireError) || err.code !== '0A000' || this.pg.isInTransaction()) throw err;
+      this.statements.delete(sql);
+      this.toClose.push(p.name);
+      return this.execute<T>(await this.prepare(sql), sql, params);
+    }
+  }
+
+  private async runUnnamed<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+    const d = await this.call(this.flushCloses(this.writer).parse('', sql).describeStatement('').sync());
+    if (d.error) throw withQuery(d.error, sql, params);
+    const result = await this.execute<T>({ name: '', paramOids: d.paramOids ?? [], fields: d.fields ?? null }, sql, params);
+    if (DDL.test(sql)) this.forgetStatements();
+    return result;
+  }
+
+  private async execute<T>(p: Prepared, sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+    const values = (params ?? []).map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const oid = p.paramOids[i];
+      const serialize = oid === undefined ? undefined : (this.pg.serializers[oid] as ((x: unknown) => string) | undefined);
+      return serialize ? serialize(v) : String(v);
+    });
+    const r = await this.call(this.writer.bind(p.name, values).execute().sync());
+    if (r.error) throw withQuery(r.error, sql, params);
+    if (!this.pg.isInTransaction()) await this.pg.syncToFs();
+    const fields = p.fields ?? [];
+    const parsersBy = fields.map((f) => this.pg.parsers[f.oid] as ((x: string, oid: number) => unknown) | undefined);
+    const rows = r.rows.map((raw) => {
+      const row: Record<string, unknown> = {};
+      for (let k = 0; k < fields.length; k++) {
+        const v = raw[k] ?? null;
+        const parse = parsersBy[k];
+        row[fields[k]!.name] = v === null ? null : parse ? parse(v, fields[k]!.oid) : v;
+      }
+      return row as T;
+    });
+    // as node-postgres counts: rows affected by INSERT/UPDATE/DELETE, rows returned by SELECT
+    return { rows, rowCount: tagCount(r.tags) };
+  }
+
+  /** Writes the Close messages of evicted statements ahead of the next call's own messages. */
+  private flushCloses(w: MessageWriter): MessageWriter {
+    if (this.toClose.length) {
+      for (const old of this.toClose.splice(0)) w.closeStatement(old);
+      w.sync();
+    }
+    return w;
+  }
+
+  private async simple(sql: string): Promise<void> {
+    if (!this.profile) return this.runSimple(sql);
+    const t0 = performance.now();
+    try {
+      return await this.runSimple(sql);
+    } finally {
+      const e = this.profile.get(sql) ?? { calls: 0, ms: 0 };
+      e.calls++;
+      e.ms += performance.now() - t0;
+      this.profile.set(sql, e);
+    }
+  }
+
+  private async runSimple(sql: string): Promise<void> {
+    const r = await this.call(this.flushCloses(this.writer).query(sql));
+    if (r.error) throw withQuery(r.error, sql, undefined);
+    if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();
+    if (!this.pg.isInTransaction()) await this.pg.syncToFs();
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const res = await this.pg.query<T>(sql, params ? [...params] : undefined);
-    return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+    return this.exclusive(() => this.run<T>(sql, params));
   }
 
   async exec(sql: string): Promise<void> {
-    await this.pg.exec(sql);
+    return this.exclusive(() => this.simple(sql));
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const after: (() => void)[] = [];
-    const value = await this.pg.transaction((tx) => fn(wrapTx(tx, after)));
+    const value = await this.exclusive(async () => {
+      await this.simple('BEGIN');
+      let open = true;
+      const check = (): void => {
+        if (!open) throw new Error('The transaction has already ended.');
+      };
+      const tx: Tx = {
+        query: <R>(sql: string, params?: readonly unknown[]) => {
+          check();
+          return this.run<R>(sql, params);
+        },
+        exec: (sql: string) => {
+          check();
+          return this.simple(sql);
+        },
+        afterCommit(cb: () => void): void {
+          after.push(cb);
+        },
+      };
+      try {
+        const v = await fn(tx);
+        open = false;
+        await this.simple('COMMIT');
+        return v;
+      } catch (err) {
+        open = false;
+        await this.simple('ROLLBACK');
+        throw err;
+      }
+    });
     for (const cb of after) cb();
     return value;
   }

@@ -1,18 +1,46 @@
 /** Calendar helpers in the user's time zone (no wall clock: callers pass `now`). */
 
-function partsIn(ms: number, timeZone: string): { y: number; m: number; d: number; h: number; min: number; s: number } {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const get = (type: string): number => Number(fmt.formatToParts(ms).find((p) => p.type === type)?.value ?? 0);
-  return { y: get('year'), m: get('month'), d: get('day'), h: get('hour'), min: get('minute'), s: get('second') };
+type Parts = { y: number; m: number; d: number; h: number; min: number; s: number };
+
+// Building an Intl.DateTimeFormat costs ~50 µs; one per time zone is kept.
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let fmt = formats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    if (formats.size > 64) formats.clear();
+    formats.set(timeZone, fmt);
+  }
+  return fmt;
+}
+
+function partsIn(ms: number, timeZone: string): Parts {
+  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') {
+    const t = new Date(ms);
+    return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), min: t.getUTCMinutes(), s: t.getUTCSeconds() };
+  }
+  const out: Parts = { y: 0, m: 0, d: 0, h: 0, min: 0, s: 0 };
+  for (const part of formatFor(timeZone).formatToParts(ms)) {
+    switch (part.type) {
+      case 'year': out.y = Number(part.value); break;
+      case 'month': out.m = Number(part.value); break;
+      case 'day': out.d = Number(part.value); break;
+      case 'hour': out.h = Number(part.value); break;
+      case 'minute': out.min = Number(part.value); break;
+      case 'second': out.s = Number(part.value); break;
+    }
+  }
+  return out;
 }
 
 /** Offset of `timeZone` from UTC at instant `ms`, in milliseconds. */

@@ -18,7 +18,7 @@ export async function freshDb(kind: DbKind): Promise<Db> {
     pgliteTemplate ??= (async () => {
       const db = await PgliteDb.open();
       await migrate(db, { now: MIGRATED_AT });
-      const dump = await db.raw.dumpDataDir('none');
+      const dump = await db.dumpDataDir('none');
       await db.close();
       return dump;
     })();
