@@ -113,6 +113,8 @@ export class PgliteDb implements Db {
   /** One call into the database: the messages, then the replies. */
   private async call(w: MessageWriter): Promise<Reply> {
     if (this.pg.closed) throw new Error('The database is closed.');
+    // In Node both of PGlite's file systems (memory, a folder) write through, so there is
+    // nothing to sync after a statement (their syncToFs does nothing).
     // The raw stream hands the replies to us as they are written; PGlite's default
     // collector would also parse each one and keep it in a list that only its own calls empty.
     const chunks: Uint8Array[] = [];
@@ -189,7 +191,6 @@ export class PgliteDb implements Db {
     });
     const r = await this.call(this.writer.bind(p.name, values).execute().sync());
     if (r.error) throw withQuery(r.error, sql, params);
-    if (!this.pg.isInTransaction()) await this.pg.syncToFs();
     const fields = p.fields ?? [];
     const parsersBy = fields.map((f) => this.pg.parsers[f.oid] as ((x: string, oid: number) => unknown) | undefined);
     const rows = r.rows.map((raw) => {
@@ -231,7 +232,6 @@ export class PgliteDb implements Db {
     const r = await this.call(this.flushCloses(this.writer).query(sql));
     if (r.error) throw withQuery(r.error, sql, undefined);
     if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();
-    if (!this.pg.isInTransaction()) await this.pg.syncToFs();
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {

@@ -25,6 +25,32 @@ export interface EvaluationSummary {
 interface RunOpts {
   manual?: boolean;
   cache: MemoryCache;
+  /** What the data looked like (see dataMark); a reactive rule that found nothing at the same mark finds nothing again. */
+  mark?: string | null;
+}
+
+/**
+ * Reactive rules that found nothing, and at which data mark. A reactive
+ * checker looks for an unhandled event or post inside its lookback: with no
+ * new event, no post measured and the rule unchanged, the answer can only stay
+ * "nothing" (the window only loses rows, proposals only mark more as handled),
+ * so the checker's query is not run again until the data moves.
+ */
+const quiet = new WeakMap<EngineCtx, Map<number, { mark: string; reason: string }>>();
+
+/**
+ * The newest event and the posts' measurements, in one cheap statement. Only on
+ * PGlite: one process commits one transaction at a time there, so event ids
+ * become visible in order; on PostgreSQL a lower id can commit after a higher
+ * one has been seen, and every checker runs every time.
+ */
+async function dataMark(ctx: EngineCtx): Promise<string | null> {
+  if (ctx.db.kind !== 'pglite') return null;
+  const r = await ctx.db.query<{ mark: string }>(
+    `SELECT coalesce((SELECT max(id) FROM ops_agent_events), 0) || ':' ||
+            (SELECT count(metrics_at) || ':' || coalesce(max(metrics_at)::text, '') || ':' || coalesce(sum(likes + 2 * reposts + 3 * replies), 0) FROM ops_posts) AS mark`,
+  );
+  return r.rows[0]?.mark ?? null;
 }
 
 const fill = (v: unknown, topic: string): unknown =>
@@ -42,6 +68,7 @@ export async function evaluateTriggers(ctx: EngineCtx, budgetMs?: number): Promi
   const nowMs = ctx.clock.now();
   const sum: EvaluationSummary = { fired: [], skipped: [], rejected: [], noMatch: [], cooldown: [], notReached: [], errors: [], memoryInfluenced: 0 };
   const cache: MemoryCache = new Map();
+  let mark: string | null | undefined;
   for (const rule of await listRules(ctx.db, true)) {
     if (rule.nextEligibleAt && Date.parse(rule.nextEligibleAt) > nowMs) {
       sum.cooldown.push(rule.name);
@@ -51,7 +78,8 @@ export async function evaluateTriggers(ctx: EngineCtx, budgetMs?: number): Promi
       sum.notReached.push(rule.name);
       continue;
     }
-    const out = await runRule(ctx, rule, { cache });
+    if (rule.kind === 'reactive' && mark === undefined) mark = await dataMark(ctx);
+    const out = await runRule(ctx, rule, { cache, mark: mark ?? null });
     sum[out.bucket].push(rule.name);
     if (out.memoryInfluenced) sum.memoryInfluenced++;
   }
@@ -67,7 +95,17 @@ export async function runRule(ctx: EngineCtx, rule: RuleRow, opts: RunOpts): Pro
   try {
     if (rule.kind === 'proactive') return await runProactive(ctx, rule, opts, nowMs, now);
     if (!isReactiveEvent(rule.triggerEvent)) throw new Error(`no checker for trigger_event "${rule.triggerEvent}"`);
+    const memo = quiet.get(ctx) ?? new Map<number, { mark: string; reason: string }>();
+    quiet.set(ctx, memo);
+    const mark = opts.mark ? `${opts.mark}|${JSON.stringify([rule.conditions, rule.actionConfig])}` : null;
+    const seen = mark && !opts.manual ? memo.get(rule.id) : undefined;
+    if (seen && seen.mark === mark) {
+      await noteNoMatch(ctx, rule, `no_match: ${seen.reason}`, nowMs, now);
+      return { bucket: 'noMatch', reason: seen.reason };
+    }
     const res = await reactiveCheckers[rule.triggerEvent]({ q: ctx.db, nowMs }, rule);
+    if (res.fired || !mark) memo.delete(rule.id);
+    else memo.set(rule.id, { mark, reason: res.reason });
     if (!res.fired) {
       await noteNoMatch(ctx, rule, `no_match: ${res.reason}`, nowMs, now);
       if (opts.manual) await recordDecision(ctx.db, { ruleId: rule.id, decision: 'no_match', reason: res.reason, manual: true }, now);
