@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { CallInput } from '../../core/api/contract.js';
 import { callOrToast } from './call.js';
 import type { AgentEvent } from './entities.js';
-import { appendOlder, emptyWindow, insertLive, PAGE, prependNewer, type FeedWindow } from './feed-window.js';
+import { appendOlder, EDGE_PAGE, emptyWindow, insertLive, PAGE, prependNewer, type FeedWindow } from './feed-window.js';
 
 export interface FeedFilters {
   agentId: string;
@@ -172,7 +172,7 @@ export const useFeed = create<FeedState>((set, get) => {
       const gen = generation;
       set({ loadingOlder: true });
       try {
-        const page = await callOrToast('events.page', query(get().filters, { cursor: olderCursor }));
+        const page = await callOrToast('events.page', query(get().filters, { cursor: olderCursor, limit: EDGE_PAGE }));
         if (gen !== generation || get().olderCursor !== olderCursor) return;
         const { window, droppedTop } = appendOlder(get(), page.items, page.nextCursor);
         set((s) => ({ ...window, shift: droppedTop ? { seq: s.shift.seq + 1, rows: -droppedTop, at: 0, live: false } : s.shift }));
@@ -186,7 +186,7 @@ export const useFeed = create<FeedState>((set, get) => {
       const gen = generation;
       set({ loadingNewer: true });
       try {
-        const page = await callOrToast('events.page', query(get().filters, { cursor: newerCursor, direction: 'newer' }));
+        const page = await callOrToast('events.page', query(get().filters, { cursor: newerCursor, direction: 'newer', limit: EDGE_PAGE }));
         if (gen !== generation || get().newerCursor !== newerCursor) return;
         const { window, addedTop } = prependNewer(get(), page.items, page.prevCursor ?? null);
         set((s) => ({ ...window, shift: { seq: s.shift.seq + 1, rows: addedTop, at: 0, live: false } }));
