@@ -8,8 +8,8 @@ import type { AgentEvent } from './entities.js';
 /** Rows fetched per page, and the most kept at once (pages far from the viewport are dropped). */
 export const PAGE = 100;
 export const MAX_ROWS = 600;
-/** Rows fetched when the reader nears an edge of the window: a third of it, so a fast scroll waits on fewer round trips. */
-export const EDGE_PAGE = 200;
+/** Rows fetched when the reader nears an edge of the window: half of it, so a fast scroll waits on fewer round trips. */
+export const EDGE_PAGE = 300;
 
 export interface FeedWindow {
   rows: AgentEvent[];
