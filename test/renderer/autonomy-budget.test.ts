@@ -61,7 +61,9 @@ describe('budgets, inbox, why and routines in Chromium', () => {
     await page.goto(`${stage.url()}/#/autonomy`);
     await expect.poll(() => page.getByTestId('routine-row').count()).toBe(4);
     const briefing = page.locator('[data-testid=routine-row][data-routine="Evening briefing"]');
-    expect(await briefing.innerText()).toContain('opus');
+    // the agent's name, not its id
+    expect(await briefing.innerText()).toContain('Opus');
+    expect(await briefing.innerText()).not.toContain('opus');
     await briefing.getByRole('button', { name: 'Run now' }).click();
     await expect.poll(() => page.getByTestId('routine-history').innerText()).toContain('Run now by you.');
     expect(stage.problems).toEqual([]);

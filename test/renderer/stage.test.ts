@@ -84,6 +84,28 @@ describe('stage in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => rows.count()).toBe(3);
     await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=growth]').getAttribute('data-state')).toBe('idle');
+    // "Mission succeeded" on Growth's card opens that mission, not the agent.
+    const last = page.locator('[data-testid=agent-card][data-agent=growth] a.agent-activity-text');
+    await expect.poll(() => last.innerText()).toMatch(/^Mission succeeded/);
+    await last.click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/missions/${missionId}`);
+    await page.getByRole('link', { name: 'Stage' }).click();
+  });
+
+  it('keeps the status strip on one row at 1024×700, with nothing cut', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      const strip = page.getByTestId('runtime-strip');
+      await expect.poll(() => strip.locator('.stat').count()).toBeGreaterThan(5);
+      const tops = await strip.locator('.stat').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+      expect(new Set(tops).size).toBe(1);
+      // no text is clipped: every line fits its box
+      const cut = await strip.locator('.stat-value, .stat-sub, .stat-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(cut).toEqual([]);
+      await page.screenshot({ path: '/tmp/stage-1024.png' });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 
   it('refuses an x_daily_quota limit of -1 in the form, as the server would', async () => {
@@ -115,12 +137,25 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
     await page.getByRole('link', { name: 'Review proposal' }).click();
 
+    // The link opens that proposal, on top of the list, not the whole list.
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/proposals\/\d+$/);
+    const focused = page.getByTestId('focused-proposal');
+    const firstId = await focused.getAttribute('data-proposal');
+    expect(page.url()).toContain(`#/proposals/${firstId}`);
     const pending = page.getByTestId('pending-proposal');
     await expect.poll(() => pending.count()).toBe(1);
-    const firstId = await pending.first().getAttribute('data-proposal');
+    expect(await focused.getByTestId('pending-proposal').getAttribute('data-proposal')).toBe(firstId);
     await pending.first().getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => pending.count()).toBe(0);
     await expect.poll(() => page.locator(`[data-testid=recent-proposals] tr[data-proposal="${firstId}"]`).getAttribute('data-status')).toBe('accepted');
+    // Accepting says which mission it became, and links to it (here, in its row and on the proposal).
+    const notice = page.getByTestId('decision-notice');
+    await expect.poll(() => notice.innerText()).toMatch(/^Accepted “Post the launch note”: it became mission #\d+\.$/);
+    const became = (await notice.getByTestId('decision-mission').innerText()).replace('mission #', '');
+    expect(await notice.getByTestId('decision-mission').getAttribute('href')).toBe(`#/missions/${became}`);
+    await expect.poll(() => page.locator(`tr[data-proposal="${firstId}"] [data-testid=proposal-mission]`).innerText()).toBe(`mission #${became}`);
+    await expect.poll(() => focused.getAttribute('data-status')).toBe('accepted');
+    expect(await focused.getByTestId('proposal-mission').innerText()).toBe(`mission #${became}`);
 
     await giveTask('twitter-alt', 'Post a hot take', 'post_bluesky', { text: 'Hot take.' });
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
