@@ -1,18 +1,18 @@
 /**
- * Scrolling the signal feed in Chromium over the million-event folder, with
- * the office animating beside it: a real `serve` process, the built UI, and a
+ * Scrolling the signal feed in Chromium over a million events, with the
+ * office animating beside it: a real `serve` process on a copy of the seeded
+ * folder the feed test keeps (test/renderer/feed-fixture.ts: seeded once,
+ * minutes; copied after that), the UI built once (renderer-build.ts), and a
  * page that scrolls a fixed distance every animation frame while older pages
  * load and far ones leave. Records the frame times (p50, p95), the most rows
  * mounted at once and how far it got.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
-import { repoRoot, type BenchEnv } from './harness.ts';
+import { feedFolder } from '../test/renderer/feed-fixture.ts';
+import { builtRenderer } from '../test/renderer/renderer-build.ts';
+import { type BenchEnv } from './harness.ts';
 import { percentile, type Figure } from './lib.ts';
-import { millionEvents } from './million-events.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -25,11 +25,12 @@ interface ScrollRun {
 }
 
 export async function feedScroll(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
-  const fixture = await millionEvents(env);
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-bench-ui-'));
+  const events = env.quick ? 100_000 : 1_000_000;
+  const [folder, ui] = await Promise.all([feedFolder(events), builtRenderer()]);
+  const fixture = { dataDir: folder.dataDir, events };
+  if (folder.seeded) console.log(`  (fixture: ${events.toLocaleString('en')} events seeded in ${(folder.seedMs / 1000).toFixed(1)} s, kept for the next run)`);
   try {
-    await build({ configFile: path.join(repoRoot, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-    const serve = env.spawnTsx('serve', 'core/cli/serve.ts', ['--port', '0', '--data-dir', fixture.dataDir, '--static', outDir, '--no-heartbeat', '--no-workers', '--log-level', 'warn']);
+    const serve = env.spawnTsx('serve', 'core/cli/serve.ts', ['--port', '0', '--data-dir', fixture.dataDir, '--static', ui.dir, '--no-heartbeat', '--no-workers', '--log-level', 'warn']);
     const url = /listening on (http:\/\/\S+)/.exec(await serve.waitFor(/listening on http/, 180_000))?.[1];
     if (!url) throw new Error('serve did not say where it listens');
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
@@ -71,6 +72,6 @@ export async function feedScroll(env: BenchEnv, emit: (f: Figure) => void): Prom
       await serve.stop(30_000);
     }
   } finally {
-    await rm(outDir, { recursive: true, force: true });
+    await rm(fixture.dataDir, { recursive: true, force: true });
   }
 }

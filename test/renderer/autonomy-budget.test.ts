@@ -92,6 +92,7 @@ describe('budgets, inbox, why and routines in Chromium', () => {
     expect(await dialog.getByTestId('grant-error').innerText()).toBe('Grant a whole number of tokens from 1 to 1,000,000,000.');
     await dialog.getByLabel('Allowance in tokens').fill('20000');
     await dialog.getByLabel('Reason for the allowance').fill('Launch day');
+    await page.screenshot({ path: '/tmp/grant-dialog.png' });
     await dialog.getByTestId('grant-confirm').click();
     await expect.poll(() => dialog.count()).toBe(0);
     await expect.poll(() => page.getByTestId('budget-left').innerText()).toBe('15.0k left');

@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
+import { saveArtifact } from '../../core/executors/artifacts.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -92,6 +93,32 @@ describe('stage in Chromium', () => {
     await page.getByRole('link', { name: 'Stage' }).click();
   });
 
+  it('links what a mission wrote from the mission and its playback; its status chips take arrow keys', async () => {
+    const made = await engine.handlers['proposals.create']({ agentId: 'brain', title: 'Write up the numbers', steps: [{ kind: 'wait', payload: {} }] });
+    const missionId = made.mission?.id as number;
+    await expect.poll(async () => (await engine.handlers['missions.get']({ id: missionId })).mission.status, { timeout: 20_000 }).toBe('succeeded');
+    const step = (await engine.handlers['missions.get']({ id: missionId })).steps[0];
+    const art = await saveArtifact(engine.ctx, engine.ctx.db, { kind: 'analysis', title: 'The numbers, written up', content: '# Numbers\n\nUp.', agentId: 'brain', missionId, stepId: step?.id ?? null });
+    await page.goto(`${stage.url()}/#/missions/${missionId}`);
+    const list = page.getByTestId('mission-artifacts');
+    await expect.poll(() => list.getByRole('link').innerText()).toBe('The numbers, written up');
+    expect(await list.getByRole('link').getAttribute('href')).toBe(`#/artifacts/${art.id}`);
+    const playback = page.getByTestId('mission-playback');
+    const link = playback.getByTestId('playback-artifact');
+    for (let i = 0; i < 8 && (await link.count()) === 0; i++) await playback.getByRole('button', { name: 'Next event' }).click();
+    expect(await link.getAttribute('href')).toBe(`#/artifacts/${art.id}`);
+
+    // Filter chips are tabs: arrow keys move the selection.
+    const all = page.getByRole('tab', { name: 'all', exact: true });
+    await all.click();
+    await page.keyboard.press('ArrowRight');
+    const next = page.getByRole('tab', { name: 'approved', exact: true });
+    await expect.poll(() => next.getAttribute('aria-selected')).toBe('true');
+    expect(await next.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Home');
+    await expect.poll(() => all.getAttribute('aria-selected')).toBe('true');
+  });
+
   it('keeps the status strip on one row at 1024×700, with nothing cut', async () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     try {
@@ -156,6 +183,7 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.locator(`tr[data-proposal="${firstId}"] [data-testid=proposal-mission]`).innerText()).toBe(`mission #${became}`);
     await expect.poll(() => focused.getAttribute('data-status')).toBe('accepted');
     expect(await focused.getByTestId('proposal-mission').innerText()).toBe(`mission #${became}`);
+    await page.screenshot({ path: '/tmp/proposals-focused.png' });
 
     await giveTask('twitter-alt', 'Post a hot take', 'post_bluesky', { text: 'Hot take.' });
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
