@@ -122,6 +122,7 @@ describe('stage in Chromium', () => {
   it('keeps the status strip on one row at 1024×700, with nothing cut', async () => {
     await page.setViewportSize({ width: 1024, height: 700 });
     try {
+      await page.getByRole('link', { name: 'Stage' }).click();
       const strip = page.getByTestId('runtime-strip');
       await expect.poll(() => strip.locator('.stat').count()).toBeGreaterThan(5);
       const tops = await strip.locator('.stat').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));

@@ -110,7 +110,10 @@ function FocusedProposal({ id }: { id: number }) {
             </div>
             {p.description && <p className="proposal-desc">{p.description}</p>}
             <div className="focused-outcome">
-              <StatusBadge status={p.status} /> <Outcome p={p} />
+              <StatusBadge status={p.status} />
+              <span>
+                <Outcome p={p} />
+              </span>
             </div>
           </div>
         </div>

@@ -111,7 +111,7 @@ export function SignalFeed() {
   const onTag = useCallback((tag: string) => setFilters({ tag }), [setFilters]);
   const toNewest = (): void => {
     const f = useFeed.getState();
-    if (f.newerCursor !== null) void f.reload().catch(() => {});
+    if (f.newerCursor !== null) void f.reload({ keepTotal: stream === 'open' }).catch(() => {});
     else scrollRef.current?.scrollTo({ top: 0 });
     f.markSeen();
   };
