@@ -160,7 +160,8 @@ describe('roundtables and agent detail in Chromium', () => {
     expect(await page.getByTestId('schedule-panel').innerText()).toMatch(/Morning Standup/);
     // The company started at 06:05: the night's slots were not missed, they came before it.
     const night = page.locator('[data-testid=schedule-slot][data-hour="2"]');
-    await expect.poll(() => night.innerText()).toMatch(/before the company started/i);
+    await expect.poll(() => night.innerText()).toMatch(/before start/i);
+    expect(await night.locator('.slot-decision').getAttribute('title')).toBe('The company did not exist yet at this hour.');
     expect(await page.getByTestId('schedule-panel').innerText()).not.toMatch(/\bmissed\b/i);
     await page.setViewportSize({ width: 1440, height: 1900 });
     await page.screenshot({ path: SCREENSHOT_ROUNDTABLES });

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { UplotChart } from '../../components/charts/uplot-chart.js';
 import type { Relationship } from '../../store/roundtables-store.js';
 
-/** One point per drift, and the pair's affinity before its first drift at the first conversation's time. */
+/** One point per drift, and the pair's affinity before its first drift, an hour earlier. */
 export function affinitySeries(
   rels: readonly Pick<Relationship, 'agentA' | 'agentB' | 'affinity' | 'driftLog'>[],
 ): { x: number[]; ys: (number | null)[][] } {
@@ -12,8 +12,8 @@ export function affinitySeries(
     const first = r.driftLog[0];
     for (const d of r.driftLog) m.set(Math.floor(Date.parse(d.at) / 1000), d.affinity);
     if (first) {
-      // the starting value, a second before the first drift moved it
-      const t0 = Math.floor(Date.parse(first.at) / 1000) - 1;
+      // the starting value, drawn an hour before the first drift moved it (so a first day still reads as a line in time)
+      const t0 = Math.floor(Date.parse(first.at) / 1000) - 3600;
       if (!m.has(t0)) m.set(t0, Math.round((first.affinity - first.drift) * 1000) / 1000);
     }
     for (const t of m.keys()) times.add(t);
