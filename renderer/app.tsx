@@ -29,7 +29,7 @@ export function App() {
         <PanelBoundary name={route.view} resetKey={route.view}>
           {route.view === 'stage' && <StageView />}
           {route.view === 'missions' && <MissionsView missionId={route.missionId} />}
-          {route.view === 'proposals' && <ProposalsView />}
+          {route.view === 'proposals' && <ProposalsView proposalId={route.proposalId ?? null} />}
           {route.view === 'models' && <ModelsView />}
           {route.view === 'settings' && <SettingsView {...(route.section ? { section: route.section } : {})} {...(route.focus ? { focus: route.focus } : {})} />}
           {route.view === 'autonomy' && <AutonomyView />}

@@ -48,6 +48,8 @@ export const proposal = z.object({
   decidedBy: z.string().nullable(),
   decidedAt: isoTime.nullable(),
   createdAt: isoTime,
+  /** proposals.list: the mission an accepted proposal became. */
+  missionId: z.number().nullable().optional(),
 });
 
 export const missionStatus = z.enum(['approved', 'running', 'succeeded', 'failed', 'cancelled']);

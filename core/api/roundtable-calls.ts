@@ -14,7 +14,8 @@ export const memoryTypeEnum = z.enum(['insight', 'pattern', 'strategy', 'prefere
 export const memoryProvenanceEnum = z.enum(['conversation', 'outcome', 'mission', 'user', 'initiative', 'system']);
 export const conversationStatusEnum = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
 export const interactionEnum = z.enum(['opening', 'supportive', 'agreement', 'neutral', 'critical', 'challenge']);
-export const slotDecisionEnum = z.enum(['queued', 'skipped_probability', 'skipped_cap', 'skipped_disabled', 'skipped_no_participants', 'missed']);
+/** 'before_start' (shown, never stored): a slot recorded as missed that ended before the company existed. */
+export const slotDecisionEnum = z.enum(['queued', 'skipped_probability', 'skipped_cap', 'skipped_disabled', 'skipped_no_participants', 'missed', 'before_start']);
 
 export const conversationFormat = z.object({
   id: z.string(),

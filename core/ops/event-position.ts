@@ -17,8 +17,9 @@ export async function idAtOrBefore(q: Queryable, at: string): Promise<number | n
   const hi0 = Number(bounds.rows[0]?.hi ?? NaN);
   if (!Number.isFinite(lo0) || !Number.isFinite(hi0)) return null;
   const firstAfter = async (id: number): Promise<{ id: number; late: boolean } | null> => {
+    // ORDER BY names the column, not the text alias of the same name (that would sort '10' before '9' and scan every row).
     const r = await q.query<{ id: string; late: boolean }>(
-      'SELECT id::text AS id, created_at > $2::timestamptz AS late FROM ops_agent_events WHERE id >= $1 ORDER BY id LIMIT 1',
+      'SELECT e.id::text AS id, e.created_at > $2::timestamptz AS late FROM ops_agent_events e WHERE e.id >= $1 ORDER BY e.id LIMIT 1',
       [id, at],
     );
     const row = r.rows[0];

@@ -39,6 +39,8 @@ export interface ProposalRow {
   decidedBy: string | null;
   decidedAt: string | null;
   createdAt: string;
+  /** In lists: the mission an accepted proposal became. */
+  missionId?: number | null;
 }
 
 export const PROPOSAL_COLUMNS =
@@ -210,5 +212,13 @@ export async function listProposals(
     `SELECT ${PROPOSAL_COLUMNS} FROM ops_mission_proposals ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id DESC LIMIT $${params.length}`,
     params,
   );
-  return res.rows;
+  // The mission each accepted proposal became, so the UI can link to it (one query for the page).
+  const accepted = res.rows.filter((p) => p.status === 'accepted').map((p) => p.id);
+  if (accepted.length === 0) return res.rows;
+  const missions = await ctx.db.query<{ proposalId: number; id: number }>(
+    'SELECT proposal_id::int AS "proposalId", min(id)::int AS id FROM ops_missions WHERE proposal_id = ANY($1::bigint[]) GROUP BY proposal_id',
+    [accepted],
+  );
+  const byProposal = new Map(missions.rows.map((m) => [Number(m.proposalId), Number(m.id)]));
+  return res.rows.map((p) => (p.status === 'accepted' ? { ...p, missionId: byProposal.get(p.id) ?? null } : p));
 }

@@ -7,7 +7,7 @@ import { deriveVoiceModifiers } from '../memory/voice.js';
 import { listAgents, requireAgent } from '../ops/agents.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { cachedPolicy } from '../ops/policy.js';
-import { localDate } from '../ops/time.js';
+import { localDate, localHour } from '../ops/time.js';
 import { listRelationships } from '../relationships/store.js';
 import { chatHistory, sendChat } from './chat.js';
 import { formatIds, formats, getFormat } from './formats.js';
@@ -63,6 +63,11 @@ export function roundtableHandlers(ctx: EngineCtx, llm: LlmService | null): Hand
       const policy = await cachedPolicy(ctx, 'roundtable_policy');
       const day = localDate(ctx.clock.now(), tz);
       const decisions = new Map((await slotDecisions(ctx, day)).map((d) => [d.hour, d]));
+      // When the company began (its first migration): a slot that ended before then was not missed, it never had a chance.
+      const since = await ctx.db.query<{ ms: number | null }>('SELECT (extract(epoch FROM min(applied_at)) * 1000)::float8 AS ms FROM schema_migrations');
+      const sinceMs = Number(since.rows[0]?.ms ?? NaN);
+      const startedToday = Number.isFinite(sinceMs) && localDate(sinceMs, tz) === day;
+      const beforeStart = (hour: number, grace: number): boolean => startedToday && localHour(sinceMs, tz) > hour + grace;
       return {
         timezone: tz,
         day,
@@ -76,7 +81,11 @@ export function roundtableHandlers(ctx: EngineCtx, llm: LlmService | null): Hand
             format: s.format,
             participants: describeRule(s.participants),
             probability: s.probability,
-            decision: d ? { decision: d.decision, detail: d.detail, conversationId: d.conversationId, decidedAt: d.decidedAt } : null,
+            decision: !d
+              ? null
+              : d.decision === 'missed' && beforeStart(s.hour, s.graceHours)
+                ? { decision: 'before_start' as const, detail: 'The company did not exist yet at this hour.', conversationId: null, decidedAt: d.decidedAt }
+                : { decision: d.decision, detail: d.detail, conversationId: d.conversationId, decidedAt: d.decidedAt },
           };
         }),
       };

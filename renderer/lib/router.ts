@@ -4,7 +4,7 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { view: 'stage' }
   | { view: 'missions'; missionId: number | null }
-  | { view: 'proposals' }
+  | { view: 'proposals'; proposalId?: number }
   | { view: 'models' }
   | { view: 'settings'; section?: string; focus?: string }
   | { view: 'autonomy' }
@@ -27,8 +27,10 @@ export function parseRoute(hash: string): Route {
       const id = Number(parts[1]);
       return { view: 'missions', missionId: Number.isSafeInteger(id) && id > 0 ? id : null };
     }
-    case 'proposals':
-      return { view: 'proposals' };
+    case 'proposals': {
+      const id = Number(parts[1]);
+      return Number.isSafeInteger(id) && id > 0 ? { view: 'proposals', proposalId: id } : { view: 'proposals' };
+    }
     case 'models':
       return { view: 'models' };
     case 'settings':
@@ -64,6 +66,7 @@ export function routeHref(route: Route): string {
   if (route.view === 'missions') return route.missionId ? `#/missions/${route.missionId}` : '#/missions';
   if (route.view === 'roundtables') return route.conversationId ? `#/roundtables/${route.conversationId}` : '#/roundtables';
   if (route.view === 'agents') return route.agentId ? `#/agents/${encodeURIComponent(route.agentId)}` : '#/agents';
+  if (route.view === 'proposals') return route.proposalId ? `#/proposals/${route.proposalId}` : '#/proposals';
   if (route.view === 'artifacts') return route.artifactId ? `#/artifacts/${route.artifactId}` : '#/artifacts';
   if (route.view === 'settings') {
     const tail = [route.section, route.section ? route.focus : undefined].filter((x): x is string => !!x).map(encodeURIComponent);
@@ -74,6 +77,11 @@ export function routeHref(route: Route): string {
 
 export function missionHref(id: number): string {
   return routeHref({ view: 'missions', missionId: id });
+}
+
+/** That one proposal in the Proposals view (waiting or decided), not the whole list. */
+export function proposalHref(id: number): string {
+  return routeHref({ view: 'proposals', proposalId: id });
 }
 
 export function agentHref(agentId: string): string {

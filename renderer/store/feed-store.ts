@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import type { CallInput } from '../../core/api/contract.js';
 import { callOrToast } from './call.js';
 import type { AgentEvent } from './entities.js';
-import { appendOlder, emptyWindow, insertLive, PAGE, prependNewer, type FeedWindow } from './feed-window.js';
+import { appendOlder, EDGE_PAGE, emptyWindow, insertLive, PAGE, prependNewer, type FeedWindow } from './feed-window.js';
 
 export interface FeedFilters {
   agentId: string;
@@ -42,7 +42,10 @@ interface FeedState extends FeedWindow {
   /** The latest events of everyone, unfiltered: what the stage derives activity from. */
   recent: AgentEvent[];
   setFilters(patch: Partial<FeedFilters>): void;
-  reload(): Promise<void>;
+  /** Back to the newest page. `keepTotal`: the live-kept total still holds (same filters, stream open), so no recount. */
+  reload(opts?: { keepTotal?: boolean }): Promise<void>;
+  /** The filters the total was counted for (JSON), or null. */
+  countedFor: string | null;
   jumpToDate(iso: string): Promise<void>;
   jumpToOldest(): Promise<void>;
   loadOlder(): Promise<void>;
@@ -101,15 +104,16 @@ function forget(id: number): void {
 
 export const useFeed = create<FeedState>((set, get) => {
   /** Replaces the window with a fresh page (a reload or a jump); live events that raced it are folded in. */
-  async function replace(extra: PageInput, place: (p: Awaited<ReturnType<typeof fetchPage>>) => FeedWindow, to: 'start' | 'end'): Promise<void> {
+  async function replace(extra: PageInput, place: (p: Awaited<ReturnType<typeof fetchPage>>) => FeedWindow, to: 'start' | 'end', count = true): Promise<void> {
     const gen = ++generation;
     arrivedDuringReload = [];
+    const filtersKey = JSON.stringify(get().filters);
     set({ loading: true });
     try {
-      const page = await fetchPage(extra);
+      const page = await fetchPage(extra, count);
       if (gen !== generation) return;
       let w = place(page);
-      let total = page.total ?? null;
+      let total = page.total ?? get().total;
       if (w.newerCursor === null) {
         const newest = w.rows[0]?.id ?? 0;
         for (const e of arrivedDuringReload) {
@@ -120,12 +124,12 @@ export const useFeed = create<FeedState>((set, get) => {
         }
       }
       arrivedDuringReload = [];
-      set((s) => ({ ...w, total, loaded: true, fresh: new Set(), unseen: 0, jump: { seq: s.jump.seq + 1, to } }));
+      set((s) => ({ ...w, total, countedFor: count ? filtersKey : s.countedFor, loaded: true, fresh: new Set(), unseen: 0, jump: { seq: s.jump.seq + 1, to } }));
     } finally {
       if (gen === generation) set({ loading: false });
     }
   }
-  const fetchPage = (extra: PageInput) => callOrToast('events.page', query(get().filters, { ...extra, withTotal: true }));
+  const fetchPage = (extra: PageInput, count = true) => callOrToast('events.page', query(get().filters, { ...extra, ...(count ? { withTotal: true } : {}) }));
 
   return {
     ...emptyWindow,
@@ -144,8 +148,12 @@ export const useFeed = create<FeedState>((set, get) => {
       set((s) => ({ filters: { ...s.filters, ...patch } }));
       void get().reload().catch(() => {});
     },
-    reload() {
-      return replace({}, (p) => ({ rows: p.items, olderCursor: p.nextCursor, newerCursor: null, startIndex: 0 }), 'start');
+    countedFor: null,
+    reload(opts) {
+      const s = get();
+      // Counting a million rows takes seconds: "Newest" keeps the total the stream has kept up to date.
+      const keep = opts?.keepTotal === true && s.total !== null && s.countedFor === JSON.stringify(s.filters);
+      return replace({}, (p) => ({ rows: p.items, olderCursor: p.nextCursor, newerCursor: null, startIndex: 0 }), 'start', !keep);
     },
     jumpToDate(iso) {
       return replace(
@@ -172,7 +180,7 @@ export const useFeed = create<FeedState>((set, get) => {
       const gen = generation;
       set({ loadingOlder: true });
       try {
-        const page = await callOrToast('events.page', query(get().filters, { cursor: olderCursor }));
+        const page = await callOrToast('events.page', query(get().filters, { cursor: olderCursor, limit: EDGE_PAGE }));
         if (gen !== generation || get().olderCursor !== olderCursor) return;
         const { window, droppedTop } = appendOlder(get(), page.items, page.nextCursor);
         set((s) => ({ ...window, shift: droppedTop ? { seq: s.shift.seq + 1, rows: -droppedTop, at: 0, live: false } : s.shift }));
@@ -186,7 +194,7 @@ export const useFeed = create<FeedState>((set, get) => {
       const gen = generation;
       set({ loadingNewer: true });
       try {
-        const page = await callOrToast('events.page', query(get().filters, { cursor: newerCursor, direction: 'newer' }));
+        const page = await callOrToast('events.page', query(get().filters, { cursor: newerCursor, direction: 'newer', limit: EDGE_PAGE }));
         if (gen !== generation || get().newerCursor !== newerCursor) return;
         const { window, addedTop } = prependNewer(get(), page.items, page.prevCursor ?? null);
         set((s) => ({ ...window, shift: { seq: s.shift.seq + 1, rows: addedTop, at: 0, live: false } }));

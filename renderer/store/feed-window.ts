@@ -8,6 +8,8 @@ import type { AgentEvent } from './entities.js';
 /** Rows fetched per page, and the most kept at once (pages far from the viewport are dropped). */
 export const PAGE = 100;
 export const MAX_ROWS = 600;
+/** Rows fetched when the reader nears an edge of the window: half of it, so a fast scroll waits on fewer round trips. */
+export const EDGE_PAGE = 300;
 
 export interface FeedWindow {
   rows: AgentEvent[];
@@ -72,5 +74,6 @@ export function insertLive(w: FeedWindow, e: AgentEvent): { window: FeedWindow; 
     next = next.slice(0, MAX_ROWS);
     olderCursor = String(next[next.length - 1]?.id);
   }
-  return { window: { ...w, rows: next, olderCursor }, at: lo };
+  // Only the window's own fields: `w` may be a whole store state, whose other fields (the total …) are not ours to return.
+  return { window: { rows: next, olderCursor, newerCursor: w.newerCursor, startIndex: w.startIndex }, at: lo };
 }

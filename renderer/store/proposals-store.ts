@@ -13,6 +13,11 @@ interface ProposalsState {
   loaded: boolean;
   /** Proposal ids with a decision in flight. */
   busy: Set<number>;
+  /** What the last decision made here became: the mission an accepted proposal turned into. */
+  lastDecision: { proposalId: number; title: string; decision: 'accept' | 'reject'; missionId: number | null } | null;
+  /** Proposals fetched one by one (a link to one that is not on a loaded page). */
+  single: Map<number, Proposal>;
+  fetchOne(id: number): Promise<Proposal | null>;
   load(): Promise<void>;
   loadOlder(which: 'pending' | 'recent'): Promise<void>;
   create(input: CreateProposalInput): Promise<CreateProposalResult>;
@@ -29,6 +34,15 @@ export const useProposals = create<ProposalsState>((set, get) => {
     recentCursor: null,
     loaded: false,
     busy: new Set(),
+    lastDecision: null,
+    single: new Map(),
+    async fetchOne(id) {
+      // the page that starts just above it: the proposal itself, if it exists
+      const [p] = await callOrToast('proposals.list', { cursor: id + 1, limit: 1 });
+      const found = p && p.id === id ? p : null;
+      if (found) set((s) => ({ single: new Map(s.single).set(id, found) }));
+      return found;
+    },
     async load() {
       const [pending, recent] = await Promise.all([
         callOrToast('proposals.list', { status: 'pending', limit: LIST_PAGE }),
@@ -62,7 +76,12 @@ export const useProposals = create<ProposalsState>((set, get) => {
     async decide(id, decision, reason, steps) {
       set((s) => ({ busy: new Set(s.busy).add(id) }));
       try {
-        await callOrToast('proposals.decide', { id, decision, ...(reason?.trim() ? { reason: reason.trim() } : {}), ...(steps ? { steps } : {}) });
+        const out = await callOrToast('proposals.decide', { id, decision, ...(reason?.trim() ? { reason: reason.trim() } : {}), ...(steps ? { steps } : {}) });
+        set((s) => {
+          const single = new Map(s.single);
+          single.delete(id);
+          return { lastDecision: { proposalId: id, title: out.proposal.title, decision, missionId: out.mission?.id ?? null }, single };
+        });
         await get().load();
       } finally {
         set((s) => {

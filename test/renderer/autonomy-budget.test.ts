@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
+import { recordLlmCall } from '../../core/llm/accounting.js';
 import { policyDefaults } from '../../core/ops/policy-schemas.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -60,9 +61,47 @@ describe('budgets, inbox, why and routines in Chromium', () => {
     await page.goto(`${stage.url()}/#/autonomy`);
     await expect.poll(() => page.getByTestId('routine-row').count()).toBe(4);
     const briefing = page.locator('[data-testid=routine-row][data-routine="Evening briefing"]');
-    expect(await briefing.innerText()).toContain('opus');
+    // the agent's name, not its id
+    expect(await briefing.innerText()).toContain('Opus');
+    expect(await briefing.innerText()).not.toContain('opus');
     await briefing.getByRole('button', { name: 'Run now' }).click();
     await expect.poll(() => page.getByTestId('routine-history').innerText()).toContain('Run now by you.');
+    expect(stage.problems).toEqual([]);
+  });
+
+  it('offers Grant allowance at a hard stop, asks in the app (not window.confirm), and the meter has room again', async () => {
+    let nativeDialogs = 0;
+    page.on('dialog', (d) => {
+      nativeDialogs++;
+      void d.dismiss();
+    });
+    await page.goto(`${stage.url()}/#/stage`);
+    await expect.poll(() => page.getByTestId('budget-left').innerText()).toBe('50.0k left');
+    expect(await page.getByTestId('grant-allowance').count()).toBe(0);
+    // 55,000 tokens spent today: past the company's 50,000.
+    await recordLlmCall(engine.ctx.db, { agentId: 'brain', purpose: 'step', model: 'qwen3:1.7b', host: 'http://127.0.0.1:1', promptTokens: 40_000, completionTokens: 15_000, durationMs: 1000, outcome: 'ok', at: new Date(stage.clock.now()).toISOString() });
+    const grant = page.getByTestId('grant-allowance');
+    await expect.poll(() => grant.count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.getByTestId('budget-meter').getAttribute('data-ratio')).toBe('1.10');
+    await grant.click();
+    const dialog = page.getByRole('dialog', { name: 'Grant an allowance' });
+    expect(await dialog.getByTestId('grant-spent').innerText()).toBe('Spent 55,000 of 50,000 tokens.');
+    // A quarter of the budget by default; a wrong amount is said as a person would, and nothing is sent.
+    expect(await dialog.getByLabel('Allowance in tokens').inputValue()).toBe('13000');
+    await dialog.getByLabel('Allowance in tokens').fill('0');
+    expect(await dialog.getByTestId('grant-error').innerText()).toBe('Grant a whole number of tokens from 1 to 1,000,000,000.');
+    await dialog.getByLabel('Allowance in tokens').fill('20000');
+    await dialog.getByLabel('Reason for the allowance').fill('Launch day');
+    await page.screenshot({ path: '/tmp/grant-dialog.png' });
+    await dialog.getByTestId('grant-confirm').click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect.poll(() => page.getByTestId('budget-left').innerText()).toBe('15.0k left');
+    expect(await grant.count()).toBe(0);
+    const status = await call<{ lines: { scope: string; allowance: number }[] }>(engine, 'budget.status', {});
+    expect(status.lines.find((l) => l.scope === 'company')?.allowance).toBe(20_000);
+    const events = await call<{ items: { kind: string; summary: string }[] }>(engine, 'events.page', { kind: 'budget_allowance' });
+    expect(events.items[0]?.summary).toBe('Launch day');
+    expect(nativeDialogs).toBe(0);
     expect(stage.problems).toEqual([]);
   });
 });

@@ -150,10 +150,35 @@ describe('roundtables and agent detail in Chromium', () => {
     expect(await log.innerText()).toMatch(/Brain ↔ Growth[\s\S]*shared a laugh about the coffee break/);
     expect(await log.innerText()).toContain(`#${conversationId}`);
 
+    // The pair's affinity over time, drawn from its drift log (the start, then each drift).
+    const chart = page.getByTestId('affinity-chart');
+    await expect.poll(() => chart.getAttribute('data-pairs')).toBe('brain|growth');
+    expect(Number(await chart.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+
     expect(await page.getByTestId('schedule-slot').count()).toBeGreaterThan(5);
     expect(await page.getByTestId('schedule-panel').innerText()).toMatch(/Morning Standup/);
+    // The company started at 06:05: the night's slots were not missed, they came before it.
+    const night = page.locator('[data-testid=schedule-slot][data-hour="2"]');
+    await expect.poll(() => night.innerText()).toMatch(/before start/i);
+    expect(await night.locator('.slot-decision').getAttribute('title')).toBe('The company did not exist yet at this hour.');
+    expect(await page.getByTestId('schedule-panel').innerText()).not.toMatch(/\bmissed\b/i);
     await page.setViewportSize({ width: 1440, height: 1900 });
     await page.screenshot({ path: SCREENSHOT_ROUNDTABLES });
+
+    // At 1024×700 the panels stack: a click on a conversation brings its transcript into view.
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await page.evaluate(() => (window.location.hash = '#/roundtables'));
+    const rows = page.getByTestId('conversation-row');
+    await expect.poll(() => rows.count()).toBeGreaterThan(1);
+    const other = rows.last();
+    const otherId = await other.getAttribute('data-conversation');
+    await other.click();
+    const shown = page.getByTestId('transcript');
+    await expect.poll(() => shown.getAttribute('data-conversation')).toBe(otherId);
+    await expect.poll(() => shown.evaluate((el) => Math.round(el.getBoundingClientRect().top))).toBeLessThan(200);
+    expect(await shown.evaluate((el) => el.getBoundingClientRect().top)).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: '/tmp/roundtables-1024.png' });
     await page.setViewportSize({ width: 1440, height: 900 });
   });
 

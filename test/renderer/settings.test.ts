@@ -183,6 +183,10 @@ describe('settings in Chromium', () => {
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(246, 247, 251)');
     await page.getByRole('radio', { name: /Follow the system/ }).check();
+    // Which alerts notify is set here too, not only in the shortcuts sheet.
+    const notify = page.locator('.settings-view [data-testid=notification-settings], main [data-testid=notification-settings]').first();
+    await expect.poll(() => notify.count()).toBe(1);
+    expect(await notify.getByRole('checkbox').count()).toBeGreaterThan(1);
   });
 
   it('reads an artifact whole as markdown and edits it as a new version', async () => {

@@ -1,23 +1,18 @@
 /**
- * What the stage test runs against: the renderer freshly built by Vite, served
+ * What the stage test runs against: the renderer built by Vite (once per run, see renderer-build), served
  * by the real HTTP transport in front of a real engine on in-memory PGlite, in
  * Debian's Chromium, with every console error and page error collected.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { PgliteDb } from '../../core/db/pglite.js';
 import { createEngine, type Engine, type EngineOptions } from '../../core/engine.js';
 import type { Clock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { SeededRandom } from '../../core/ports/random.js';
 import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
 import { ShiftedClock } from '../support/shifted-clock.js';
+import { openEmptyPglite } from './pglite-template.js';
+import { builtRenderer } from './renderer-build.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
@@ -57,9 +52,8 @@ export interface StageEngineOptions extends Partial<Pick<EngineOptions, 'initial
 }
 
 export async function openStage(engineOptions: StageEngineOptions = {}): Promise<StageHarness> {
-  const outDir = await mkdtemp(path.join(os.tmpdir(), 'emt-renderer-'));
-  await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  const db = await PgliteDb.open();
+  const { dir: outDir } = await builtRenderer();
+  const db = await openEmptyPglite();
   const { llm, startAt = STAGE_START, clock = new ShiftedClock(startAt), ...rest } = engineOptions;
   const wiring = typeof llm === 'function' ? llm(clock) : llm;
   const engine = await createEngine({ db, clock, random: new SeededRandom(42), log: silentLog, location: 'memory', ...rest, ...(wiring ? { llm: wiring } : {}) });
@@ -125,7 +119,6 @@ export async function openStage(engineOptions: StageEngineOptions = {}): Promise
       server = null;
       await engine.stop();
       await db.close();
-      await rm(outDir, { recursive: true, force: true });
     },
   };
 }

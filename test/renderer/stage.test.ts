@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
+import { saveArtifact } from '../../core/executors/artifacts.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -84,6 +85,55 @@ describe('stage in Chromium', () => {
     await page.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => rows.count()).toBe(3);
     await expect.poll(() => page.locator('[data-testid=agent-card][data-agent=growth]').getAttribute('data-state')).toBe('idle');
+    // "Mission succeeded" on Growth's card opens that mission, not the agent.
+    const last = page.locator('[data-testid=agent-card][data-agent=growth] a.agent-activity-text');
+    await expect.poll(() => last.innerText()).toMatch(/^Mission succeeded/);
+    await last.click();
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toBe(`#/missions/${missionId}`);
+    await page.getByRole('link', { name: 'Stage' }).click();
+  });
+
+  it('links what a mission wrote from the mission and its playback; its status chips take arrow keys', async () => {
+    const made = await engine.handlers['proposals.create']({ agentId: 'brain', title: 'Write up the numbers', steps: [{ kind: 'wait', payload: {} }] });
+    const missionId = made.mission?.id as number;
+    await expect.poll(async () => (await engine.handlers['missions.get']({ id: missionId })).mission.status, { timeout: 20_000 }).toBe('succeeded');
+    const step = (await engine.handlers['missions.get']({ id: missionId })).steps[0];
+    const art = await saveArtifact(engine.ctx, engine.ctx.db, { kind: 'analysis', title: 'The numbers, written up', content: '# Numbers\n\nUp.', agentId: 'brain', missionId, stepId: step?.id ?? null });
+    await page.goto(`${stage.url()}/#/missions/${missionId}`);
+    const list = page.getByTestId('mission-artifacts');
+    await expect.poll(() => list.getByRole('link').innerText()).toBe('The numbers, written up');
+    expect(await list.getByRole('link').getAttribute('href')).toBe(`#/artifacts/${art.id}`);
+    const playback = page.getByTestId('mission-playback');
+    const link = playback.getByTestId('playback-artifact');
+    for (let i = 0; i < 8 && (await link.count()) === 0; i++) await playback.getByRole('button', { name: 'Next event' }).click();
+    expect(await link.getAttribute('href')).toBe(`#/artifacts/${art.id}`);
+
+    // Filter chips are tabs: arrow keys move the selection.
+    const all = page.getByRole('tab', { name: 'all', exact: true });
+    await all.click();
+    await page.keyboard.press('ArrowRight');
+    const next = page.getByRole('tab', { name: 'approved', exact: true });
+    await expect.poll(() => next.getAttribute('aria-selected')).toBe('true');
+    expect(await next.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Home');
+    await expect.poll(() => all.getAttribute('aria-selected')).toBe('true');
+  });
+
+  it('keeps the status strip on one row at 1024×700, with nothing cut', async () => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      await page.getByRole('link', { name: 'Stage' }).click();
+      const strip = page.getByTestId('runtime-strip');
+      await expect.poll(() => strip.locator('.stat').count()).toBeGreaterThan(5);
+      const tops = await strip.locator('.stat').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+      expect(new Set(tops).size).toBe(1);
+      // no text is clipped: every line fits its box
+      const cut = await strip.locator('.stat-value, .stat-sub, .stat-label').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      expect(cut).toEqual([]);
+      await page.screenshot({ path: '/tmp/stage-1024.png' });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
   });
 
   it('refuses an x_daily_quota limit of -1 in the form, as the server would', async () => {
@@ -115,12 +165,26 @@ describe('stage in Chromium', () => {
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');
     await page.getByRole('link', { name: 'Review proposal' }).click();
 
+    // The link opens that proposal, on top of the list, not the whole list.
+    await expect.poll(() => page.evaluate(() => window.location.hash)).toMatch(/^#\/proposals\/\d+$/);
+    const focused = page.getByTestId('focused-proposal');
+    const firstId = await focused.getAttribute('data-proposal');
+    expect(page.url()).toContain(`#/proposals/${firstId}`);
     const pending = page.getByTestId('pending-proposal');
     await expect.poll(() => pending.count()).toBe(1);
-    const firstId = await pending.first().getAttribute('data-proposal');
+    expect(await focused.getByTestId('pending-proposal').getAttribute('data-proposal')).toBe(firstId);
     await pending.first().getByRole('button', { name: 'Accept' }).click();
     await expect.poll(() => pending.count()).toBe(0);
     await expect.poll(() => page.locator(`[data-testid=recent-proposals] tr[data-proposal="${firstId}"]`).getAttribute('data-status')).toBe('accepted');
+    // Accepting says which mission it became, and links to it (here, in its row and on the proposal).
+    const notice = page.getByTestId('decision-notice');
+    await expect.poll(() => notice.innerText()).toMatch(/^Accepted “Post the launch note”: it became mission #\d+\.$/);
+    const became = (await notice.getByTestId('decision-mission').innerText()).replace('mission #', '');
+    expect(await notice.getByTestId('decision-mission').getAttribute('href')).toBe(`#/missions/${became}`);
+    await expect.poll(() => page.locator(`tr[data-proposal="${firstId}"] [data-testid=proposal-mission]`).innerText()).toBe(`mission #${became}`);
+    await expect.poll(() => focused.getAttribute('data-status')).toBe('accepted');
+    expect(await focused.getByTestId('proposal-mission').innerText()).toBe(`mission #${became}`);
+    await page.screenshot({ path: '/tmp/proposals-focused.png' });
 
     await giveTask('twitter-alt', 'Post a hot take', 'post_bluesky', { text: 'Hot take.' });
     await expect.poll(() => page.getByTestId('task-result').getAttribute('data-status')).toBe('pending');

@@ -1,6 +1,10 @@
 // Vitest globalSetup: one throwaway PostgreSQL cluster per test run (or the server
-// in EMT_PG_URL), shared with test files as inject('pgUrl').
+// in EMT_PG_URL), shared with test files as inject('pgUrl'); and the renderer built
+// once (reused while its sources are unchanged) with an empty PGlite to copy, before any
+// browser test wants them.
 import type { TestProject } from 'vitest/node';
+import { ensureEmptyPgliteTemplate } from '../renderer/pglite-template.ts';
+import { builtRenderer } from '../renderer/renderer-build.ts';
 import { startPostgresCluster } from './postgres.ts';
 
 declare module 'vitest' {
@@ -11,12 +15,15 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  // Vite builds and PGlite runs initdb while PostgreSQL starts.
+  const ui = Promise.all([builtRenderer(), ensureEmptyPgliteTemplate()]);
   const external = process.env.EMT_PG_URL;
   if (external) {
     project.provide('pgUrl', external);
+    await ui;
     return undefined;
   }
-  const cluster = await startPostgresCluster();
+  const [cluster] = await Promise.all([startPostgresCluster(), ui]);
   project.provide('pgUrl', cluster.url);
   return () => cluster.stop();
 }

@@ -21,3 +21,34 @@ export function byDay<R extends { day: string }>(
   }
   return { x, groups, ys };
 }
+
+/**
+ * Bars per category stacked by group, for a chart that draws bars over each
+ * other: stack k reaches the sum of groups k and after, so group k shows
+ * between stack k+1 and stack k. Groups are ordered by their total, largest
+ * first; `counts` keeps each group's own numbers for the legend.
+ */
+export function stackedByCategory<R>(
+  rows: readonly R[],
+  category: (r: R) => string,
+  group: (r: R) => string,
+  value: (r: R) => number,
+): { x: number[]; categories: string[]; groups: string[]; stacks: number[][]; counts: number[][] } {
+  const catTotals = new Map<string, number>();
+  const groupTotals = new Map<string, number>();
+  for (const r of rows) {
+    catTotals.set(category(r), (catTotals.get(category(r)) ?? 0) + value(r));
+    groupTotals.set(group(r), (groupTotals.get(group(r)) ?? 0) + value(r));
+  }
+  const byTotal = (m: Map<string, number>) => [...m.keys()].sort((a, b) => (m.get(b) ?? 0) - (m.get(a) ?? 0) || a.localeCompare(b));
+  const categories = byTotal(catTotals);
+  const groups = byTotal(groupTotals);
+  const counts = groups.map(() => new Array<number>(categories.length).fill(0));
+  for (const r of rows) {
+    const c = categories.indexOf(category(r));
+    const g = groups.indexOf(group(r));
+    (counts[g] as number[])[c] = ((counts[g] as number[])[c] ?? 0) + value(r);
+  }
+  const stacks = groups.map((_, k) => categories.map((_c, c) => counts.slice(k).reduce((n, row) => n + (row[c] ?? 0), 0)));
+  return { x: categories.map((_, i) => i), categories, groups, stacks, counts };
+}

@@ -8,6 +8,10 @@ export interface ChartSeries {
   /** Stacked bars or a line (a budget, a trend). */
   kind?: 'bars' | 'line';
   dash?: boolean;
+  /** A line through the points it has (the others are null), as a log of changes is drawn. */
+  spanGaps?: boolean;
+  /** What the legend shows at each x instead of the drawn value (a stacked bar shows its own count, not the stack's top). */
+  legendValues?: (number | null)[];
 }
 
 interface Props {
@@ -17,6 +21,10 @@ interface Props {
   height?: number;
   label: string;
   yLabel?: string;
+  /** Names for x = 0, 1, 2 … instead of a time axis (bars by type, by agent). */
+  categories?: readonly string[];
+  /** The y range, when it is fixed (affinity runs from 0 to 1). */
+  yRange?: [number, number];
 }
 
 const axis = { stroke: '#8790a6', grid: { stroke: 'rgb(255 255 255 / 0.06)' }, ticks: { stroke: 'rgb(255 255 255 / 0.08)' } };
@@ -25,10 +33,12 @@ const axis = { stroke: '#8790a6', grid: { stroke: 'rgb(255 255 255 / 0.06)' }, t
  * The one chart of the app: uPlot on a canvas, sized to its container,
  * created once and fed new data with setData (no React re-render per point).
  */
-export function UplotChart({ data, series, height = 160, label, yLabel }: Props) {
+export function UplotChart({ data, series, height = 160, label, yLabel, categories, yRange }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
-  const shape = series.map((s) => `${s.label}|${s.kind ?? 'bars'}`).join(',');
+  const legend = useRef(series.map((s) => s.legendValues));
+  legend.current = series.map((s) => s.legendValues);
+  const shape = series.map((s) => `${s.label}|${s.kind ?? 'bars'}`).join(',') + `|${categories?.join(',') ?? ''}|${yRange?.join(',') ?? ''}`;
 
   useEffect(() => {
     const el = ref.current;
@@ -39,18 +49,25 @@ export function UplotChart({ data, series, height = 160, label, yLabel }: Props)
       height,
       legend: { show: true },
       cursor: { points: { show: false } },
-      scales: { x: { time: true } },
-      axes: [axis, { ...axis, label: yLabel, size: 44 }],
+      scales: categories
+        ? { x: { time: false, range: [-0.5, categories.length - 0.5] }, ...(yRange ? { y: { range: yRange } } : {}) }
+        : { x: { time: true }, ...(yRange ? { y: { range: yRange } } : {}) },
+      axes: [
+        categories ? { ...axis, splits: () => categories.map((_, i) => i), values: (_u: uPlot, ticks: number[]) => ticks.map((t) => categories[t] ?? '') } : axis,
+        { ...axis, label: yLabel, size: 44 },
+      ],
       series: [
-        {},
-        ...series.map((s) => ({
+        categories ? { value: (_u: uPlot, v: number | null) => (v === null ? '' : (categories[v] ?? '')) } : {},
+        ...series.map((s, si) => ({
           label: s.label,
           stroke: s.color,
           fill: s.kind === 'line' ? undefined : s.color,
           width: s.kind === 'line' ? 2 : 0,
           dash: s.dash ? [6, 4] : undefined,
           paths: s.kind === 'line' ? undefined : bars,
-          points: { show: false },
+          points: { show: s.spanGaps === true, size: 4 },
+          spanGaps: s.spanGaps === true,
+          ...(s.legendValues ? { value: (_u: uPlot, v: number | null, _s: number, i: number | null) => String(i === null ? (v ?? '') : (legend.current[si]?.[i] ?? '')) } : {}),
         })),
       ],
     };

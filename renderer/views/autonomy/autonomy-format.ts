@@ -61,3 +61,14 @@ export function splitResult(result: string | null): { head: string; rest: string
   const i = result.indexOf(':');
   return i < 0 ? { head: result, rest: '' } : { head: result.slice(0, i), rest: result.slice(i + 1).trim() };
 }
+
+/**
+ * A reaction pattern key ("*|mission_failed|brain|diagnose": source, tags, target, type) in words,
+ * with names instead of ids; the target is named beside it: "diagnose after a “mission failed” event from anyone".
+ */
+export function describePattern(key: string, name: (agentId: string) => string): string {
+  const [source = '*', tags = '', , type = ''] = key.split('|');
+  const from = source === '*' ? 'anyone' : name(source);
+  const what = tags ? `a “${tags.split('+').map(human).join(' + ')}” event` : 'any event';
+  return `${human(type) || 'react'} after ${what} from ${from}`;
+}

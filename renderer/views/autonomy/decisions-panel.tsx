@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
-import { routeHref } from '../../lib/router.js';
+import { proposalHref } from '../../lib/router.js';
 import { timeAgo } from '../../lib/time-format.js';
 import { useAutonomy, type TriggerDecision } from '../../store/autonomy-store.js';
 import { decisionTone, human } from './autonomy-format.js';
@@ -52,7 +52,7 @@ export function DecisionsPanel({ now }: { now: number }) {
               <div className="decision-side">
                 <span className="cell-sub nowrap">{timeAgo(d.createdAt, now)}</span>
                 {d.proposalId && (
-                  <a href={routeHref({ view: 'proposals' })} className="nowrap">
+                  <a href={proposalHref(d.proposalId)} className="nowrap">
                     proposal #{d.proposalId}
                   </a>
                 )}

@@ -1,10 +1,10 @@
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
-import { routeHref } from '../../lib/router.js';
+import { proposalHref } from '../../lib/router.js';
 import { timeAgo } from '../../lib/time-format.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useAutonomy, type ReactionRoll } from '../../store/autonomy-store.js';
-import { decisionTone, human, percent, reactionTone } from './autonomy-format.js';
+import { decisionTone, describePattern, human, percent, reactionTone } from './autonomy-format.js';
 
 const outcomeText: Record<ReactionRoll['outcome'], string> = {
   queued: 'won the roll: reaction queued',
@@ -48,7 +48,7 @@ export function ReactionsPanel({ now }: { now: number }) {
                   <AgentAvatar agentId={r.target} name={agentName(agents, r.target)} size="sm" />
                   <div className="roll-main">
                     <div className="roll-title">
-                      <strong>{agentName(agents, r.target)}</strong> on <code>{r.patternKey}</code>
+                      <strong>{agentName(agents, r.target)}</strong> on <span title={r.patternKey}>{describePattern(r.patternKey, (id) => agentName(agents, id))}</span>
                       <span className="cell-sub"> · event #{r.eventId}</span>
                     </div>
                     <div className="roll-line">
@@ -82,8 +82,8 @@ export function ReactionsPanel({ now }: { now: number }) {
                       </div>
                       <div className="roll-line">
                         <span className={`badge badge-${reactionTone(r.status)}`}>{r.status}</span>
-                        <code className="cell-sub">{r.patternKey}</code>
-                        {r.proposalId && <a href={routeHref({ view: 'proposals' })}>proposal #{r.proposalId}</a>}
+                        <span className="cell-sub" title={r.patternKey}>{describePattern(r.patternKey, (id) => agentName(agents, id))}</span>
+                        {r.proposalId && <a href={proposalHref(r.proposalId)}>proposal #{r.proposalId}</a>}
                       </div>
                       {r.result && <div className="cell-sub">{r.result}</div>}
                     </div>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { timeAgo } from '../../lib/time-format.js';
+import { agentName, useAgents } from '../../store/agents-store.js';
 import { callOrToast } from '../../store/call.js';
 import { usePoll } from '../budget/use-poll.js';
 
@@ -12,6 +13,7 @@ export function RoutinesPanel({ now }: { now: number }) {
   const list = usePoll('routines.list', {}, 15_000);
   const history = usePoll('routines.history', { limit: 50 }, 15_000);
   const [busy, setBusy] = useState<number | null>(null);
+  const agents = useAgents((s) => s.agents);
   const act = async (id: number, fn: () => Promise<unknown>): Promise<void> => {
     setBusy(id);
     try {
@@ -54,7 +56,7 @@ export function RoutinesPanel({ now }: { now: number }) {
                   <div>{r.name}</div>
                   <div className="cell-sub">{r.prompt}</div>
                 </td>
-                <td>{r.agentId}</td>
+                <td>{agentName(agents, r.agentId)}</td>
                 <td>
                   <input
                     type="time"

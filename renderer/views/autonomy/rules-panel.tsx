@@ -1,7 +1,7 @@
 import { Fragment, useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { Toggle } from '../../components/toggle.js';
-import { routeHref } from '../../lib/router.js';
+import { proposalHref } from '../../lib/router.js';
 import { timeAgo } from '../../lib/time-format.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useAutonomy, type RunNowResult, type TriggerRule } from '../../store/autonomy-store.js';
@@ -16,7 +16,7 @@ function RunResult({ result }: { result: RunNowResult }) {
       <span className={`badge badge-${decisionTone(result.decision)}`}>{human(result.decision)}</span>
       <span className="run-result-reason">{result.reason}</span>
       {result.proposalId && (
-        <a href={routeHref({ view: 'proposals' })} data-testid="run-proposal" data-proposal={result.proposalId}>
+        <a href={proposalHref(result.proposalId)} data-testid="run-proposal" data-proposal={result.proposalId}>
           Open in Proposals →
         </a>
       )}

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { missionHref, routeHref, settingsHref } from '../../lib/router.js';
+import { missionHref, proposalHref, settingsHref } from '../../lib/router.js';
 import type { CreateProposalResult } from '../../store/entities.js';
 import { useRuntime } from '../../store/runtime-store.js';
 import { llmStepKinds } from '../../store/step-kinds-store.js';
@@ -46,7 +46,7 @@ export function GiveTaskResult({ result, kinds, onAnother, onClose }: Props) {
         <>
           <div className="task-result-title">Waiting for your approval</div>
           <p>Proposal #{proposal.id} has steps that are not auto-approved. Accept or reject it under Proposals.</p>
-          <a className="btn btn-primary" href={`${routeHref({ view: 'proposals' })}`} onClick={onClose}>
+          <a className="btn btn-primary" href={proposalHref(proposal.id)} onClick={onClose}>
             Review proposal #{proposal.id}
           </a>
         </>

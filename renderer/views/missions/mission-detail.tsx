@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
+import { artifactHref, proposalHref } from '../../lib/router.js';
 import { duration, shortDate } from '../../lib/time-format.js';
+import { callQuiet } from '../../store/call.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useMissions } from '../../store/missions-store.js';
 import { MissionPlayback } from './mission-playback.js';
@@ -17,11 +19,25 @@ export function MissionDetail({ id }: { id: number }) {
   const agents = useAgents((s) => s.agents);
   const [missing, setMissing] = useState(false);
   const [cancelling, setCancelling] = useState(false);
+  const [artifacts, setArtifacts] = useState<{ id: number; title: string; kind: string; stepId: number | null; version: number }[]>([]);
+  const status = detail?.mission.status;
 
   useEffect(() => {
     setMissing(false);
     loadDetail(id).catch(() => setMissing(true));
   }, [id, loadDetail]);
+
+  // What the mission wrote (drafts, analyses, crawls), looked up again as it moves on.
+  useEffect(() => {
+    let gone = false;
+    callQuiet('artifacts.list', { missionId: id, limit: 50 }).then(
+      (r) => !gone && setArtifacts(r.items),
+      () => {},
+    );
+    return () => {
+      gone = true;
+    };
+  }, [id, status]);
 
   if (!detail) return missing ? <EmptyState title={`Mission #${id} could not be loaded`} /> : <Skeleton lines={8} />;
   const { mission: m, steps, events } = detail;
@@ -51,7 +67,12 @@ export function MissionDetail({ id }: { id: number }) {
             by {name(m.createdBy)} · created {shortDate(m.createdAt)}
             {m.startedAt && ` · started ${shortDate(m.startedAt)}`}
             {m.finishedAt && ` · took ${duration(m.startedAt ?? m.createdAt, m.finishedAt)}`}
-            {m.proposalId !== null && ` · proposal #${m.proposalId}`}
+            {m.proposalId !== null && (
+              <>
+                {' · '}
+                <a href={proposalHref(m.proposalId)}>proposal #{m.proposalId}</a>
+              </>
+            )}
           </div>
         </div>
         <StatusBadge status={m.status} />
@@ -67,9 +88,21 @@ export function MissionDetail({ id }: { id: number }) {
         <h3>Steps</h3>
         <MissionSteps steps={steps} />
       </section>
+      {artifacts.length > 0 && (
+        <section className="detail-section" data-testid="mission-artifacts">
+          <h3>What it wrote</h3>
+          <ul className="artifact-links">
+            {artifacts.map((a) => (
+              <li key={a.id}>
+                <a href={artifactHref(a.id)}>{a.title}</a> <span className="cell-sub">{a.kind.replace(/_/g, ' ')}{a.version > 1 ? ` · v${a.version}` : ''}</span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="detail-section">
         <h3>Playback</h3>
-        <MissionPlayback missionId={id} events={events} startedAt={m.startedAt ?? m.createdAt} live={open} agentName={name} />
+        <MissionPlayback missionId={id} events={events} startedAt={m.startedAt ?? m.createdAt} live={open} agentName={name} artifacts={artifacts} />
       </section>
     </div>
   );

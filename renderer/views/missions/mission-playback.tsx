@@ -1,4 +1,5 @@
 import { useEffect, useState, type KeyboardEvent } from 'react';
+import { artifactHref } from '../../lib/router.js';
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import { Icon } from '../../components/icon.js';
 import { clockTime, formatMs } from '../../lib/time-format.js';
@@ -17,6 +18,8 @@ interface Props {
   /** The mission is still open: playback waits at the end for new events. */
   live: boolean;
   agentName(id: string | null): string;
+  /** What the mission's steps wrote: an event of the step that wrote one links to it. */
+  artifacts?: readonly { id: number; title: string; stepId: number | null }[];
 }
 
 function dotTone(kind: string): string {
@@ -32,7 +35,7 @@ function dotTone(kind: string): string {
  * Home, End) while it has focus. Says so when the mission has more events
  * than were loaded.
  */
-export function MissionPlayback({ missionId, events, startedAt, live, agentName }: Props) {
+export function MissionPlayback({ missionId, events, startedAt, live, agentName, artifacts = [] }: Props) {
   const [index, setIndex] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState<number>(1);
@@ -158,6 +161,14 @@ export function MissionPlayback({ missionId, events, startedAt, live, agentName 
               ))}
             </div>
           )}
+          {e.stepId !== null &&
+            artifacts
+              .filter((a) => a.stepId === e.stepId)
+              .map((a) => (
+                <a key={a.id} className="playback-artifact" href={artifactHref(a.id)} data-testid="playback-artifact">
+                  Read “{a.title}” →
+                </a>
+              ))}
           {Object.keys(e.payload).length > 0 && <pre className="playback-payload">{JSON.stringify(e.payload, null, 2)}</pre>}
         </div>
       </div>

@@ -1,4 +1,5 @@
 import { StatusBadge } from '../../components/status-badge.js';
+import { attemptsLabel } from '../../lib/attempts.js';
 import { duration } from '../../lib/time-format.js';
 import type { MissionStep } from '../../store/entities.js';
 
@@ -20,8 +21,8 @@ export function MissionSteps({ steps }: { steps: readonly MissionStep[] }) {
               <span className="step-kind">{s.kind.replace(/_/g, ' ')}</span>
               <StatusBadge status={s.status} />
               <span className="step-meta">
-                {s.attempts > 0 && `attempt ${s.attempts}/${s.maxAttempts}`}
-                {s.startedAt && s.finishedAt && ` · ${duration(s.startedAt, s.finishedAt)}`}
+                {attemptsLabel(s)}
+                {s.startedAt && s.finishedAt && `${attemptsLabel(s) ? ' · ' : ''}${duration(s.startedAt, s.finishedAt)}`}
                 {s.status === 'queued' && s.reservedBy === null && ' · waiting for a worker'}
               </span>
             </div>

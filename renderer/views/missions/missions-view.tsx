@@ -1,5 +1,6 @@
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { PanelBoundary } from '../../components/panel-boundary.js';
+import { TabChips } from '../../components/tab-chips.js';
 import { useNow } from '../../lib/use-now.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { missionStatuses, type MissionStatus } from '../../store/entities.js';
@@ -7,7 +8,7 @@ import { useMissions } from '../../store/missions-store.js';
 import { MissionDetail } from './mission-detail.js';
 import { MissionRow } from './mission-row.js';
 
-const filters: readonly (MissionStatus | 'all')[] = ['all', ...missionStatuses];
+const filterOptions: readonly { id: MissionStatus | 'all'; label: string }[] = (['all', ...missionStatuses] as const).map((f) => ({ id: f, label: f }));
 
 function MissionList({ selectedId }: { selectedId: number | null }) {
   const list = useMissions((s) => s.list);
@@ -27,14 +28,8 @@ function MissionList({ selectedId }: { selectedId: number | null }) {
           {list.length} shown{cursor !== null ? ' · more below' : ''}
         </span>
       </header>
-      <div className="chip-row" role="tablist" aria-label="Filter by status">
-        {filters.map((f) => (
-          <button key={f} type="button" role="tab" aria-selected={filter === f} className={`chip${filter === f ? ' is-on' : ''}`} onClick={() => setFilter(f)}>
-            {f}
-          </button>
-        ))}
-      </div>
-      <div className="mission-list" data-testid="mission-list">
+      <TabChips label="Filter by status" options={filterOptions} value={filter} onChange={setFilter} panelId="mission-list" />
+      <div className="mission-list" id="mission-list" role="tabpanel" aria-label="Missions by status" data-testid="mission-list">
         {!loaded ? (
           <Skeleton lines={6} />
         ) : list.length === 0 ? (

@@ -1,10 +1,11 @@
-import { useState, type CSSProperties } from 'react';
+import { useCallback, useState, type CSSProperties } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { conversationHref } from '../../lib/router.js';
 import { shortDate } from '../../lib/time-format.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useRoundtables, type Relationship } from '../../store/roundtables-store.js';
+import { AffinityChart } from './affinity-chart.js';
 import { affinityColor, signed } from './roundtable-format.js';
 
 const pairKey = (r: Pick<Relationship, 'agentA' | 'agentB'>): string => `${r.agentA}|${r.agentB}`;
@@ -54,6 +55,7 @@ export function RelationshipsPanel() {
   const find = (a: string, b: string): Relationship | undefined => byPair.get(a < b ? `${a}|${b}` : `${b}|${a}`);
   const sorted = [...relationships].sort((x, y) => y.affinity - x.affinity);
   const open = selected ? byPair.get(selected) : undefined;
+  const names = useCallback((id: string) => agentName(agents, id), [agents]);
   return (
     <section className="panel" aria-label="Relationships" data-testid="relationships-panel">
       <header className="panel-head">
@@ -131,6 +133,7 @@ export function RelationshipsPanel() {
               );
             })}
           </ul>
+          <AffinityChart relationships={relationships} names={names} selected={open ? selected : null} />
           {open && <DriftLog rel={open} />}
         </div>
       )}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PanelBoundary } from '../../components/panel-boundary.js';
 import { useNow } from '../../lib/use-now.js';
 import { useRoundtables } from '../../store/roundtables-store.js';
@@ -17,6 +17,8 @@ export function RoundtablesView({ conversationId }: { conversationId: number | n
   const open = useRoundtables((s) => s.open);
   const setActive = useRoundtables((s) => s.setActive);
   const [starting, setStarting] = useState(false);
+  const shownId = useRoundtables((s) => s.detail?.conversation.id ?? null);
+  const transcriptRef = useRef<HTMLDivElement>(null);
   const now = useNow(10_000);
   useEffect(() => {
     setActive(true);
@@ -30,15 +32,24 @@ export function RoundtablesView({ conversationId }: { conversationId: number | n
   useEffect(() => {
     void open(conversationId).catch(() => {});
   }, [open, conversationId]);
+  // A click on a conversation far down the list (or with the panels stacked, in a narrow window) brings its transcript into view.
+  useEffect(() => {
+    const el = transcriptRef.current;
+    if (!el || conversationId === null || shownId !== conversationId) return;
+    const top = el.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight * 0.5) el.scrollIntoView({ block: 'start' });
+  }, [conversationId, shownId]);
   return (
     <div className="page roundtables-page" data-testid="roundtables-view">
       <div className="roundtables-grid">
         <PanelBoundary name="Conversations">
           <ConversationList selected={conversationId} now={now} onStart={() => setStarting(true)} />
         </PanelBoundary>
-        <PanelBoundary name="Transcript" resetKey={conversationId}>
-          <TranscriptPanel conversationId={conversationId} />
-        </PanelBoundary>
+        <div ref={transcriptRef} className="transcript-slot">
+          <PanelBoundary name="Transcript" resetKey={conversationId}>
+            <TranscriptPanel conversationId={conversationId} />
+          </PanelBoundary>
+        </div>
       </div>
       <div className="roundtables-grid roundtables-lower">
         <PanelBoundary name="Daily schedule">

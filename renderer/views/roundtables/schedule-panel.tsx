@@ -10,14 +10,18 @@ const decisionTones: Record<string, string> = {
   skipped_disabled: 'muted',
   skipped_no_participants: 'warn',
   missed: 'bad',
+  before_start: 'muted',
 };
+
+/** What a decision is called on the page. */
+const decisionLabels: Record<string, string> = { before_start: 'before start' };
 
 function SlotDecision({ slot }: { slot: ScheduleSlot }) {
   const d = slot.decision;
   if (!d) return <span className="cell-sub">not yet</span>;
   return (
-    <span className="slot-decision" title={d.detail}>
-      <span className={`badge badge-${decisionTones[d.decision] ?? 'muted'}`}>{d.decision.replace(/_/g, ' ')}</span>
+    <span className="slot-decision" title={d.detail} aria-label={d.decision === 'before_start' ? `Before the company started: ${d.detail}` : undefined}>
+      <span className={`badge badge-${decisionTones[d.decision] ?? 'muted'}`}>{decisionLabels[d.decision] ?? d.decision.replace(/_/g, ' ')}</span>
       {d.conversationId && <a href={conversationHref(d.conversationId)}>#{d.conversationId}</a>}
     </span>
   );

@@ -1,3 +1,4 @@
+import { NotificationSettings } from '../../components/notification-settings.js';
 import { useTheme, type ThemeChoice } from '../../store/theme-store.js';
 
 const choices: { id: ThemeChoice; label: string; hint: string }[] = [
@@ -6,7 +7,7 @@ const choices: { id: ThemeChoice; label: string; hint: string }[] = [
   { id: 'dark', label: 'Dark', hint: 'Always dark.' },
 ];
 
-/** The theme: follow the system, or always light or dark; kept in this browser (or app). */
+/** The theme (follow the system, or always light or dark) and which alerts notify; kept in this browser (or app). */
 export function AppearancePane() {
   const choice = useTheme((s) => s.choice);
   const setChoice = useTheme((s) => s.setChoice);
@@ -27,6 +28,7 @@ export function AppearancePane() {
           </label>
         ))}
       </fieldset>
+      <NotificationSettings />
     </section>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useFeed } from '../../store/feed-store.js';
+import { useRuntime } from '../../store/runtime-store.js';
 
 /** The instant a local calendar day ends: "jump to 2 March" shows the last signal of that day first. */
 export function endOfLocalDay(date: string): string | null {
@@ -22,7 +23,7 @@ export function FeedJump() {
   };
   return (
     <div className="feed-jump" role="group" aria-label="Go to">
-      <button type="button" className="btn btn-small btn-ghost" onClick={() => void reload().catch(() => {})}>
+      <button type="button" className="btn btn-small btn-ghost" onClick={() => void reload({ keepTotal: useRuntime.getState().stream === 'open' }).catch(() => {})}>
         Newest
       </button>
       <button type="button" className="btn btn-small btn-ghost" onClick={() => void jumpToOldest().catch(() => {})}>

@@ -12,8 +12,8 @@ import { FeedRow } from './feed-row.js';
 export const FEED_ROW_PX = 96;
 const BAND = 44;
 const OVERSCAN = 6;
-/** Load the next page when the viewport comes this many rows from the window's edge. */
-const EDGE_ROWS = 30;
+/** Load the next page when the viewport comes this many rows from the window's edge (a page ahead, so a brisk scroll rarely waits). */
+const EDGE_ROWS = 120;
 
 /**
  * Every event, newest first, live. Only a window of pages is in memory (the
@@ -57,7 +57,8 @@ export function SignalFeed() {
       s.jump = jump.seq;
       s.shift = shift.seq;
       s.band = top;
-      el.scrollTop = jump.to === 'start' ? 0 : el.scrollHeight;
+      // A jump to a date shows that date's row first, with the "loading newer" band above it out of view.
+      el.scrollTop = jump.to === 'start' ? top : el.scrollHeight;
       setScrollTop(el.scrollTop);
       return;
     }
@@ -110,15 +111,17 @@ export function SignalFeed() {
   const onTag = useCallback((tag: string) => setFilters({ tag }), [setFilters]);
   const toNewest = (): void => {
     const f = useFeed.getState();
-    if (f.newerCursor !== null) void f.reload().catch(() => {});
+    if (f.newerCursor !== null) void f.reload({ keepTotal: stream === 'open' }).catch(() => {});
     else scrollRef.current?.scrollTo({ top: 0 });
     f.markSeen();
   };
 
-  const position = rows.length ? Math.min(startIndex + Math.max(0, Math.floor((scrollTop - top) / FEED_ROW_PX)) + 1, total ?? Infinity) : 0;
+  /** Loaded rows above the first one in view. */
+  const above = Math.max(0, Math.min(rows.length - 1, Math.floor((scrollTop - top) / FEED_ROW_PX)));
+  const position = rows.length ? Math.min(startIndex + above + 1, total ?? Infinity) : 0;
   const mounted = rows.slice(first, last);
   return (
-    <section className="panel feed-panel" aria-label="Signal feed" data-total={total ?? ''} data-start={startIndex}>
+    <section className="panel feed-panel" aria-label="Signal feed" data-total={total ?? ''} data-start={startIndex} data-above={above}>
       <header className="panel-head">
         <h2>Signal feed</h2>
         <span className="panel-meta">

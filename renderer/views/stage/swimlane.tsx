@@ -1,5 +1,5 @@
 import { AgentAvatar } from '../../components/agent-avatar.js';
-import { missionHref, routeHref } from '../../lib/router.js';
+import { missionHref, proposalHref } from '../../lib/router.js';
 import { timeAgo } from '../../lib/time-format.js';
 import { useNow } from '../../lib/use-now.js';
 import { useMissions } from '../../store/missions-store.js';
@@ -77,7 +77,7 @@ export function Swimlane() {
           name="Proposed"
           testId="lane-proposed"
           count={status?.pendingProposals ?? pending.length}
-          cards={pending.map((p) => ({ key: `p${p.id}`, agentId: p.agentId, title: p.title, sub: `waiting · ${timeAgo(p.createdAt, now)}`, href: routeHref({ view: 'proposals' }), tone: 'warn' }))}
+          cards={pending.map((p) => ({ key: `p${p.id}`, agentId: p.agentId, title: p.title, sub: `waiting · ${timeAgo(p.createdAt, now)}`, href: proposalHref(p.id), tone: 'warn' }))}
         />
         <Lane name="Approved" testId="lane-approved" count={m?.approved ?? mission('approved').length} cards={mission('approved').map(missionCard)} />
         <Lane name="Running" testId="lane-running" count={m?.running ?? mission('running').length} cards={mission('running').map(missionCard)} />

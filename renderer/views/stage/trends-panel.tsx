@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CallOutput } from '../../../core/api/contract.js';
-import { byDay } from '../../components/charts/series.js';
+import { byDay, stackedByCategory } from '../../components/charts/series.js';
 import { UplotChart } from '../../components/charts/uplot-chart.js';
 import { agentLook } from '../../lib/agent-look.js';
+import { agentName, useAgents } from '../../store/agents-store.js';
 import { callQuiet } from '../../store/call.js';
 
 const DAYS = 14;
@@ -14,21 +15,24 @@ interface Data {
   events: CallOutput<'stats.eventsPerDay'>;
   tokens: CallOutput<'stats.tokensPerDay'>;
   outcomes: CallOutput<'stats.missionOutcomes'>;
+  memories: CallOutput<'stats.memoryByType'>;
 }
 
-/** The last two weeks in pictures: events by kind, tokens by agent (with the budget once set), mission outcomes. */
+/** The last two weeks in pictures: events by kind, tokens by agent (with the budget once set), mission outcomes; and what the agents remember, by type. */
 export function TrendsPanel() {
   const [data, setData] = useState<Data | null>(null);
+  const agents = useAgents((s) => s.agents);
   useEffect(() => {
     let gone = false;
     const load = async (): Promise<void> => {
-      const [t, events, tokens, outcomes] = await Promise.all([
+      const [t, events, tokens, outcomes, memories] = await Promise.all([
         callQuiet('stats.today', {}),
         callQuiet('stats.eventsPerDay', { days: DAYS }),
         callQuiet('stats.tokensPerDay', { days: DAYS }),
         callQuiet('stats.missionOutcomes', { days: DAYS }),
+        callQuiet('stats.memoryByType', {}),
       ]);
-      if (!gone) setData({ today: t.day, events, tokens, outcomes });
+      if (!gone) setData({ today: t.day, events, tokens, outcomes, memories });
     };
     void load().catch(() => {});
     const timer = setInterval(() => void load().catch(() => {}), REFRESH_MS);
@@ -54,7 +58,13 @@ export function TrendsPanel() {
       data.today,
     );
     const budget = data.tokens.dailyBudget;
+    const mem = stackedByCategory(data.memories, (r) => r.type, (r) => r.agentId, (r) => r.count);
     return {
+      memories: {
+        categories: mem.categories.map((c) => c.replace(/_/g, ' ')),
+        data: [mem.x, ...mem.stacks] as [number[], ...number[][]],
+        series: mem.groups.map((a, i) => ({ label: agentName(agents, a), color: agentLook(a).color, kind: 'bars' as const, legendValues: mem.counts[i] as number[] })),
+      },
       events: { data: [ev.x, ...ev.ys.slice(0, 5)] as [number[], ...number[][]], series: top.map((k, i) => ({ label: k.replace(/_/g, ' '), color: kindColours[i] as string, kind: 'line' as const })) },
       tokens: {
         data: [tk.x, ...tk.ys, ...(budget !== null ? [tk.x.map(() => budget)] : [])] as [number[], ...number[][]],
@@ -68,7 +78,7 @@ export function TrendsPanel() {
         ],
       },
     };
-  }, [data]);
+  }, [data, agents]);
 
   return (
     <section className="panel trends-panel" aria-label="Trends" data-testid="trends">
@@ -90,6 +100,10 @@ export function TrendsPanel() {
           <figure>
             <figcaption>Mission outcomes per day</figcaption>
             <UplotChart label="Mission outcomes per day" {...charts.outcomes} />
+          </figure>
+          <figure data-testid="memory-chart" data-types={charts.memories.categories.join(',')}>
+            <figcaption>Memories by type</figcaption>
+            {charts.memories.series.length ? <UplotChart label="Memories by type, per agent" {...charts.memories} /> : <p className="trends-empty">No memories yet.</p>}
           </figure>
         </div>
       )}

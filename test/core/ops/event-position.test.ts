@@ -30,6 +30,8 @@ describe.each(dbKinds)('events.page positions on %s', (kind) => {
     expect(await idAtOrBefore(e.db, at(0))).toBe(ids[0]);
     expect(await idAtOrBefore(e.db, new Date(START + 10 * minute + 30_000).toISOString())).toBe(ids[10]);
     expect(await idAtOrBefore(e.db, at(39))).toBe(ids[39]);
+    // Ids of different lengths (9 and 10…): the search compares them as numbers, not as text.
+    for (const i of [3, 8, 9, 25]) expect(await idAtOrBefore(e.db, at(i))).toBe(ids[i]);
     expect(await idAtOrBefore(e.db, at(500))).toBe(ids[39]);
     expect(await idAtOrBefore(e.db, new Date(START - minute).toISOString())).toBeNull();
     // Holes where events were removed: the search still lands on the newest one not later than the date.

@@ -3,7 +3,7 @@ import { parseRoute, routeHref } from '../../../renderer/lib/router.ts';
 
 describe('hash routes', () => {
   it('round-trips every route', () => {
-    for (const r of [{ view: 'stage' }, { view: 'missions', missionId: 4 }, { view: 'agents', agentId: 'twitter-alt' }, { view: 'roundtables', conversationId: null }] as const) {
+    for (const r of [{ view: 'stage' }, { view: 'missions', missionId: 4 }, { view: 'agents', agentId: 'twitter-alt' }, { view: 'roundtables', conversationId: null }, { view: 'proposals', proposalId: 12 }, { view: 'proposals' }] as const) {
       expect(parseRoute(routeHref(r))).toEqual(r);
     }
   });

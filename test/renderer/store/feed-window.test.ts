@@ -67,4 +67,12 @@ describe('feed window', () => {
     // Older than the window while older pages exist elsewhere: not this window's to show.
     expect(insertLive({ ...w, olderCursor: '5' }, ev(2))).toBeNull();
   });
+
+  it('returns only the window from a live insert, so a store that spreads it keeps its own total', () => {
+    const state = { ...emptyWindow, rows: [ev(10), ev(8)], total: 2, unseen: 0 };
+    const r = insertLive(state, ev(11));
+    expect(Object.keys(r!.window).sort()).toEqual(['newerCursor', 'olderCursor', 'rows', 'startIndex']);
+    const next = { ...state, total: state.total + 1, ...r!.window };
+    expect(next.total).toBe(3);
+  });
 });
