@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { isConnectionError } from './connection-errors.js';
 import { lockKey, type Db, type QueryResult, type Tx } from './db.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 
@@ -41,6 +42,7 @@ export class PostgresDb implements Db {
       application_name: opts.applicationName ?? 'emtesseract',
       options: '-c TimeZone=UTC',
       types: customTypes,
+      keepAlive: true, // a connection to a server that vanished (no FIN) is noticed, not waited on forever
     });
     // An idle client losing its connection must not crash the process.
     this.pool.on('error', () => {});
@@ -166,26 +168,30 @@ export class PostgresDb implements Db {
     let client: pg.Client | null = null;
     let stopped = false;
     let retry: ReturnType<typeof setTimeout> | null = null;
-    // A dropped connection (the server restarted) is re-opened every second until it
-    // comes back; polling covers the gap. A failed reconnect schedules the next one.
+    let failures = 0;
+    // A dropped connection (the server restarted) is re-opened until it comes back, after
+    // 250 ms doubling to 5 s; polling covers the gap. A failed reconnect schedules the next.
     const again = (): void => {
       if (stopped || retry) return;
+      const delay = Math.min(250 * 2 ** failures, 5000);
+      failures++;
       retry = setTimeout(() => {
         retry = null;
         connect().catch(again);
-      }, 1000);
+      }, delay);
       retry.unref?.();
     };
     const connect = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: this.url, application_name: 'emtesseract-listen' });
+      const c = new pg.Client({ connectionString: this.url, application_name: 'emtesseract-listen', keepAlive: true });
       let lost = false;
+      let up = false;
       const onLost = (): void => {
         if (lost) return;
         lost = true;
         this.listeners = this.listeners.filter((x) => x !== c);
         if (client === c) client = null;
         void c.end().catch(() => {});
-        again();
+        if (up) again(); // while connecting, the rejection below schedules the next try
       };
       c.on('error', onLost);
       c.on('end', onLost);
@@ -200,15 +206,17 @@ export class PostgresDb implements Db {
         void c.end().catch(() => {});
         throw err;
       }
-      if (stopped) {
+      if (stopped || lost) {
         lost = true;
         await c.end().catch(() => {});
+        if (!stopped) throw new Error('The LISTEN connection closed as it opened.');
         return;
       }
+      up = true;
+      failures = 0;
       client = c;
       this.listeners.push(c);
     };
-    await connect();
     const stop = async (): Promise<void> => {
       stopped = true;
       if (retry) clearTimeout(retry);
@@ -219,6 +227,13 @@ export class PostgresDb implements Db {
       this.stoppers.delete(stop);
       await c?.end().catch(() => {});
     };
+    try {
+      await connect();
+    } catch (err) {
+      // the server is away (restarting, not up yet): listen once it is back; anything else is the caller's to hear
+      if (!isConnectionError(err)) throw err;
+      again();
+    }
     this.stoppers.add(stop);
     return stop;
   }
