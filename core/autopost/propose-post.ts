@@ -1,12 +1,14 @@
 import { getPolicy } from '../ops/policy.js';
-import type { EventHook } from '../ops/ctx.js';
+import type { EngineCtx, EventHook, EventShape } from '../ops/ctx.js';
 import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
 import { ctxInTx } from '../roundtable/tx-ctx.js';
-import type { Tx } from '../db/db.js';
-import { writeEvent } from '../ops/events.js';
+import type { Queryable, Tx } from '../db/db.js';
+import { writeEvent, type EventRow } from '../ops/events.js';
 import { postKindFor } from './autopost-policy.js';
 
 const platformName = { bluesky: 'Bluesky', x: 'X' } as const;
+
+const isDraftWritten = (ev: EventShape): boolean => ev.kind === 'step_succeeded' && ev.tags.includes('draft_tweet') && !!ev.agentId;
 
 /**
  * When a draft is written (a draft_tweet step succeeded) and autopost_policy
@@ -14,8 +16,8 @@ const platformName = { bluesky: 'Bluesky', x: 'X' } as const;
  * through the proposal service, so post kinds that are not auto-approved
  * wait in the approval inbox. Runs in the transaction that finished the step.
  */
-export const proposePostOnDraft: EventHook = async (ctx, q, ev) => {
-  if (ev.kind !== 'step_succeeded' || !ev.tags.includes('draft_tweet') || !ev.stepId || !ev.agentId) return;
+const proposePost = async (ctx: EngineCtx, q: Queryable, ev: EventRow): Promise<void> => {
+  if (!isDraftWritten(ev) || !ev.stepId || !ev.agentId) return;
   const policy = await getPolicy(q, 'autopost_policy');
   if (!policy.enabled || policy.platforms.length === 0) return;
   const step = await q.query<{ result: { artifactId?: number; text?: string } | null }>('SELECT result FROM ops_mission_steps WHERE id = $1', [ev.stepId]);
@@ -48,3 +50,6 @@ export const proposePostOnDraft: EventHook = async (ctx, q, ev) => {
     }
   }
 };
+
+/** `wants` says so without I/O: other steps complete in one statement, without a transaction. */
+export const proposePostOnDraft: EventHook = Object.assign(proposePost, { wants: async (_ctx: EngineCtx, ev: EventShape) => isDraftWritten(ev) });

@@ -1,8 +1,8 @@
 import { AppError } from '../api/errors.js';
 import { afterCommit, STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
 import type { CallMeta, LlmGuard } from '../llm/llm-service.js';
-import type { EngineCtx, EventHook } from '../ops/ctx.js';
-import { writeEvent } from '../ops/events.js';
+import type { EngineCtx, EventHook, EventShape } from '../ops/ctx.js';
+import { writeEvent, type EventRow } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
 import { isoNow } from '../ports/clock.js';
 import { INITIATIVE_WAKE } from '../initiative/queue.js';
@@ -117,6 +117,10 @@ export async function releaseHeld(ctx: EngineCtx, q: Queryable): Promise<number>
 }
 
 /** A change to budget_policy releases held work at once. */
-export const releaseOnBudgetChange: EventHook = async (ctx, q, ev) => {
-  if (ev.kind === 'policy_changed' && ev.payload['key'] === 'budget_policy') await releaseHeld(ctx, q);
-};
+export const releaseOnBudgetChange: EventHook = Object.assign(
+  async (ctx: EngineCtx, q: Queryable, ev: EventRow): Promise<void> => {
+    if (ev.kind === 'policy_changed' && ev.payload['key'] === 'budget_policy') await releaseHeld(ctx, q);
+  },
+  // only policy changes: a step's completion needs no transaction for this hook
+  { wants: async (_ctx: EngineCtx, ev: EventShape) => ev.kind === 'policy_changed' },
+);

@@ -1,10 +1,12 @@
 import os from 'node:os';
 import { PostgresDb } from '../db/postgres.js';
-import { createEngine } from '../engine.js';
+import { createEngine, type Engine } from '../engine.js';
+import { isConnectionError } from '../db/connection-errors.js';
 import { SystemClock } from '../ports/clock.js';
 import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
 import { parseFlags, UsageError } from './args.js';
+import { guardProcess } from './process-guard.js';
 import { redactUrl } from './data-dir.js';
 import { ollamaWiring } from '../llm/ollama-wiring.js';
 
@@ -26,33 +28,57 @@ async function main(): Promise<void> {
   const url = flags['database-url'] ?? process.env.EMT_DATABASE_URL;
   if (!url) throw new UsageError('--database-url is required: scale-out workers share one PostgreSQL server.');
   const log = consoleLog((flags['log-level'] ?? 'info') as 'info');
-  const db = await PostgresDb.open({ url, max: flags['pool-size'] ?? 5 });
   const kinds = flags.kinds ? flags.kinds.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
   const clock = new SystemClock();
-  const engine = await createEngine({
-    db,
-    clock,
-    random: new SystemRandom(),
-    log,
-    location: redactUrl(url),
-    processId: flags['worker-id'] ?? `worker-${os.hostname()}-${process.pid}`,
-    workers: { ...(kinds ? { kinds } : {}), ...(flags['poll-ms'] ? { pollMs: flags['poll-ms'] } : {}) },
-    heartbeat: false,
-    llm: ollamaWiring({ clock, log }),
-  });
-  await engine.start();
-  console.log(`emtesseract worker ${engine.ctx.processId} running kinds: ${engine.pool?.kinds().join(', ') || 'none'}`);
+  const processId = flags['worker-id'] ?? `worker-${os.hostname()}-${process.pid}`;
+  guardProcess(log);
+  let stopping = false;
+  let running: { engine: Engine; db: PostgresDb } | null = null;
   const shutdown = async (): Promise<void> => {
-    await engine.stop();
-    await db.close();
+    stopping = true;
+    if (running) {
+      await running.engine.stop();
+      await running.db.close();
+    }
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
   process.on('SIGTERM', () => void shutdown());
+  // A worker may start before its server is up, or while it restarts: it waits for it (a
+  // minute at most) instead of exiting on the first refused connection.
+  const deadline = clock.now() + 60_000;
+  for (let attempt = 1; !stopping; attempt++) {
+    const db = new PostgresDb({ url, max: flags['pool-size'] ?? 5 });
+    let engine: Engine | null = null;
+    try {
+      engine = await createEngine({
+        db,
+        clock,
+        random: new SystemRandom(),
+        log,
+        location: redactUrl(url),
+        processId,
+        workers: { ...(kinds ? { kinds } : {}), ...(flags['poll-ms'] ? { pollMs: flags['poll-ms'] } : {}) },
+        heartbeat: false,
+        llm: ollamaWiring({ clock, log }),
+      });
+      await engine.start();
+      running = { engine, db };
+      break;
+    } catch (err) {
+      await engine?.stop().catch(() => {});
+      await db.close().catch(() => {});
+      if (!isConnectionError(err) || clock.now() > deadline) throw err;
+      if (attempt === 1) log.warn(`The database at ${redactUrl(url)} cannot be reached yet (${err instanceof Error ? err.message : String(err)}); the worker tries again for a minute.`);
+      await clock.sleep(Math.min(250 * 2 ** attempt, 5000));
+    }
+  }
+  if (!running) return;
+  console.log(`emtesseract worker ${running.engine.ctx.processId} running kinds: ${running.engine.pool?.kinds().join(', ') || 'none'}`);
 }
 
 main().catch((err) => {
-  console.error(err instanceof Error ? err.message : err);
+  console.error(err instanceof UsageError ? err.message : `The worker could not start: ${err instanceof Error ? err.message : String(err)}`);
   if (err instanceof UsageError) console.error(usage);
   process.exit(err instanceof UsageError ? 2 : 1);
 });

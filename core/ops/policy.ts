@@ -46,7 +46,7 @@ function reportInvalid(ctx: EngineCtx, key: PolicyKey, stored: unknown, why: str
 }
 
 const CACHE_MS = 1000;
-const caches = new WeakMap<EngineCtx, Map<PolicyKey, { at: number; value: Promise<unknown> }>>();
+const caches = new WeakMap<EngineCtx, Map<PolicyKey, { at: number; value: Promise<unknown>; settled: boolean }>>();
 
 /**
  * A policy read for hot paths (every claim, every event): served from a
@@ -59,14 +59,24 @@ export function cachedPolicy<K extends PolicyKey>(ctx: EngineCtx, key: K, q: Que
   if (!cache) caches.set(ctx, (cache = new Map()));
   const now = ctx.clock.now();
   const hit = cache.get(key);
-  if (hit && now - hit.at < (ctx.policyCacheMs ?? CACHE_MS)) return hit.value as Promise<PolicyValue<K>>;
+  // A transaction never waits on a read still under way on another connection: with every
+  // pooled connection held by transactions doing so, that read would never get one (a worker
+  // with --pool-size 3 and four steps at once stopped for good). It reads through its own.
+  const usable = hit && now - hit.at < (ctx.policyCacheMs ?? CACHE_MS) && (hit.settled || q === ctx.db);
+  if (usable) return hit.value as Promise<PolicyValue<K>>;
   // inside a transaction, read through it: a second pooled connection could starve the pool
   const value = readPolicy(q, key).then((r) => {
     if (r.problem) reportInvalid(ctx, key, r.problem.stored, r.problem.why);
     return r.value;
   });
-  cache.set(key, { at: now, value });
-  value.catch(() => cache.delete(key));
+  const entry = { at: now, value: value as Promise<unknown>, settled: false };
+  cache.set(key, entry);
+  value.then(
+    () => (entry.settled = true),
+    () => {
+      if (cache.get(key) === entry) cache.delete(key);
+    },
+  );
   return value;
 }
 

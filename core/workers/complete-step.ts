@@ -1,5 +1,5 @@
-import { STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
-import { enforceCap, MEMORY_CAP_PER_AGENT } from '../memory/store.js';
+import { lockKey, STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
+import { MEMORY_CAP_PER_AGENT } from '../memory/store.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { EVENT_COLUMNS, type EventRow } from '../ops/events.js';
 import { MISSION_COLUMNS, STEP_COLUMNS, type MissionRow, type StepRow } from '../ops/missions.js';
@@ -132,7 +132,20 @@ export async function completeInOneStatement(ctx: EngineCtx, q: Queryable, s: Su
   };
 }
 
-/** The agent's memories past the cap are superseded (rare; one writer at a time, like writeMemory). */
+/**
+ * The agent's memories past the cap are superseded (one writer at a time, like writeMemory's
+ * trim: the same advisory lock; a trim already under way elsewhere is left to finish the work).
+ * One statement, which is its own transaction, so the lock lasts exactly as long as the
+ * update: one round trip instead of five (BEGIN, check, lock, update, COMMIT) for every
+ * mission that ends while its agent is at the cap.
+ */
 export async function trimAfter(ctx: EngineCtx, agentId: string, memoryId: number, now: string): Promise<void> {
-  await ctx.db.transaction((tx) => enforceCap(tx, agentId, memoryId, now));
+  await ctx.db.query(
+    `WITH lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock($5) AS ok)
+     UPDATE ops_agent_memory SET superseded_at = $3, superseded_by = $2
+     WHERE (SELECT ok FROM lock) AND id IN (
+       SELECT id FROM ops_agent_memory WHERE agent_id = $1 AND superseded_at IS NULL
+       ORDER BY id DESC OFFSET $4)`,
+    [agentId, memoryId, now, MEMORY_CAP_PER_AGENT, lockKey(`memory-cap:${agentId}`)],
+  );
 }

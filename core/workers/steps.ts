@@ -22,6 +22,11 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
   const now = isoNow(ctx.clock);
   // Only when some agent is paused: the common claim stays the same statement.
   const skip = skipAgents.length ? 'AND mission_id NOT IN (SELECT id FROM ops_missions WHERE created_by = ANY($5::text[]))' : '';
+  // One kind (what every dispatcher claims) is an equality, so the partial claim index
+  // (kind, run_after, id) hands the rows over in order and LIMIT stops the scan; with
+  // `= ANY(array)` the planner cannot know the order and reads and sorts every queued step.
+  const kindMatch = kinds.length === 1 ? 'kind = $3::text' : 'kind = ANY($3::text[])';
+  const kindParam = kinds.length === 1 ? kinds[0] : kinds;
   // One statement, one round trip: claim the steps, mark their missions running, return both.
   const res = await ctx.db.query<ClaimedStep>(
     `WITH claimed AS (
@@ -29,7 +34,7 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
        SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
        WHERE id IN (
          SELECT id FROM ops_mission_steps
-         WHERE status = 'queued' AND kind = ANY($3::text[]) AND run_after <= $1 ${skip}
+         WHERE status = 'queued' AND ${kindMatch} AND run_after <= $1 ${skip}
          ORDER BY run_after, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
@@ -40,7 +45,7 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
      SELECT ${STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2')}, m.created_by AS "agentId"
      FROM claimed c JOIN ops_missions m ON m.id = c.mission_id
      ORDER BY c.run_after, c.id`,
-    skipAgents.length ? [now, workerId, kinds, Math.max(1, max), skipAgents] : [now, workerId, kinds, Math.max(1, max)],
+    skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)],
   );
   for (const step of res.rows) ctx.bus.publish({ type: 'step', step });
   return res.rows;

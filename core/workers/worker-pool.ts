@@ -5,6 +5,8 @@ import { writeEvent } from '../ops/events.js';
 import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
 import { currentPause } from '../ops/pause.js';
 import { cancelledError, MISSION_CANCELLED_CHANNEL, noteStopped } from './cancel.js';
+import { isConnectionError } from '../db/connection-errors.js';
+import { DbOutage } from './db-outage.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { claimSteps, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
 
@@ -88,6 +90,8 @@ export class WorkerPool {
   private readonly leaseRenewMs: number;
   private readonly pauseMs: number;
   private readonly breakerThreshold: number;
+  /** The database being away (PostgreSQL restarted): logged once, backed off, one event when it is back. */
+  private readonly outage: DbOutage;
 
   constructor(
     private readonly ctx: EngineCtx,
@@ -98,6 +102,7 @@ export class WorkerPool {
     this.leaseRenewMs = opts.leaseRenewMs ?? 60_000;
     this.pauseMs = opts.pauseMs ?? 15_000;
     this.breakerThreshold = opts.breakerThreshold ?? 3;
+    this.outage = new DbOutage(ctx, `Worker process ${ctx.processId}`);
   }
 
   get workerId(): string {
@@ -224,6 +229,7 @@ export class WorkerPool {
         while (this.running && d.inflight.size < d.concurrency) {
           const free = d.concurrency - d.inflight.size;
           const steps = await claimSteps(ctx, [d.kind], this.workerId, free, ctx.pause?.pausedAgentIds);
+          await this.outage.ok();
           claimed += steps.length;
           for (const step of steps) this.execute(d, step);
           if (steps.length < free) break;
@@ -231,6 +237,11 @@ export class WorkerPool {
         if (claimed === 0 || d.inflight.size >= d.concurrency) await d.idle(ctx, this.pollMs);
       } catch (err) {
         if (!this.running) break;
+        if (isConnectionError(err)) {
+          // logged once per outage, not once per try; the wait grows while the server is away
+          await d.idle(ctx, this.outage.lost(err));
+          continue;
+        }
         ctx.log.error(`Worker ${d.kind} loop error`, { error: err instanceof Error ? err.message : String(err) });
         await d.idle(ctx, this.pollMs);
       }
@@ -267,12 +278,34 @@ export class WorkerPool {
     }
     cancelRenew();
     try {
-      if (await completeStep(ctx, step, this.workerId, out)) d.processed++;
+      // Lost connection: tried again once the database answers. A success that was committed
+      // before the connection dropped finds the step no longer running and writes nothing twice.
+      if (await this.reconnecting(controller.signal, () => completeStep(ctx, step, this.workerId, out))) d.processed++;
       else await this.stoppedByCancel(step);
     } catch (err) {
       // The work is done but could not be recorded (database trouble). The lease
       // runs out and stale recovery re-queues the step; it is not the executor's fault.
-      ctx.log.error(`Could not record the success of step ${step.id}`, { error: err instanceof Error ? err.message : String(err) });
+      if (!isConnectionError(err)) ctx.log.error(`Could not record the success of step ${step.id}`, { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  /**
+   * Runs `fn`, and again after a connection error (with the outage's backoff) while the pool
+   * runs, `signal` is not aborted and the tries last under two minutes; past that the lease
+   * runs out and stale recovery hands the step to whoever can reach the database.
+   */
+  private async reconnecting<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    const end = this.ctx.clock.now() + 120_000;
+    for (;;) {
+      try {
+        const value = await fn();
+        await this.outage.ok();
+        return value;
+      } catch (err) {
+        if (!isConnectionError(err) || !this.running || signal.aborted || this.ctx.clock.now() > end) throw err;
+        await this.ctx.clock.sleep(this.outage.lost(err), signal).catch(() => {});
+        if (signal.aborted || !this.running) throw err;
+      }
     }
   }
 
@@ -281,7 +314,8 @@ export class WorkerPool {
     try {
       return await noteStopped(this.ctx, step, this.workerId);
     } catch (e) {
-      this.ctx.log.error(`Could not record that step ${step.id} stopped`, { error: e instanceof Error ? e.message : String(e) });
+      if (isConnectionError(e)) this.outage.lost(e);
+      else this.ctx.log.error(`Could not record that step ${step.id} stopped`, { error: e instanceof Error ? e.message : String(e) });
       return false;
     }
   }
@@ -290,8 +324,11 @@ export class WorkerPool {
     const { ctx } = this;
     try {
       const retry = await cachedPolicy(ctx, 'step_retry_policy');
-      const failure = classifyFailure(err, step, retry, this.pauseMs);
-      const outcome = await failStep(ctx, step, this.workerId, failure);
+      // The database went away under the step: not the step's fault, so no attempt is spent.
+      const failure = isConnectionError(err)
+        ? { mode: 'pause' as const, code: 'db_unreachable', message: 'The database could not be reached while the step ran; it runs again.', delayMs: 0 }
+        : classifyFailure(err, step, retry, this.pauseMs);
+      const outcome = await this.reconnecting(new AbortController().signal, () => failStep(ctx, step, this.workerId, failure));
       if (outcome === 'requeued' && failure.mode === 'retry' && this.running) {
         // the retry is due at run_after: wake then, instead of at the next poll
         const cancel = ctx.clock.setTimer(failure.delayMs, () => {
@@ -302,13 +339,14 @@ export class WorkerPool {
       }
       if (failure.mode === 'pause') {
         // a budget holds one agent's step, not the whole kind: other agents' steps go on
-        if (failure.code !== 'aborted' && failure.code !== 'budget_exhausted') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
+        if (failure.code !== 'aborted' && failure.code !== 'budget_exhausted' && failure.code !== 'db_unreachable') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
       } else {
         d.failed++;
         await this.countFailure(d.kind, failure.message);
       }
     } catch (e) {
-      ctx.log.error(`Could not record the failure of step ${step.id}`, { error: e instanceof Error ? e.message : String(e) });
+      if (isConnectionError(e)) this.outage.lost(e);
+      else ctx.log.error(`Could not record the failure of step ${step.id}`, { error: e instanceof Error ? e.message : String(e) });
     }
   }
 

@@ -23,7 +23,7 @@ export async function ensureEmptyPgliteTemplate(): Promise<string> {
   if (existsSync(TEMPLATE)) return TEMPLATE;
   const db = await PgliteDb.open();
   try {
-    const dump = await db.raw.dumpDataDir('none');
+    const dump = await db.dumpDataDir('none');
     const partial = `${TEMPLATE}.partial-${process.pid}`;
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, TEMPLATE).catch(async (err: unknown) => {

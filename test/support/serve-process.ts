@@ -12,9 +12,29 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
+let built: Promise<void> | null = null;
+
+/** What `npm run serve` / `npm run worker` do first: core/cli/build.mjs compiles dist/cli/*.js (only when core/ changed). Once per test process. */
+export function buildCli(): Promise<void> {
+  built ??= new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'core', 'cli', 'build.mjs'), '--cli-only'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`core/cli/build.mjs exited with ${code}:\n${out}`))));
+  });
+  return built;
+}
+
+export interface CliOptions {
+  /** Run the compiled dist/cli/<script>.js with node, as `npm run <script>` does (call buildCli() first), instead of the TypeScript under tsx. */
+  compiled?: boolean;
+}
+
 /** Starts `core/cli/<script>.ts` as a real process; resolves once it prints `listening on <url>` (or `running`). */
-export function startCli(script: 'serve' | 'worker', args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const child = spawn(tsx, [path.join(root, 'core', 'cli', `${script}.ts`), ...args], {
+export function startCli(script: 'serve' | 'worker', args: string[], env: NodeJS.ProcessEnv = {}, opts: CliOptions = {}): Promise<ServeProcess> {
+  const [cmd, entry] = opts.compiled ? [process.execPath, path.join(root, 'dist', 'cli', `${script}.js`)] : [tsx, path.join(root, 'core', 'cli', `${script}.ts`)];
+  const child = spawn(cmd, [entry, ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

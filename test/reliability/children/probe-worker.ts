@@ -14,6 +14,7 @@ import { createEngine } from '../../../core/engine.ts';
 import { SystemClock } from '../../../core/ports/clock.ts';
 import { consoleLog } from '../../../core/ports/log.ts';
 import { SystemRandom } from '../../../core/ports/random.ts';
+import { guardProcess } from '../../../core/cli/process-guard.ts';
 import { once } from '../../../core/workers/effects.ts';
 import type { Executor } from '../../../core/workers/executor.ts';
 
@@ -53,12 +54,14 @@ const probe: Executor = {
 };
 
 const clock = new SystemClock();
+const log = consoleLog('warn');
+guardProcess(log, `probe worker ${workerId}`); // as the worker CLI: a lost connection does not end the process
 const db = await PostgresDb.open({ url, max: 4, applicationName: workerId });
 const engine = await createEngine({
   db,
   clock,
   random: new SystemRandom(),
-  log: consoleLog('warn'),
+  log,
   location: 'pg',
   processId: workerId,
   heartbeat: false,

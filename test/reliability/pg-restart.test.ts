@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres.ts';
-import { tally } from '../reliability/probe-fleet.ts';
-import { FLEET, ledgerFigures, pause, prepare } from '../reliability/drill-run.ts';
+import { tally } from './probe-fleet.ts';
+import { FLEET, ledgerFigures, pause, prepare } from './drill-run.ts';
 
 
-describe('worker processes on PostgreSQL across a server restart (not passing yet)', () => {
+describe('worker processes on PostgreSQL across a server restart', () => {
   let cluster: PostgresCluster;
   beforeAll(async () => {
     cluster = await startPostgresCluster(); // its own server: the restart below must not hit other suites
@@ -26,6 +26,9 @@ describe('worker processes on PostgreSQL across a server restart (not passing ye
     let restartedAt: string | null = null;
     const t0 = performance.now();
     let t: Awaited<ReturnType<typeof tally>>;
+    let alive: number;
+    let outages: { processId: string; n: number }[];
+    let listening: number;
     try {
       for (;;) {
         if (performance.now() - t0 > 10 * 60_000) throw new Error('not done in 10 minutes');
@@ -42,13 +45,27 @@ describe('worker processes on PostgreSQL across a server restart (not passing ye
         const r = await run.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_action_runs WHERE status = 'succeeded' AND started_at > $1`, [restartedAt]);
         return r.rows[0]!.n > 0;
       });
-      expect(run.workers.every((w) => w.isReady())).toBe(true); // no worker process crashed
+      // no worker process crashed (a dead one shows how it ended)
+      expect(run.workers.filter((w) => !w.isReady()).map((w) => `${w.id} ended (${w.child.exitCode ?? w.child.signalCode}):\n${w.output().slice(-3000)}`)).toEqual([]);
+      alive = run.workers.filter((w) => w.isReady()).length;
+      // every worker LISTENs again (two channels each: queued steps, cancelled missions)
+      await waitFor(async () => {
+        const r = await run.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query ILIKE 'LISTEN%'`);
+        listening = r.rows[0]!.n;
+        return listening === FLEET * 2;
+      });
+      // the outage is recorded once per worker process that met it, not once per failed try
+      outages = (await run.db.query<{ processId: string; n: number }>(
+        `SELECT payload->>'processId' AS "processId", count(*)::int AS n FROM ops_agent_events WHERE kind = 'database_unreachable' GROUP BY 1 ORDER BY 1`,
+      )).rows;
       t = await tally(run.db);
     } finally {
       await run.close();
     }
     const lg = ledgerFigures(run.ledger);
-    console.log(`pg-restart figures ${JSON.stringify({ steps: t.steps, succeeded: t.succeeded, stepsRunAgain: t.rerun, settledByLookup: run.ledger.lookups.found, actedTwice: lg.twice, workersAlive: FLEET })}`);
+    console.log(`pg-restart figures ${JSON.stringify({ steps: t.steps, succeeded: t.succeeded, stepsRunAgain: t.rerun, settledByLookup: run.ledger.lookups.found, actedTwice: lg.twice, workersAlive: `${alive}/${FLEET}`, listening: listening!, outageEvents: outages.length })}`);
+    expect(outages.length).toBeGreaterThan(0);
+    expect(outages.every((o) => o.n === 1)).toBe(true);
     expect(restartedAt).not.toBeNull();
     expect(t).toMatchObject({ steps: STEPS, succeeded: STEPS, stepEvents: STEPS, distinctStepEvents: STEPS, missionsDone: MISSIONS, missionEvents: MISSIONS, distinctMissionEvents: MISSIONS, effectsDone: STEPS, open: 0 });
     expect(lg).toEqual({ keys: STEPS, twice: 0 });

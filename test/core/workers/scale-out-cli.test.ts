@@ -1,18 +1,26 @@
-import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../core/engine.ts';
-import { PostgresDb } from '../../core/db/postgres.ts';
-import { SystemClock } from '../../core/ports/clock.ts';
-import { silentLog } from '../../core/ports/log.ts';
-import { SeededRandom } from '../../core/ports/random.ts';
-import { setPolicy, getPolicy } from '../../core/ops/policy.ts';
-import { freshPostgresUrl } from '../support/db.ts';
-import { startCli } from '../support/serve-process.ts';
-import { eventually } from '../support/engine.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../core/engine.ts';
+import { PostgresDb } from '../../../core/db/postgres.ts';
+import { SystemClock } from '../../../core/ports/clock.ts';
+import { silentLog } from '../../../core/ports/log.ts';
+import { SeededRandom } from '../../../core/ports/random.ts';
+import { setPolicy, getPolicy } from '../../../core/ops/policy.ts';
+import { freshPostgresUrl } from '../../support/db.ts';
+import { buildCli, startCli } from '../../support/serve-process.ts';
+import { eventually } from '../../support/engine.ts';
 
 const MISSIONS = 2500;
 const STEPS_PER_MISSION = 2; // 5,000 steps; the second of each mission is queued only when the first succeeds
 
-describe('scale-out on one PostgreSQL through the worker CLI (not passing yet)', () => {
+/**
+ * Session 1 ran this in 8–13 s; after later merges it did not finish in 240 s. The cause: two
+ * event hooks without `wants` put every step completion in a transaction, and a transaction
+ * awaiting a cached policy read that was queued on the pool deadlocked a --pool-size 3 worker
+ * running four steps at once (its steps stayed "running" for good, its missions never ended).
+ */
+describe('scale-out on one PostgreSQL through the worker CLI', () => {
+  beforeAll(() => buildCli(), 120_000); // what `npm run worker` runs: dist/cli/worker.js
+
   it('4 worker processes claim 5,000 queued steps: each runs exactly once, missions finalize once', async () => {
     const url = await freshPostgresUrl();
     const db = await PostgresDb.open({ url });
@@ -33,13 +41,15 @@ describe('scale-out on one PostgreSQL through the worker CLI (not passing yet)',
       [now, STEPS_PER_MISSION],
     );
     const procs = await Promise.all(
-      [1, 2, 3, 4].map((i) => startCli('worker', ['--database-url', url, '--kinds', 'wait', '--worker-id', `w${i}`, '--poll-ms', '25', '--pool-size', '3'])),
+      [1, 2, 3, 4].map((i) => startCli('worker', ['--database-url', url, '--kinds', 'wait', '--worker-id', `w${i}`, '--poll-ms', '25', '--pool-size', '3'], {}, { compiled: true })),
     );
+    const t0 = performance.now();
     try {
       await eventually(async () => {
         const r = await db.query<{ open: number }>(`SELECT count(*)::int AS open FROM ops_missions WHERE status IN ('approved', 'running')`);
         return r.rows[0]!.open === 0;
-      }, 240_000, 250);
+      }, 180_000, 250);
+      console.log(`scale-out CLI: 5,000 steps on 4 worker processes in ${((performance.now() - t0) / 1000).toFixed(1)} s after they started`);
     } finally {
       await Promise.all(procs.map((p) => p.stop()));
     }
@@ -61,6 +71,6 @@ describe('scale-out on one PostgreSQL through the worker CLI (not passing yet)',
     const missions = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_missions WHERE status = 'succeeded'`);
     expect(missions.rows[0]!.n).toBe(MISSIONS);
     await db.close();
-  }, 300_000);
+  }, 240_000);
 
 });
