@@ -1,4 +1,5 @@
 import { isConnectionError } from '../db/connection-errors.js';
+import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 
 /**
@@ -6,7 +7,7 @@ import type { Log } from '../ports/log.js';
  * no one caught (a timer's callback, an 'error' event of a connection nobody listens to) is logged once a minute at most and the worker
  * carries on (its loops reconnect). Any other uncaught error still ends it, with its sentence.
  */
-export function guardProcess(log: Log, what = 'the worker'): void {
+export function guardProcess(log: Log, clock: Clock, what = 'the worker'): void {
   let lastLogged = Number.NEGATIVE_INFINITY;
   let quiet = 0;
   const onUncaught = (reason: unknown): void => {
@@ -14,7 +15,7 @@ export function guardProcess(log: Log, what = 'the worker'): void {
       console.error(`${what[0]!.toUpperCase()}${what.slice(1)} stopped on an unexpected error: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
       process.exit(1);
     }
-    const now = Date.now();
+    const now = clock.now();
     if (now - lastLogged < 60_000) return void quiet++;
     log.warn(`A database call failed with no one to handle it (${(reason as Error).message}); ${what} carries on${quiet ? ` (${quiet} more since the last such note)` : ''}.`);
     lastLogged = now;

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const kinds = flags.kinds ? flags.kinds.split(',').map((k) => k.trim()).filter(Boolean) : undefined;
   const clock = new SystemClock();
   const processId = flags['worker-id'] ?? `worker-${os.hostname()}-${process.pid}`;
-  guardProcess(log);
+  guardProcess(log, clock);
   let stopping = false;
   let running: { engine: Engine; db: PostgresDb } | null = null;
   const shutdown = async (): Promise<void> => {

@@ -17,10 +17,15 @@ const parsers = {
   [OID.timestamptz]: parseTimestamptz,
 };
 
+type Parser = (text: string, oid: number) => unknown;
+type Serializer = (value: unknown) => string;
+
+/** A described statement: how to write its parameters and read its rows (looked up once, not per run). */
 interface Prepared {
   name: string;
-  paramOids: number[];
-  fields: Field[] | null;
+  serializers: (Serializer | undefined)[];
+  fields: Field[];
+  parsers: (Parser | undefined)[];
 }
 
 /** Statements that change the schema: run unprepared, and forget every prepared statement after them. */
@@ -58,8 +63,6 @@ export class PgliteDb implements Db {
   private readonly writer = new MessageWriter();
   /** One caller at a time: a transaction holds the database until it ends. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Calls and time per statement text, when asked for (benchmarks, the simulator's --profile). */
-  private profile: Map<string, { calls: number; ms: number }> | null = null;
 
   private constructor(
     private readonly pg: PGlite,
@@ -87,12 +90,6 @@ export class PgliteDb implements Db {
       lock?.release();
       throw err;
     }
-  }
-
-  /** Starts counting calls and time per statement (BEGIN/COMMIT included); returns the live table. */
-  profileStatements(): Map<string, { calls: number; ms: number }> {
-    this.profile ??= new Map();
-    return this.profile;
   }
 
   /** A physical copy of the database folder (PGlite's tarball), taken while nothing else runs. */
@@ -126,7 +123,7 @@ export class PgliteDb implements Db {
     const name = `emt_${this.nextStatement++}`;
     const r = await this.call(this.flushCloses(this.writer).parse(name, sql).describeStatement(name).sync());
     if (r.error) throw withQuery(r.error, sql, undefined);
-    const p: Prepared = { name, paramOids: r.paramOids ?? [], fields: r.fields ?? null };
+    const p = this.described(name, r);
     this.statements.set(sql, p);
     if (this.statements.size > MAX_PREPARED) {
       const oldest = this.statements.keys().next().value as string;
@@ -136,6 +133,16 @@ export class PgliteDb implements Db {
     return p;
   }
 
+  private described(name: string, r: Reply): Prepared {
+    const fields = r.fields ?? [];
+    return {
+      name,
+      serializers: (r.paramOids ?? []).map((oid) => this.pg.serializers[oid] as Serializer | undefined),
+      fields,
+      parsers: fields.map((f) => this.pg.parsers[f.oid] as Parser | undefined),
+    };
+  }
+
   private forgetStatements(): void {
     for (const p of this.statements.values()) this.toClose.push(p.name);
     this.statements.clear();
@@ -143,20 +150,8 @@ export class PgliteDb implements Db {
 
   /** Runs one statement: prepared once per text, then one call per run. */
   private async run<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
-    if (!this.profile) return this.runStatement<T>(sql, params);
-    const t0 = performance.now();
-    try {
-      return await this.runStatement<T>(sql, params);
-    } finally {
-      const e = this.profile.get(sql) ?? { calls: 0, ms: 0 };
-      e.calls++;
-      e.ms += performance.now() - t0;
-      this.profile.set(sql, e);
-    }
-  }
-
-  private async runStatement<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
-    if (DDL.test(sql) || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params);
+    const ddl = DDL.test(sql);
+    if (ddl || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params, ddl);
     let p = this.statements.get(sql);
     if (p) {
       // most recently used last
@@ -174,30 +169,28 @@ export class PgliteDb implements Db {
     }
   }
 
-  private async runUnnamed<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+  private async runUnnamed<T>(sql: string, params: readonly unknown[] | undefined, ddl: boolean): Promise<QueryResult<T>> {
     const d = await this.call(this.flushCloses(this.writer).parse('', sql).describeStatement('').sync());
     if (d.error) throw withQuery(d.error, sql, params);
-    const result = await this.execute<T>({ name: '', paramOids: d.paramOids ?? [], fields: d.fields ?? null }, sql, params);
-    if (DDL.test(sql)) this.forgetStatements();
+    const result = await this.execute<T>(this.described('', d), sql, params);
+    if (ddl) this.forgetStatements();
     return result;
   }
 
   private async execute<T>(p: Prepared, sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
     const values = (params ?? []).map((v, i) => {
       if (v === null || v === undefined) return null;
-      const oid = p.paramOids[i];
-      const serialize = oid === undefined ? undefined : (this.pg.serializers[oid] as ((x: unknown) => string) | undefined);
+      const serialize = p.serializers[i];
       return serialize ? serialize(v) : String(v);
     });
     const r = await this.call(this.writer.bind(p.name, values).execute().sync());
     if (r.error) throw withQuery(r.error, sql, params);
-    const fields = p.fields ?? [];
-    const parsersBy = fields.map((f) => this.pg.parsers[f.oid] as ((x: string, oid: number) => unknown) | undefined);
+    const { fields, parsers } = p;
     const rows = r.rows.map((raw) => {
       const row: Record<string, unknown> = {};
       for (let k = 0; k < fields.length; k++) {
         const v = raw[k] ?? null;
-        const parse = parsersBy[k];
+        const parse = parsers[k];
         row[fields[k]!.name] = v === null ? null : parse ? parse(v, fields[k]!.oid) : v;
       }
       return row as T;
@@ -216,19 +209,6 @@ export class PgliteDb implements Db {
   }
 
   private async simple(sql: string): Promise<void> {
-    if (!this.profile) return this.runSimple(sql);
-    const t0 = performance.now();
-    try {
-      return await this.runSimple(sql);
-    } finally {
-      const e = this.profile.get(sql) ?? { calls: 0, ms: 0 };
-      e.calls++;
-      e.ms += performance.now() - t0;
-      this.profile.set(sql, e);
-    }
-  }
-
-  private async runSimple(sql: string): Promise<void> {
     const r = await this.call(this.flushCloses(this.writer).query(sql));
     if (r.error) throw withQuery(r.error, sql, undefined);
     if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();

@@ -95,8 +95,8 @@ export async function runRule(ctx: EngineCtx, rule: RuleRow, opts: RunOpts): Pro
   try {
     if (rule.kind === 'proactive') return await runProactive(ctx, rule, opts, nowMs, now);
     if (!isReactiveEvent(rule.triggerEvent)) throw new Error(`no checker for trigger_event "${rule.triggerEvent}"`);
-    const memo = quiet.get(ctx) ?? new Map<number, { mark: string; reason: string }>();
-    quiet.set(ctx, memo);
+    let memo = quiet.get(ctx);
+    if (!memo) quiet.set(ctx, (memo = new Map()));
     const mark = opts.mark ? `${opts.mark}|${JSON.stringify([rule.conditions, rule.actionConfig])}` : null;
     const seen = mark && !opts.manual ? memo.get(rule.id) : undefined;
     if (seen && seen.mark === mark) {

@@ -55,7 +55,7 @@ const probe: Executor = {
 
 const clock = new SystemClock();
 const log = consoleLog('warn');
-guardProcess(log, `probe worker ${workerId}`); // as the worker CLI: a lost connection does not end the process
+guardProcess(log, clock, `probe worker ${workerId}`); // as the worker CLI: a lost connection does not end the process
 const db = await PostgresDb.open({ url, max: 4, applicationName: workerId });
 const engine = await createEngine({
   db,
