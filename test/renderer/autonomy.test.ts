@@ -126,7 +126,7 @@ describe('autonomy view in Chromium', () => {
     const roll = page.locator('[data-testid=roll-row][data-target=brain]').first();
     await expect.poll(() => roll.count(), { timeout: 30_000 }).toBe(1);
     expect(await roll.getAttribute('data-outcome')).toBe('queued');
-    expect(await roll.innerText()).toMatch(/Brain on \*\|mission_failed\|brain\|diagnose/);
+    expect(await roll.innerText()).toMatch(/Brain on diagnose after a “mission failed” event from anyone/);
     expect(await roll.getByTestId('roll-numbers').innerText()).toMatch(/^0\.\d\d vs 1\.00$/);
     const reaction = page.locator('[data-testid=reaction-row][data-target=brain]').first();
     await expect.poll(() => reaction.count()).toBe(1);

@@ -49,6 +49,15 @@ describe('signal feed with a million events', () => {
   const mountedRows = () => page.getByTestId('feed-row').count();
   const firstTitle = () => page.locator('[data-testid=feed-row] .feed-title').first().innerText();
   const position = () => page.getByTestId('feed-position').innerText();
+  /** No page is loading, and none is asked for a moment later (two frames). */
+  const idle = () =>
+    page.evaluate(async () => {
+      const panel = document.querySelector('.feed-panel') as HTMLElement;
+      const frame = () => new Promise((r) => requestAnimationFrame(r));
+      await frame();
+      await frame();
+      return panel.dataset.busy === 'false';
+    });
   /** The first row the reader sees at the top of the feed: its title and time. */
   const rowInView = () =>
     page.evaluate(() => {
@@ -73,6 +82,9 @@ describe('signal feed with a million events', () => {
     await page.getByRole('button', { name: 'Oldest' }).click();
     await expect.poll(() => page.getByTestId('feed-end').innerText(), { timeout: 30_000 }).toBe('That is the first signal.');
     await expect.poll(() => page.locator('[data-testid=feed-row] .feed-title', { hasText: /^Event 1 about / }).count()).toBe(1);
+    // Once the newer page the jump asked for has joined above, nothing more loads and the reader is still at the oldest.
+    await expect.poll(() => page.locator('.feed-panel').getAttribute('data-start'), { timeout: 30_000 }).toBe(String(EVENTS - 400));
+    await expect.poll(() => idle(), { timeout: 30_000 }).toBe(true);
     const oldestAt = Number((await position()).replace(/,/g, '').split(' ')[0]);
     expect(oldestAt).toBeGreaterThan(EVENTS - 20);
     expect(await position()).toMatch(new RegExp(` of ${fmt(EVENTS)}$`));
@@ -94,6 +106,7 @@ describe('signal feed with a million events', () => {
     // The first row the reader sees is the last event of that day, and stays so while newer pages load above it.
     await expect.poll(() => rowInView().then((r) => r?.at.slice(0, 10)), { timeout: 30_000 }).toBe(day);
     await expect.poll(() => page.locator('.feed-panel').getAttribute('data-above').then(Number), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect.poll(() => idle(), { timeout: 30_000 }).toBe(true);
     const seen = await rowInView();
     expect(seen?.at.slice(0, 10)).toBe(day);
     const start = Number(await page.locator('.feed-panel').getAttribute('data-start'));

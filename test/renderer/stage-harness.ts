@@ -10,7 +10,7 @@ import { silentLog } from '../../core/ports/log.js';
 import { SeededRandom } from '../../core/ports/random.js';
 import { startHttpServer, type RunningHttpServer } from '../../core/server/http.js';
 import { ShiftedClock } from '../support/shifted-clock.js';
-import { openEmptyPglite } from './pglite-template.js';
+import { openEmptyPglite } from '../support/pglite-template.js';
 import { builtRenderer } from './renderer-build.js';
 
 export const CHROMIUM = '/usr/bin/chromium';

@@ -1,27 +1,22 @@
+import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { Db } from '../../core/db/db.ts';
 import { migrate } from '../../core/db/migrate.ts';
 import { PgliteDb } from '../../core/db/pglite.ts';
 import { PostgresDb } from '../../core/db/postgres.ts';
+import { MIGRATED_AT, ensureMigratedPgliteTemplate } from './pglite-template.ts';
 import { testPostgresUrl } from './pg-url.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 export const dbKinds: DbKind[] = ['pglite', 'postgres'];
 
-const MIGRATED_AT = '2026-01-01T00:00:00.000Z';
 let pgliteTemplate: Promise<Blob> | null = null;
 let postgresTemplate: Promise<{ adminUrl: string; name: string }> | null = null;
 
 /** A migrated, empty database of the given kind, fresh for each call. */
 export async function freshDb(kind: DbKind): Promise<Db> {
   if (kind === 'pglite') {
-    pgliteTemplate ??= (async () => {
-      const db = await PgliteDb.open();
-      await migrate(db, { now: MIGRATED_AT });
-      const dump = await db.dumpDataDir('none');
-      await db.close();
-      return dump;
-    })();
+    pgliteTemplate ??= ensureMigratedPgliteTemplate().then(async (file) => new Blob([await readFile(file)]));
     return PgliteDb.open({ loadDataDir: await pgliteTemplate });
   }
   postgresTemplate ??= (async () => {

@@ -1,9 +1,9 @@
 // Vitest globalSetup: one throwaway PostgreSQL cluster per test run (or the server
 // in EMT_PG_URL), shared with test files as inject('pgUrl'); and the renderer built
-// once (reused while its sources are unchanged) with an empty PGlite to copy, before any
+// once (reused while its sources are unchanged) with an empty and a migrated PGlite to copy, before any
 // browser test wants them.
 import type { TestProject } from 'vitest/node';
-import { ensureEmptyPgliteTemplate } from '../renderer/pglite-template.ts';
+import { ensureMigratedPgliteTemplate } from './pglite-template.ts';
 import { builtRenderer } from '../renderer/renderer-build.ts';
 import { startPostgresCluster } from './postgres.ts';
 
@@ -16,7 +16,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
   // Vite builds and PGlite runs initdb while PostgreSQL starts.
-  const ui = Promise.all([builtRenderer(), ensureEmptyPgliteTemplate()]);
+  const ui = Promise.all([builtRenderer(), ensureMigratedPgliteTemplate()]);
   const external = process.env.EMT_PG_URL;
   if (external) {
     project.provide('pgUrl', external);

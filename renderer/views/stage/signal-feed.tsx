@@ -29,6 +29,7 @@ export function SignalFeed() {
   const total = useFeed((s) => s.total);
   const loaded = useFeed((s) => s.loaded);
   const loading = useFeed((s) => s.loading);
+  const busy = useFeed((s) => s.loading || s.loadingOlder || s.loadingNewer);
   const fresh = useFeed((s) => s.fresh);
   const unseen = useFeed((s) => s.unseen);
   const shift = useFeed((s) => s.shift);
@@ -98,11 +99,15 @@ export function SignalFeed() {
   }, [loaded]);
 
   useEffect(() => {
-    if (!loaded || loading) return;
+    const el = scrollRef.current;
+    if (!loaded || loading || !el) return;
+    // Where the reader is now, from the element: this render's scrollTop state can be a shift behind (the layout
+    // effect above has just moved the scroll for rows that joined above), and a stale one would load the far side too.
+    const at = (el.scrollTop - top) / FEED_ROW_PX;
     const f = useFeed.getState();
-    if (olderCursor && last >= rows.length - EDGE_ROWS) void f.loadOlder().catch(() => {});
-    if (newerCursor && first <= EDGE_ROWS) void f.loadNewer().catch(() => {});
-  }, [first, last, rows.length, olderCursor, newerCursor, loaded, loading]);
+    if (olderCursor && at + el.clientHeight / FEED_ROW_PX >= rows.length - EDGE_ROWS) void f.loadOlder().catch(() => {});
+    if (newerCursor && at <= EDGE_ROWS) void f.loadNewer().catch(() => {});
+  }, [first, last, rows.length, olderCursor, newerCursor, loaded, loading, top]);
 
   useEffect(() => {
     if (atNewest && unseen) useFeed.getState().markSeen();
@@ -121,7 +126,7 @@ export function SignalFeed() {
   const position = rows.length ? Math.min(startIndex + above + 1, total ?? Infinity) : 0;
   const mounted = rows.slice(first, last);
   return (
-    <section className="panel feed-panel" aria-label="Signal feed" data-total={total ?? ''} data-start={startIndex} data-above={above}>
+    <section className="panel feed-panel" aria-label="Signal feed" data-total={total ?? ''} data-start={startIndex} data-above={above} data-busy={busy}>
       <header className="panel-head">
         <h2>Signal feed</h2>
         <span className="panel-meta">
