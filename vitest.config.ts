@@ -9,7 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    maxWorkers: 2,
+    // Three on two cores: many tests wait on a browser, a server or a child process, so a third file keeps the cores busy.
+    maxWorkers: 3,
     reporters: ['default'],
   },
 });

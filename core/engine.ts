@@ -65,6 +65,8 @@ export interface EngineOptions {
   queuePollMs?: number;
   /** See EngineCtx.policyCacheMs. */
   policyCacheMs?: number;
+  /** See EngineCtx.turnGapMs. */
+  turnGapMs?: readonly [number, number];
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
   migrationsDir?: string;
   /** The stream to publish on; an engine host passes one that outlives engine restarts. */
@@ -100,7 +102,17 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     await seedRoster(tx, now);
   });
   const processId = opts.processId ?? `proc-${Math.floor(random.next() * 0xffffffff).toString(16).padStart(8, '0')}`;
-  const ctx: EngineCtx = { db, clock, random, log, bus: opts.bus ?? new Bus(), processId, eventHooks: [], ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}) };
+  const ctx: EngineCtx = {
+    db,
+    clock,
+    random,
+    log,
+    bus: opts.bus ?? new Bus(),
+    processId,
+    eventHooks: [],
+    ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}),
+    ...(opts.turnGapMs ? { turnGapMs: opts.turnGapMs } : {}),
+  };
   // A paused company stays paused across restarts: the flag starts from the stored state.
   ctx.pause = new PauseFlag(db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 1000);
   ctx.pause.set(await readPauseState(db), clock.now());

@@ -11,7 +11,8 @@ export interface PgliteOptions {
   loadDataDir?: Blob;
 }
 
-const parsers = {
+/** How PGlite reads our types (int8 and numeric as numbers, timestamptz as ISO strings); a PGlite given to adopt() must be made with them. */
+export const pgliteParsers = {
   [OID.int8]: parseInt8,
   [OID.numeric]: parseNumeric,
   [OID.timestamptz]: parseTimestamptz,
@@ -64,12 +65,28 @@ export class PgliteDb implements Db {
   /** One caller at a time: a transaction holds the database until it ends. */
   private queue: Promise<unknown> = Promise.resolve();
 
+  /** Set by close(): later calls fail as on a closed database, also when the PGlite itself stays open for its owner. */
+  private closed = false;
+
   private constructor(
     private readonly pg: PGlite,
     private readonly lock: DirLock | null,
     /** The folder on disk, or null in memory. */
     readonly dataDir: string | null,
+    /** For an adopted PGlite: what close() does with it instead of closing it. */
+    private readonly release: ((pg: PGlite) => Promise<void>) | null = null,
   ) {}
+
+  /**
+   * An in-memory PGlite someone else owns and reuses (the tests' pool of migrated databases): the
+   * database works as one PgliteDb.open() gave, and close() waits for its callers, then hands the
+   * PGlite to `release` instead of closing it.
+   */
+  static async adopt(pg: PGlite, release: (pg: PGlite) => Promise<void>): Promise<PgliteDb> {
+    if (pg.parsers[OID.timestamptz] !== parseTimestamptz) throw new Error('A PGlite to adopt must be made with pgliteParsers.');
+    await pg.exec("SET TIME ZONE 'UTC'");
+    return new PgliteDb(pg, null, null, release);
+  }
 
   /**
    * Opens (or creates) the database. A folder is locked first (a sibling
@@ -80,7 +97,7 @@ export class PgliteDb implements Db {
     const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
     try {
       const pg = new PGlite(dir ?? 'memory://', {
-        parsers,
+        parsers: pgliteParsers,
         ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
       });
       await pg.waitReady;
@@ -109,7 +126,7 @@ export class PgliteDb implements Db {
 
   /** One call into the database: the messages, then the replies. */
   private async call(w: MessageWriter): Promise<Reply> {
-    if (this.pg.closed) throw new Error('The database is closed.');
+    if (this.closed || this.pg.closed) throw new Error('The database is closed.');
     // In Node both of PGlite's file systems (memory, a folder) write through, so there is
     // nothing to sync after a statement (their syncToFs does nothing).
     // The raw stream hands the replies to us as they are written; PGlite's default
@@ -270,6 +287,14 @@ export class PgliteDb implements Db {
   }
 
   async close(): Promise<void> {
+    if (this.release) {
+      if (this.closed) return;
+      await this.exclusive(async () => {
+        this.closed = true;
+      });
+      return this.release(this.pg);
+    }
+    this.closed = true;
     try {
       if (!this.pg.closed) await this.pg.close();
     } finally {

@@ -44,6 +44,11 @@ export interface EngineCtx {
    * they change.
    */
   policyCacheMs?: number;
+  /**
+   * The pause between a conversation's turns, as [min, max] ms on the Clock (default 3–8 s, the seed's).
+   * End-to-end UI tests that run on real time shorten it; nothing a user sets.
+   */
+  turnGapMs?: readonly [number, number];
   /** Whether the company or some agents are paused; loops read it before taking new work (see ops/pause.ts). */
   pause?: PauseFlag;
 }

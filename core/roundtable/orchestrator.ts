@@ -144,7 +144,8 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
       const turn: TurnRow = { seq, speaker: speakerId, text, interaction, replyingTo: last, createdAt: isoNow(ctx.clock) };
       await storeTurn(deps, conv, format.label, turn, fallback);
       turns.push(turn);
-      if (turns.length < conv.turnsPlanned) await ctx.clock.sleep(randInt(random, GAP_MIN_MS, GAP_MAX_MS), ac.signal);
+      const [gapMin, gapMax] = ctx.turnGapMs ?? [GAP_MIN_MS, GAP_MAX_MS];
+      if (turns.length < conv.turnsPlanned) await ctx.clock.sleep(randInt(random, gapMin, gapMax), ac.signal);
     }
     if (turns.length === 0) throw new AppError('llm_invalid_output', 'The model produced nothing usable to say (every line was empty after cleaning).');
     if (conv.distillStatus === 'pending') await withLease(deps, conv.id, ac, () => distillConversation({ ctx, llm, signal: ac.signal }, conv, deps.workerId));

@@ -75,6 +75,8 @@ describe('roundtables and agent detail in Chromium', () => {
     srv = await startOllamaServer({ responder: scripted() });
     stage = await openStage({
       llm: (clock) => ollamaWiring({ clock, log: silentLog, env: { PATH: '' } }),
+      // Turns a tenth as far apart as the seed's 3–8 s: the UI is what is tested here (the gaps are, on a fake clock, in the orchestrator's tests).
+      turnGapMs: [300, 800],
       initialPolicy: {
         llm_policy: {
           hosts: [srv.url],
@@ -119,8 +121,8 @@ describe('roundtables and agent detail in Chromium', () => {
 
     const transcript = page.getByTestId('transcript');
     await expect.poll(() => transcript.getAttribute('data-conversation')).toBe(String(conversationId));
-    // Turns come 3–8 s apart, and the harness starts at 06:05, when the daily standup (6–12 turns) may
-    // still be talking: the queue runs one conversation at a time, so ours may wait up to ~100 s.
+    // The harness starts at 06:05, when the daily standup (6–12 turns) may still be talking: the queue
+    // runs one conversation at a time, so ours may wait for it.
     const turns = page.getByTestId('turn');
     await expect.poll(() => turns.count(), { timeout: 150_000 }).toBeGreaterThan(0);
     expect(await transcript.getAttribute('data-status')).toBe('running');

@@ -1,23 +1,20 @@
-import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import type { Db } from '../../core/db/db.ts';
 import { migrate } from '../../core/db/migrate.ts';
-import { PgliteDb } from '../../core/db/pglite.ts';
 import { PostgresDb } from '../../core/db/postgres.ts';
-import { MIGRATED_AT, ensureMigratedPgliteTemplate } from './pglite-template.ts';
+import { pooledPglite } from './pglite-pool.ts';
+import { MIGRATED_AT } from './pglite-template.ts';
 import { testPostgresUrl } from './pg-url.ts';
 
 export type DbKind = 'pglite' | 'postgres';
 export const dbKinds: DbKind[] = ['pglite', 'postgres'];
 
-let pgliteTemplate: Promise<Blob> | null = null;
 let postgresTemplate: Promise<{ adminUrl: string; name: string }> | null = null;
 
-/** A migrated, empty database of the given kind, fresh for each call. */
+/** A migrated, empty database of the given kind, fresh for each call (on PGlite, one an earlier test put back may be reused: see pglite-pool.ts). */
 export async function freshDb(kind: DbKind): Promise<Db> {
   if (kind === 'pglite') {
-    pgliteTemplate ??= ensureMigratedPgliteTemplate().then(async (file) => new Blob([await readFile(file)]));
-    return PgliteDb.open({ loadDataDir: await pgliteTemplate });
+    return pooledPglite();
   }
   postgresTemplate ??= (async () => {
     const url = await testPostgresUrl();

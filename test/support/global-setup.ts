@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { ensureMigratedPgliteTemplate } from './pglite-template.ts';
 import { builtRenderer } from '../renderer/renderer-build.ts';
 import { startPostgresCluster } from './postgres.ts';
+import { buildCli } from './serve-process.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -15,8 +16,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
-  // Vite builds and PGlite runs initdb while PostgreSQL starts.
-  const ui = Promise.all([builtRenderer(), ensureMigratedPgliteTemplate()]);
+  // Vite builds the UI, esbuild the CLI, and PGlite runs initdb while PostgreSQL starts.
+  const ui = Promise.all([builtRenderer(), ensureMigratedPgliteTemplate(), buildCli()]);
   const external = process.env.EMT_PG_URL;
   if (external) {
     project.provide('pgUrl', external);

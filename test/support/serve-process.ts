@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 export interface ServeProcess {
   url: string;
@@ -14,7 +13,11 @@ export interface ServeProcess {
 
 let built: Promise<void> | null = null;
 
-/** What `npm run serve` / `npm run worker` do first: core/cli/build.mjs compiles dist/cli/*.js (only when core/ changed). Once per test process. */
+/**
+ * What `npm run serve` / `npm run worker` do first: core/cli/build.mjs compiles dist/cli/*.js (only when
+ * core/ changed). The global setup runs it before any test; here it is once per test process again, which
+ * then finds it up to date (so a file run on its own still gets a fresh build).
+ */
 export function buildCli(): Promise<void> {
   built ??= new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(root, 'core', 'cli', 'build.mjs'), '--cli-only'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,15 +29,13 @@ export function buildCli(): Promise<void> {
   return built;
 }
 
-export interface CliOptions {
-  /** Run the compiled dist/cli/<script>.js with node, as `npm run <script>` does (call buildCli() first), instead of the TypeScript under tsx. */
-  compiled?: boolean;
-}
-
-/** Starts `core/cli/<script>.ts` as a real process; resolves once it prints `listening on <url>` (or `running`). */
-export function startCli(script: 'serve' | 'worker', args: string[], env: NodeJS.ProcessEnv = {}, opts: CliOptions = {}): Promise<ServeProcess> {
-  const [cmd, entry] = opts.compiled ? [process.execPath, path.join(root, 'dist', 'cli', `${script}.js`)] : [tsx, path.join(root, 'core', 'cli', `${script}.ts`)];
-  const child = spawn(cmd, [entry, ...args], {
+/**
+ * Starts the compiled dist/cli/<script>.js with node, as `npm run <script>` does, as a real process;
+ * resolves once it prints `listening on <url>` (or `running`).
+ */
+export async function startCli(script: 'serve' | 'worker', args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  await buildCli();
+  const child = spawn(process.execPath, [path.join(root, 'dist', 'cli', `${script}.js`), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -19,7 +19,7 @@ const STEPS_PER_MISSION = 2; // 5,000 steps; the second of each mission is queue
  * running four steps at once (its steps stayed "running" for good, its missions never ended).
  */
 describe('scale-out on one PostgreSQL through the worker CLI', () => {
-  beforeAll(() => buildCli(), 120_000); // what `npm run worker` runs: dist/cli/worker.js
+  beforeAll(() => buildCli(), 120_000); // what `npm run worker` runs: dist/cli/worker.js (startCli runs it)
 
   it('4 worker processes claim 5,000 queued steps: each runs exactly once, missions finalize once', async () => {
     const url = await freshPostgresUrl();
@@ -41,7 +41,7 @@ describe('scale-out on one PostgreSQL through the worker CLI', () => {
       [now, STEPS_PER_MISSION],
     );
     const procs = await Promise.all(
-      [1, 2, 3, 4].map((i) => startCli('worker', ['--database-url', url, '--kinds', 'wait', '--worker-id', `w${i}`, '--poll-ms', '25', '--pool-size', '3'], {}, { compiled: true })),
+      [1, 2, 3, 4].map((i) => startCli('worker', ['--database-url', url, '--kinds', 'wait', '--worker-id', `w${i}`, '--poll-ms', '25', '--pool-size', '3'])),
     );
     const t0 = performance.now();
     try {
