@@ -44,7 +44,7 @@ export interface StageHarness {
  * What a test may add to the engine: an LLM wiring (or a function of the harness's clock that makes one,
  * so LLM calls are dated on the same clock), first policy values, and the instant time starts from.
  */
-export interface StageEngineOptions extends Partial<Pick<EngineOptions, 'initialPolicy'>> {
+export interface StageEngineOptions extends Partial<Pick<EngineOptions, 'initialPolicy' | 'turnGapMs'>> {
   llm?: EngineOptions['llm'] | ((clock: Clock) => EngineOptions['llm']);
   startAt?: string;
   /** The clock itself, when something outside the engine (a test server) must share it; overrides `startAt`. */

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PgliteDb } from '../../../core/db/pglite.ts';
-import { simulate } from '../../../core/sim/simulate.ts';
-import type { SimReport } from '../../../core/sim/report.ts';
+import { PgliteDb } from '../../core/db/pglite.ts';
+import { simulate } from '../../core/sim/simulate.ts';
+import type { SimReport } from '../../core/sim/report.ts';
 
 const DAYS = 30;
 
