@@ -40,6 +40,8 @@ class Dispatcher {
   paused: { reason: string; until: number } | null = null;
   processed = 0;
   failed = 0;
+  /** Times the loop has looked at its policy and the queue (a test waits for a few more instead of sleeping). */
+  rounds = 0;
   private woken = false;
   private wakeSleep: AbortController | null = null;
   loop: Promise<void> = Promise.resolve();
@@ -175,6 +177,13 @@ export class WorkerPool {
     this.dispatchers.clear();
   }
 
+  /** How many times the loop of `kind` (or of every kind, summed) has looked for work. */
+  rounds(kind?: string): number {
+    let n = 0;
+    for (const d of this.dispatchers.values()) if (kind === undefined || d.kind === kind) n += d.rounds;
+    return n;
+  }
+
   /** Kinds this pool runs. */
   kinds(): string[] {
     return [...this.dispatchers.keys()];
@@ -195,6 +204,7 @@ export class WorkerPool {
   private async run(d: Dispatcher): Promise<void> {
     const { ctx } = this;
     while (this.running) {
+      d.rounds++;
       try {
         const policy = (await cachedPolicy(ctx, 'workers')).kinds[d.kind];
         d.enabled = policy?.enabled ?? true;

@@ -215,7 +215,10 @@ describe('stage in Chromium', () => {
   it('shows the stage (screenshot)', async () => {
     await page.getByRole('link', { name: 'Stage' }).click();
     await expect.poll(() => page.getByTestId('feed-row').count()).toBeGreaterThan(3);
-    await page.waitForTimeout(300);
+    // rows that just arrived fade in: shoot once nothing is still animating (the office's loops run forever)
+    await expect
+      .poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length))
+      .toBe(0);
     await page.screenshot({ path: SCREENSHOT });
   });
 

@@ -14,7 +14,8 @@
  *   GET /stall            headers and a first chunk, then silence
  *   GET /status/N         answers status N
  *
- * Everything received is in `requests`; `hugeBytesSent` says how much of /huge went out.
+ * Everything received is in `requests`; `hugeBytesSent` says how much of /huge went out, `hugeClosed`
+ * whether its connection has closed (the client hung up, or it was all sent).
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -25,6 +26,7 @@ export interface WebServer {
   host: string;
   requests: { method: string; path: string; headers: http.IncomingHttpHeaders }[];
   hugeBytesSent: number;
+  hugeClosed: boolean;
   slowMs: number;
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startWebServer(opts: { slowMs?: number } = {}): Promise<We
     host: '',
     requests: [],
     hugeBytesSent: 0,
+    hugeClosed: false,
     slowMs: opts.slowMs ?? Infinity,
     close: async () => {},
   };
@@ -89,7 +92,11 @@ export async function startWebServer(opts: { slowMs?: number } = {}): Promise<We
       const chunk = Buffer.from(`<p>${'All work and no play makes a dull page. '.repeat(400)}</p>\n`).subarray(0, 16 * 1024);
       let sent = 0;
       let gone = false;
-      res.on('close', () => (gone = true));
+      srv.hugeClosed = false;
+      res.on('close', () => {
+        gone = true;
+        srv.hugeClosed = true;
+      });
       const pump = (): void => {
         while (sent < total && !gone) {
           const piece = chunk.subarray(0, Math.min(chunk.length, total - sent));

@@ -26,6 +26,11 @@ function scripted(kind: string, behave: (n: number) => 'ok' | Error): Executor &
 
 describe.each(dbKinds)('workers on %s', (kind) => {
   let e: TestEngine;
+  /** Until the loop of `kind` (or all loops, summed) has looked for work `n` more times: the way to see that something does not happen. */
+  const moreRounds = async (k: string | undefined, n: number): Promise<void> => {
+    const from = e.pool!.rounds(k);
+    await eventually(async () => e.pool!.rounds(k) >= from + n);
+  };
   afterEach(async () => e?.close());
 
   const missionStatus = async (id: number) => (await getMission(e.db, id)).mission.status;
@@ -97,8 +102,8 @@ describe.each(dbKinds)('workers on %s', (kind) => {
     const alerts = await pageEvents(e.db, { kind: 'worker_disabled' });
     expect(alerts.items).toHaveLength(1);
     expect(alerts.items[0]!.tags).toEqual(expect.arrayContaining(['alert', 'crawl']));
-    // give the (now disabled) worker time: it must not take more steps
-    await new Promise((r) => setTimeout(r, 300));
+    // the (now disabled) worker looks again and again, and takes no more steps
+    await moreRounds('crawl', 4);
     expect(ex.runs).toHaveLength(3);
     const queued = await e.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ops_mission_steps WHERE kind = 'crawl' AND status = 'queued'");
     expect(queued.rows[0]!.n).toBe(2);
@@ -120,10 +125,11 @@ describe.each(dbKinds)('workers on %s', (kind) => {
   });
 
   it('keeps steps with no executor queued and reports them in runtime.status', async () => {
-    e = await testEngine(kind, { clock: new SystemClock(), heartbeat: false });
+    e = await testEngine(kind, { clock: new SystemClock(), heartbeat: false, workers: { pollMs: 50 } });
     await e.start();
     const out = await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'brain', title: 'Needs an LLM', steps: [{ kind: 'analyze', payload: {} }] });
-    await new Promise((r) => setTimeout(r, 200));
+    // every other worker has looked for work since (none may take it)
+    await moreRounds(undefined, 2 * e.pool!.kinds().length);
     const status = await e.handlers['runtime.status']({});
     expect(status.queue.unhandledKinds).toEqual(['analyze']);
     expect(status.queue.byKind).toContainEqual({ kind: 'analyze', queued: 1, running: 0, hasExecutor: false });
@@ -137,7 +143,7 @@ describe.each(dbKinds)('workers on %s', (kind) => {
     await setPolicy(e.ctx, 'workers', { kinds: { ...workers.kinds, analyze: { enabled: false, concurrency: 1 } } });
     await e.start();
     const out = await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'brain', title: 'x', steps: [{ kind: 'analyze', payload: {} }] });
-    await new Promise((r) => setTimeout(r, 250));
+    await moreRounds('analyze', 4);
     expect(ex.runs).toHaveLength(0);
     await setPolicy(e.ctx, 'workers', { kinds: { ...workers.kinds, analyze: { enabled: true, concurrency: 1 } } });
     await eventually(async () => (await missionStatus(out.mission!.id)) === 'succeeded');
