@@ -14,7 +14,7 @@ import { openEmptyPglite } from '../support/pglite-template.js';
 import { builtRenderer } from './renderer-build.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * When every end-to-end run starts, on the engine's clock and on the page's: a fixed instant, so no

@@ -229,8 +229,20 @@ describe('stage in Chromium', () => {
     await page.goto(`${stage.url()}/#/missions/${target?.id}`);
     const detail = page.getByTestId('mission-detail');
     await expect.poll(() => detail.getAttribute('data-status')).toBe('approved');
-    page.once('dialog', (d) => void d.accept());
+    let nativeDialogs = 0;
+    const onDialog = (d: { dismiss(): Promise<void> }): void => {
+      nativeDialogs++;
+      void d.dismiss();
+    };
+    page.on('dialog', onDialog);
     await detail.getByRole('button', { name: 'Cancel mission' }).click();
+    // asked in the app, saying what happens; "Keep it running" would leave it
+    const ask = page.getByRole('dialog', { name: 'Cancel mission' });
+    await ask.waitFor();
+    expect(await ask.innerText()).toContain('steps not yet run are dropped');
+    await ask.getByRole('button', { name: 'Cancel mission' }).click();
+    page.off('dialog', onDialog);
+    expect(nativeDialogs).toBe(0);
     await expect.poll(() => detail.getAttribute('data-status')).toBe('cancelled');
     await expect.poll(() => detail.locator('.detail-reason').innerText()).toBe('Cancelled by you.');
     await page.getByRole('link', { name: 'Stage' }).click();

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
 import { StatusBadge } from '../../components/status-badge.js';
 import { artifactHref, proposalHref } from '../../lib/router.js';
@@ -19,6 +20,7 @@ export function MissionDetail({ id }: { id: number }) {
   const agents = useAgents((s) => s.agents);
   const [missing, setMissing] = useState(false);
   const [cancelling, setCancelling] = useState(false);
+  const [asking, setAsking] = useState(false);
   const [artifacts, setArtifacts] = useState<{ id: number; title: string; kind: string; stepId: number | null; version: number }[]>([]);
   const status = detail?.mission.status;
 
@@ -45,7 +47,7 @@ export function MissionDetail({ id }: { id: number }) {
   const name = (aid: string | null): string => agentName(agents, aid);
 
   const onCancel = async (): Promise<void> => {
-    if (!window.confirm(`Cancel mission #${m.id} “${m.title}”? Steps not yet run are dropped.`)) return;
+    setAsking(false);
     setCancelling(true);
     try {
       await cancel(m.id);
@@ -78,9 +80,16 @@ export function MissionDetail({ id }: { id: number }) {
         <StatusBadge status={m.status} />
         <WhyButton subject={{ missionId: m.id }} />
         {open && (
-          <button type="button" className="btn btn-danger btn-small" onClick={() => void onCancel()} disabled={cancelling}>
+          <button type="button" className="btn btn-danger btn-small" onClick={() => setAsking(true)} disabled={cancelling}>
             {cancelling ? 'Cancelling…' : 'Cancel mission'}
           </button>
+        )}
+        {asking && (
+          <ConfirmDialog title="Cancel mission" confirmLabel="Cancel mission" keepLabel="Keep it running" onConfirm={() => void onCancel()} onClose={() => setAsking(false)}>
+            <p>
+              Cancel mission #{m.id} “{m.title}”? A step that is running is asked to stop; steps not yet run are dropped. This cannot be undone.
+            </p>
+          </ConfirmDialog>
         )}
       </header>
       {m.failureReason && <div className={`detail-reason reason-${m.status}`}>{m.failureReason}</div>}

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CallOutput } from '../../../core/api/contract.js';
 import { callQuiet } from '../../store/call.js';
-import { formatBytes, useData } from '../../store/data-store.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { formatBytes, useData, type BackupInfo } from '../../store/data-store.js';
 import { DataProgressBar as Progress, Replacement, rowsOf } from './data-parts.js';
 import { useRuntime } from '../../store/runtime-store.js';
 import { transport } from '../../transport/pick-transport.js';
@@ -138,6 +139,7 @@ function BackupsSection() {
   const { backups, backupsLoaded, backupsError, loadBackups } = useData();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  const [restoring, setRestoring] = useState<BackupInfo | null>(null);
   useEffect(() => void loadBackups(), [loadBackups]);
   const act = async (key: string, fn: () => Promise<unknown>): Promise<void> => {
     setBusy(key);
@@ -177,7 +179,7 @@ function BackupsSection() {
               type="button"
               className="btn btn-small"
               disabled={busy !== null}
-              onClick={() => window.confirm(`Replace the current company with the backup of ${b.createdAt}? The current company is backed up first.`) && void act(b.id, () => callQuiet('backups.restore', { id: b.id }))}
+              onClick={() => setRestoring(b)}
             >
               Restore
             </button>
@@ -187,6 +189,23 @@ function BackupsSection() {
           </li>
         ))}
       </ul>
+      {restoring && (
+        <ConfirmDialog
+          title="Restore a backup"
+          confirmLabel="Restore this backup"
+          onClose={() => setRestoring(null)}
+          onConfirm={() => {
+            const b = restoring;
+            setRestoring(null);
+            void act(b.id, () => callQuiet('backups.restore', { id: b.id }));
+          }}
+        >
+          <p>
+            Replace the current company with the backup of {restoring.createdAt} ({restoring.rows.toLocaleString('en')} rows, {formatBytes(restoring.bytes)})? The
+            current company is backed up first, so restoring that backup undoes this.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
