@@ -10,6 +10,7 @@
  * Without credentials nothing is sent: the factory throws not_configured.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { AppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { abortError } from '../ports/clock.js';
@@ -88,20 +89,45 @@ export interface XPublisherOptions {
   nonce?: () => string;
 }
 
-interface XProblem {
-  title?: string;
-  detail?: string;
-  errors?: { message?: string; detail?: string }[];
+/** What X's API sends back, as far as we read it: each parsed, never cast (a field of another type is as good as absent). */
+const text = z.string().trim().min(1).max(2000);
+const xProblem = z.looseObject({
+  title: text.optional().catch(undefined),
+  detail: text.optional().catch(undefined),
+  errors: z
+    .array(z.looseObject({ message: text.optional().catch(undefined), detail: text.optional().catch(undefined) }).catch({}))
+    .optional()
+    .catch(undefined),
+});
+const xPosted = z.looseObject({ data: z.looseObject({ id: z.string().regex(/^\d{1,30}$/) }) });
+const count = z.number().int().nonnegative().optional().catch(undefined);
+const xMetrics = z.looseObject({
+  data: z
+    .array(
+      z.looseObject({
+        id: z.string().regex(/^\d{1,30}$/),
+        public_metrics: z.looseObject({ like_count: count, retweet_count: count, reply_count: count, quote_count: count }).optional().catch(undefined),
+      }),
+    )
+    .optional(),
+});
+
+/** The body of a response as JSON, or undefined when it is not JSON. */
+async function jsonBody(res: Response): Promise<unknown> {
+  const raw = await res.text().catch(() => '');
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 async function problemText(res: Response): Promise<string> {
-  const raw = await res.text().catch(() => '');
-  try {
-    const body = JSON.parse(raw) as XProblem;
-    const text = body.detail ?? body.errors?.[0]?.detail ?? body.errors?.[0]?.message ?? body.title;
-    if (text) return text.trim().replace(/[^.!?]$/, (c) => `${c}.`);
-  } catch {
-    // not JSON
+  const body = xProblem.safeParse(await jsonBody(res));
+  if (body.success) {
+    const b = body.data;
+    const said = b.detail ?? b.errors?.[0]?.detail ?? b.errors?.[0]?.message ?? b.title;
+    if (said) return said.replace(/[^.!?]$/, (c) => `${c}.`);
   }
   return `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`;
 }
@@ -158,11 +184,11 @@ export function createXPublisher(creds: XSettings, opts: XPublisherOptions): Pub
     async publish(text, { signal }) {
       if (signal.aborted) throw abortError();
       const res = await call('POST', `${api}/2/tweets`, { text }, signal, 'to post');
-      const body = (await res.json().catch(() => null)) as { data?: { id?: unknown } } | null;
-      const id = body?.data?.id;
-      if (typeof id !== 'string' || !/^\d+$/.test(id)) {
+      const body = xPosted.safeParse(await jsonBody(res));
+      if (!body.success) {
         throw new AppError('publish_failed', 'X answered the post without a post id; it may or may not have been published.', { platform: 'x' });
       }
+      const id = body.data.data.id;
       const url = `https://x.com/i/status/${id}`;
       return { uri: url, url, id };
     },
@@ -172,10 +198,9 @@ export function createXPublisher(creds: XSettings, opts: XPublisherOptions): Pub
       for (let i = 0; i < ids.length; i += 100) {
         const q = new URLSearchParams({ ids: ids.slice(i, i + 100).join(','), 'tweet.fields': 'public_metrics' });
         const res = await call('GET', `${api}/2/tweets?${q.toString()}`, undefined, o.signal, 'for metrics');
-        const body = (await res.json().catch(() => null)) as {
-          data?: { id: string; public_metrics?: { like_count?: number; retweet_count?: number; reply_count?: number; quote_count?: number } }[];
-        } | null;
-        for (const t of body?.data ?? []) {
+        const body = xMetrics.safeParse(await jsonBody(res));
+        if (!body.success) throw new AppError('publish_failed', 'X answered the metrics request with something that is not a list of posts.', { platform: 'x' });
+        for (const t of body.data.data ?? []) {
           const m = t.public_metrics ?? {};
           out.push({ id: t.id, likes: m.like_count ?? 0, reposts: m.retweet_count ?? 0, replies: m.reply_count ?? 0, quotes: m.quote_count ?? 0 });
         }

@@ -137,6 +137,25 @@ describe('X publisher', () => {
       'X did not accept the request to post: You are not allowed to create a Tweet with duplicate content.',
     );
   });
+
+  it('reads what X sends through a schema: bodies of the wrong shape are reported, never trusted', async () => {
+    const pub = createXPublisher(fx.creds, { clock: new FakeClock() });
+    // an error body whose fields are not text: the status speaks instead
+    fx.nextStatus = { status: 403, body: { title: 7, detail: { nested: true }, errors: 'no' } };
+    expect((await rejection(pub.publish('x', { signal: never }))).message).toBe('X did not accept the request to post: HTTP 403 Forbidden.');
+    // a success without a usable id (a number, not X's string of digits)
+    fx.nextStatus = { status: 201, body: { data: { id: 1234 } } };
+    expect(await rejection(pub.publish('x', { signal: never }))).toMatchObject({
+      code: 'publish_failed',
+      message: 'X answered the post without a post id; it may or may not have been published.',
+    });
+    // metrics that are not a list of posts
+    fx.nextStatus = { status: 200, body: { data: 'lots' } };
+    expect(await rejection(pub.metrics!(['1'], {}))).toMatchObject({ code: 'publish_failed', message: 'X answered the metrics request with something that is not a list of posts.' });
+    // a count of the wrong type counts as none, the rest is kept
+    fx.nextStatus = { status: 200, body: { data: [{ id: '5', public_metrics: { like_count: 'many', retweet_count: 2 } }] } };
+    expect(await pub.metrics!(['5'], {})).toEqual([{ id: '5', likes: 0, reposts: 2, replies: 0, quotes: 0 }]);
+  });
 });
 
 describe.each(dbKinds)('post_tweet on %s', (kind) => {
