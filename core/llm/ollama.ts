@@ -1,4 +1,6 @@
-import { Ollama, type ChatResponse, type Message, type Options } from 'ollama';
+import { Ollama, type Message, type Options } from 'ollama';
+import { z } from 'zod';
+import { AppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { silentLog } from '../ports/log.js';
@@ -16,6 +18,18 @@ import {
 } from './context-window.js';
 import { toLlmError, type ErrorScene } from './ollama-errors.js';
 import type { ChatRequest, ChatResult, Llm } from './port.js';
+
+/** One NDJSON part of Ollama's /api/chat stream, as far as we read it (parsed, not cast: the library only JSON.parses). */
+const count = z.number().int().nonnegative().optional();
+const streamPart = z.looseObject({
+  model: z.string().optional(),
+  message: z.looseObject({ content: z.string().optional() }).optional(),
+  done: z.boolean().optional(),
+  done_reason: z.string().optional(),
+  prompt_eval_count: count,
+  eval_count: count,
+});
+type StreamPart = z.infer<typeof streamPart>;
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** Longest wait for the first streamed chunk: it includes loading the model. */
@@ -88,9 +102,17 @@ export class OllamaLlm implements Llm {
       });
       scene.phase = 'stream';
       let text = '';
-      let final: ChatResponse | undefined;
-      for await (const part of stream) {
+      let final: StreamPart | undefined;
+      for await (const raw of stream) {
         call.arm(nextMs);
+        const parsed = streamPart.safeParse(raw);
+        if (!parsed.success) {
+          throw new AppError('llm_invalid_output', `Ollama at ${this.host} sent a part of the reply that is not a chat message (${parsed.error.issues[0]?.path.join('.') || 'the part'}: ${parsed.error.issues[0]?.message ?? 'invalid'}).`, {
+            host: this.host,
+            model: req.model,
+          });
+        }
+        const part = parsed.data;
         const piece = part.message?.content ?? '';
         if (piece) {
           text += piece;

@@ -28,6 +28,7 @@
  *   stall          send `afterChunks` chunks (default 1), then go silent with the socket open
  *   cut            send `afterChunks` chunks, then destroy the socket
  *   stream_error   send `afterChunks` chunks, then an {"error": message} line (status was 200)
+ *   bad_part       send `afterChunks` chunks, then a part whose message content is a number, not text
  *   busy           503 {"error": "server busy, please try again.  maximum pending requests exceeded"}
  *   not_found      404 {"error": "model \"x\" not found, try pulling it first"}
  *   http_error     any status and message
@@ -92,6 +93,7 @@ export type Fault =
   | { kind: 'stall'; afterChunks?: number }
   | { kind: 'cut'; afterChunks?: number }
   | { kind: 'stream_error'; afterChunks?: number; message?: string }
+  | { kind: 'bad_part'; afterChunks?: number }
   | { kind: 'busy' }
   | { kind: 'not_found' }
   | { kind: 'http_error'; status: number; message: string }
@@ -429,7 +431,7 @@ class ScriptedOllama implements FakeOllama {
       doneReason: 'stop',
     });
     this.memory.set(model, { entry, window, expiresAt: keep === null ? null : this.now() + keep });
-    const breakFault = faults.find((f) => f.kind === 'stall' || f.kind === 'cut' || f.kind === 'stream_error');
+    const breakFault = faults.find((f) => f.kind === 'stall' || f.kind === 'cut' || f.kind === 'stream_error' || f.kind === 'bad_part');
     if (body.stream === false) {
       if (breakFault?.kind === 'cut') return void res.destroy();
       if (breakFault?.kind === 'stall') return this.waitClosed(res);
@@ -451,6 +453,10 @@ class ScriptedOllama implements FakeOllama {
         if (breakFault.kind === 'stall') return this.waitClosed(res);
         if (breakFault.kind === 'stream_error') {
           writeLine(res, { error: breakFault.message ?? 'an error was encountered while running the model: unexpected EOF' });
+          return void res.end();
+        }
+        if (breakFault.kind === 'bad_part') {
+          writeLine(res, { model, created_at: new Date(this.now()).toISOString(), message: { role: 'assistant', content: 42 }, done: false });
           return void res.end();
         }
       }

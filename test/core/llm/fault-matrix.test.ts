@@ -103,6 +103,7 @@ describe('LLM fault matrix through the engine (PGlite)', () => {
     ['slow first byte', { kind: 'delay', ms: 4000 }, 'llm_timeout'],
     ['idle stream', { kind: 'stall', afterChunks: 1 }, 'llm_timeout'],
     ['error mid-stream', { kind: 'stream_error', afterChunks: 2, message: 'model runner crashed' }, 'llm_stream_error'],
+    ['a stream part that is not a chat message', { kind: 'bad_part', afterChunks: 1 }, 'llm_invalid_output'],
   ] as const) {
     it(`${name}: ${code}, retried; the second attempt succeeds and only its text is saved`, async () => {
       // a delayed reply is taken from the script only when the delay ends (the retry has long had its answer by then)
