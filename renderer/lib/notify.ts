@@ -3,12 +3,14 @@
  * preload provides one (window.emtDesktop.notify), else the browser's
  * Notification API. Each kind has its own setting, kept in this browser.
  */
-export type AlertKind = 'breaker' | 'llm' | 'import';
+export type AlertKind = 'breaker' | 'llm' | 'import' | 'budget' | 'approval';
 
 export const alertKinds: { kind: AlertKind; label: string }[] = [
   { kind: 'breaker', label: 'A worker is turned off by its circuit breaker' },
   { kind: 'llm', label: 'No Ollama host answers' },
   { kind: 'import', label: 'An import has finished' },
+  { kind: 'budget', label: 'A token budget is nearly or fully used' },
+  { kind: 'approval', label: 'A proposal waits for your approval' },
 ];
 
 export type NotifyPrefs = Record<AlertKind, boolean>;
@@ -21,16 +23,17 @@ declare global {
 }
 
 const KEY = 'emt.notifications';
-const defaults: NotifyPrefs = { breaker: true, llm: true, import: true };
+const defaults: NotifyPrefs = { breaker: true, llm: true, import: true, budget: true, approval: true };
 
 export function readPrefs(): NotifyPrefs {
   try {
     const raw = JSON.parse(localStorage.getItem(KEY) ?? '{}') as Partial<Record<string, unknown>>;
-    return {
-      breaker: typeof raw.breaker === 'boolean' ? raw.breaker : defaults.breaker,
-      llm: typeof raw.llm === 'boolean' ? raw.llm : defaults.llm,
-      import: typeof raw.import === 'boolean' ? raw.import : defaults.import,
-    };
+    const out = { ...defaults };
+    for (const { kind } of alertKinds) {
+      const v = raw[kind];
+      if (typeof v === 'boolean') out[kind] = v;
+    }
+    return out;
   } catch {
     return { ...defaults };
   }

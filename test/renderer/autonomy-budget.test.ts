@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { recordLlmCall } from '../../core/llm/accounting.js';
+import { budgetGuard } from '../../core/budget/governor.js';
 import { policyDefaults } from '../../core/ops/policy-schemas.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -102,6 +103,30 @@ describe('budgets, inbox, why and routines in Chromium', () => {
     const events = await call<{ items: { kind: string; summary: string }[] }>(engine, 'events.page', { kind: 'budget_allowance' });
     expect(events.items[0]?.summary).toBe('Launch day');
     expect(nativeDialogs).toBe(0);
+    expect(stage.problems).toEqual([]);
+  });
+  it('notifies through the desktop hook when a proposal waits for approval and when a budget is used up', async () => {
+    // the desktop preload's hook, recorded (in a browser it is the Notification API)
+    await page.addInitScript(() => {
+      const w = window as unknown as { emtDesktop: { notify(t: string, b: string): void }; notified: { title: string; body: string }[] };
+      w.notified = [];
+      w.emtDesktop = { notify: (title, body) => void w.notified.push({ title, body }) };
+    });
+    await page.goto(`${stage.url()}/#/stage`);
+    await page.reload();
+    const notified = () => page.evaluate(() => (window as unknown as { notified: { title: string; body: string }[] }).notified);
+    await expect.poll(() => page.getByTestId('budget-left').count()).toBe(1);
+    await call(engine, 'proposals.create', { agentId: 'creator', title: 'Post to Bluesky: notify me', steps: [{ kind: 'post_bluesky', payload: { text: 'Notify me' } }] });
+    await expect.poll(notified).toContainEqual({ title: 'Awaiting approval: Post to Bluesky: notify me', body: 'Steps: post_bluesky' });
+    // the governor's own check before an LLM call, past the company's daily budget: one event, one notification
+    await recordLlmCall(engine.ctx.db, { agentId: 'growth', purpose: 'step', model: 'qwen3:1.7b', host: 'http://127.0.0.1:1', promptTokens: 30_000, completionTokens: 25_000, durationMs: 1000, outcome: 'ok', at: new Date(stage.clock.now()).toISOString() });
+    await budgetGuard(engine.ctx)({ agentId: 'growth', purpose: 'chat' }).catch(() => {});
+    await expect.poll(async () => (await notified()).filter((n) => /budget is used up/.test(n.title)).length).toBe(1);
+    // turned off in the settings: no more of that kind
+    await page.evaluate(() => localStorage.setItem('emt.notifications', JSON.stringify({ approval: false })));
+    await call(engine, 'proposals.create', { agentId: 'creator', title: 'Post to Bluesky: quietly', steps: [{ kind: 'post_bluesky', payload: { text: 'Quietly' } }] });
+    await expect.poll(() => page.locator('[data-testid=feed-row]', { hasText: 'Awaiting approval: Post to Bluesky: quietly' }).count()).toBeGreaterThan(0);
+    expect((await notified()).map((n) => n.title)).not.toContain('Awaiting approval: Post to Bluesky: quietly');
     expect(stage.problems).toEqual([]);
   });
 });

@@ -152,7 +152,7 @@ describe('office in Chromium', () => {
     await page.keyboard.press('?');
     await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(1);
     expect(await page.getByTestId('shortcut-list').innerText()).toMatch(/Give a new task/);
-    expect(await page.getByTestId('notification-settings').getByRole('checkbox').count()).toBe(3);
+    expect(await page.getByTestId('notification-settings').getByRole('checkbox').count()).toBe(5);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(0);
     await page.keyboard.press('2');
