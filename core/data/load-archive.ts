@@ -38,6 +38,8 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
   const loaded: TableInfo[] = [];
   let insertSql = '';
   let done = 0;
+  /** Secondary indexes, dropped while the rows load and built once after (a million rows into a live GIN index is most of an import's time). */
+  let indexes: { name: string; definition: string }[] = [];
   const manifest = await readArchive(
     file,
     { knownSchemaVersion: known },
@@ -49,6 +51,15 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
         // migrations seed rows (agents, relationships, rules): the archive's rows replace them
         if (schema.tables.length) await tx.exec(`TRUNCATE ${schema.tables.map((t) => ident(t.name)).join(', ')} RESTART IDENTITY CASCADE`);
         for (const fk of schema.foreignKeys) await tx.exec(`ALTER TABLE ${ident(fk.table)} DROP CONSTRAINT ${ident(fk.name)}`);
+        indexes = (
+          await tx.query<{ name: string; definition: string }>(
+            `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+              WHERE i.schemaname = current_schema()
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
+              ORDER BY i.indexname`,
+          )
+        ).rows;
+        if (indexes.length) await tx.exec(`DROP INDEX ${indexes.map((i) => ident(i.name)).join(', ')}`);
       },
       onTable(t) {
         const target = schema?.tables.find((x) => x.name === t.name);
@@ -82,6 +93,7 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
   const absent = (schema as Awaited<ReturnType<typeof readSchema>> | null)?.tables.filter((t) => !loaded.some((l) => l.name === t.name)) ?? [];
   if (absent.length) throw archiveError('malformed', `This archive lacks table${absent.length > 1 ? 's' : ''} ${absent.map((t) => t.name).join(', ')} that schema ${version} has.`);
 
+  for (const i of indexes) await tx.exec(i.definition);
   for (const fk of (schema as Awaited<ReturnType<typeof readSchema>> | null)?.foreignKeys ?? []) {
     try {
       await tx.exec(`ALTER TABLE ${ident(fk.table)} ADD CONSTRAINT ${ident(fk.name)} ${fk.definition}`);

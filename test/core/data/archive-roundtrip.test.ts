@@ -50,8 +50,12 @@ async function importAndExport(kind: DbKind, file: string, name: string): Promis
   const target = await freshDb(kind);
   try {
     await target.query(`INSERT INTO ops_agents (id, display_name, role, created_at, updated_at) VALUES ('stray', 'Stray', 'none', $1, $1)`, [NOW]);
+    const indexes = () => target.query<{ name: string; def: string }>(`SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`);
+    const before = (await indexes()).rows;
     const out = await target.transaction((tx) => loadArchive(tx, file, { migrations, now: NOW }));
     expect(out.migratedFrom).toBeNull();
+    // the indexes dropped for the load are all back, as the migrations made them
+    expect((await indexes()).rows).toEqual(before);
     // what was there before is gone, and new rows get ids after the loaded ones
     expect((await target.query(`SELECT 1 FROM ops_agents WHERE id = 'stray'`)).rows).toHaveLength(0);
     const max = await target.query<{ m: number }>('SELECT max(id)::int8 AS m FROM ops_agent_events');
