@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, migrate } from '../../../core/db/migrate.ts';
-import { PgliteDb } from '../../../core/db/pglite.ts';
 import { PostgresDb } from '../../../core/db/postgres.ts';
 import { testPostgresUrl } from '../../support/pg-url.ts';
+import { openEmptyPglite } from '../../support/pglite-template.ts';
 
 const NOW = '2026-01-01T00:00:00.000Z';
 
@@ -15,7 +15,7 @@ describe('migrations', () => {
   });
 
   it('apply once on PGlite, are recorded, and re-running applies nothing', async () => {
-    const db = await PgliteDb.open();
+    const db = await openEmptyPglite(); // a fresh cluster, never migrated (initdb's tarball)
     const first = await migrate(db, { now: NOW });
     expect(first.length).toBe((await loadMigrations()).length);
     expect(await migrate(db, { now: NOW })).toEqual([]);
@@ -25,7 +25,7 @@ describe('migrations', () => {
   });
 
   it('a failing migration rolls back whole and is not recorded', async () => {
-    const db = await PgliteDb.open();
+    const db = await openEmptyPglite(); // a fresh cluster, never migrated (initdb's tarball)
     await expect(
       migrate(db, { now: NOW, migrations: [{ version: 1, name: 'broken', sql: 'CREATE TABLE a (x int); CREATE TABLE a (y int);' }] }),
     ).rejects.toThrow();

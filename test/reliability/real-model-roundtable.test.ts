@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ollamaWiring } from '../../../core/llm/ollama-wiring.ts';
-import { pageEvents } from '../../../core/ops/events.ts';
-import { SystemClock } from '../../../core/ports/clock.ts';
-import { silentLog } from '../../../core/ports/log.ts';
-import { testEngine, type TestEngine } from '../../support/engine.ts';
-import { realModelAvailable, realModelPath, startRealModelServer, type RealModelServer } from '../../support/real-model-server.ts';
-import { DrivenClock, driveUntil } from './harness.ts';
+import { ollamaWiring } from '../../core/llm/ollama-wiring.ts';
+import { pageEvents } from '../../core/ops/events.ts';
+import { SystemClock } from '../../core/ports/clock.ts';
+import { silentLog } from '../../core/ports/log.ts';
+import { testEngine, type TestEngine } from '../support/engine.ts';
+import { realModelAvailable, realModelPath, startRealModelServer, type RealModelServer } from '../support/real-model-server.ts';
+import { DrivenClock, driveUntil } from '../core/roundtable/harness.ts';
 
 const realTime = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
 
@@ -20,7 +20,7 @@ describe('a roundtable with a real model behind the Ollama API', () => {
   afterAll(async () => srv?.close());
 
   // On PGlite only: the model's unscripted output is what is under test here; how both databases keep the
-  // same rows is what every other roundtable test checks (and a second run costs ~40 s of the suite).
+  // same rows is what every other roundtable test checks.
   describe.each(['pglite'] as const)('on %s', (kind) => {
     let e: TestEngine;
     afterEach(async () => e?.close());
