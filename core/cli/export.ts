@@ -6,6 +6,7 @@ import type { Db } from '../db/db.js';
 import { setLockOwner } from '../db/dir-lock.js';
 import { PgliteDb } from '../db/pglite.js';
 import { PostgresDb } from '../db/postgres.js';
+import { isoNow, SystemClock } from '../ports/clock.js';
 import { parseFlags, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     const out = await exportArchive(db, {
       file: path.resolve(flags.out),
       appVersion: process.env.npm_package_version ?? '0.1.0',
-      now: new Date().toISOString(),
+      now: isoNow(new SystemClock()),
       onProgress: (p) => {
         if (p.table !== last && p.rowsDone === p.rowsTotal) process.stderr.write(`  ${p.table}: ${p.rowsTotal} rows\n`);
         last = p.rowsDone === p.rowsTotal ? p.table : last;

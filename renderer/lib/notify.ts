@@ -23,7 +23,8 @@ declare global {
 }
 
 const KEY = 'emt.notifications';
-const defaults: NotifyPrefs = { breaker: true, llm: true, import: true, budget: true, approval: true };
+/** Every kind notifies until turned off. */
+const defaults = Object.fromEntries(alertKinds.map(({ kind }) => [kind, true])) as NotifyPrefs;
 
 export function readPrefs(): NotifyPrefs {
   try {

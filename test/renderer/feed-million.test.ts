@@ -12,12 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCli, type ServeProcess } from '../support/serve-process.ts';
 import { feedFolder } from './feed-fixture.ts';
 import { builtRenderer } from './renderer-build.ts';
-import { CHROMIUM } from './stage-harness.ts';
+import { CHROMIUM, CHROMIUM_ARGS } from './stage-harness.ts';
 
 /** A million by default; EMT_FEED_EVENTS=100000 gives a quicker look at the same behaviour on a busy machine. */
 const EVENTS = Number(process.env.EMT_FEED_EVENTS ?? 1_000_000);
 const fmt = (n: number) => n.toLocaleString('en');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 describe('signal feed with a million events', () => {
   let dataDir = '';
@@ -32,7 +31,7 @@ describe('signal feed with a million events', () => {
     dataDir = folder.dataDir;
     console.log(`feed fixture: ${fmt(EVENTS)} events, ${folder.seeded ? `seeded in ${(folder.seedMs / 1000).toFixed(1)} s, ` : ''}copied in ${(folder.copyMs / 1000).toFixed(1)} s`);
     serve = await startCli('serve', ['--port', '0', '--data-dir', dataDir, '--static', ui.dir, '--no-heartbeat', '--no-workers', '--log-level', 'warn']);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, timezoneId: 'UTC' });
     page.on('pageerror', (e) => problems.push(e.message));
     page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));

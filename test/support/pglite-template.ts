@@ -69,14 +69,10 @@ export function ensureMigratedPgliteTemplate(): Promise<string> {
   });
 }
 
-/** A migrated in-memory PGlite, loaded from the migrated template. */
-export async function openMigratedPglite(): Promise<PgliteDb> {
-  const file = await ensureMigratedPgliteTemplate();
-  return PgliteDb.open({ loadDataDir: new Blob([await readFile(file)]) });
-}
+let emptyBlob: Promise<Blob> | null = null;
 
-/** An empty in-memory PGlite, as `PgliteDb.open()` gives, loaded from the template. */
+/** An empty in-memory PGlite, as `PgliteDb.open()` gives, loaded from the template (read from disk once per process). */
 export async function openEmptyPglite(): Promise<PgliteDb> {
-  const file = await ensureEmptyPgliteTemplate();
-  return PgliteDb.open({ loadDataDir: new Blob([await readFile(file)]) });
+  emptyBlob ??= ensureEmptyPgliteTemplate().then(async (file) => new Blob([await readFile(file)]));
+  return PgliteDb.open({ loadDataDir: await emptyBlob });
 }

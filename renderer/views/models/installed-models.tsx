@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
-import { Modal } from '../../components/modal.js';
+import { ConfirmDialog } from '../../components/confirm-dialog.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useModels, type InstalledModel, type LlmPolicy } from '../../store/models-store.js';
 import { formatBytes, formatContext, formatCount, sameModel } from './model-format.js';
@@ -29,20 +29,7 @@ function ConfirmDelete({ model, isDefault, host, onClose }: { model: InstalledMo
     }
   };
   return (
-    <Modal
-      title="Delete model"
-      onClose={onClose}
-      footer={
-        <>
-          <button type="button" className="btn btn-ghost" onClick={onClose}>
-            Keep it
-          </button>
-          <button type="button" className="btn btn-danger" disabled={busy} onClick={() => void onDelete()}>
-            {busy ? 'Deleting…' : `Delete ${model.name}`}
-          </button>
-        </>
-      }
-    >
+    <ConfirmDialog title="Delete model" confirmLabel={busy ? 'Deleting…' : `Delete ${model.name}`} busy={busy} onConfirm={() => void onDelete()} onClose={onClose}>
       <p className="models-note">
         Delete <code>{model.name}</code>
         {host ? (
@@ -54,7 +41,7 @@ function ConfirmDelete({ model, isDefault, host, onClose }: { model: InstalledMo
         ? It frees {formatBytes(model.size)}; using it again means pulling it again.
       </p>
       {isDefault && <p className="policy-warning">It is the default model: LLM steps fail (or use the fallback) until another model is made default.</p>}
-    </Modal>
+    </ConfirmDialog>
   );
 }
 
