@@ -67,6 +67,8 @@ export interface EngineOptions {
   policyCacheMs?: number;
   /** See EngineCtx.turnGapMs. */
   turnGapMs?: readonly [number, number];
+  /** See EngineCtx.clusterCacheDir. */
+  clusterCacheDir?: string;
   /** Folder of the NNN_name.sql files (packaged builds put it beside the app). */
   migrationsDir?: string;
   /** The stream to publish on; an engine host passes one that outlives engine restarts. */
@@ -112,6 +114,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     eventHooks: [],
     ...(opts.policyCacheMs !== undefined ? { policyCacheMs: opts.policyCacheMs } : {}),
     ...(opts.turnGapMs ? { turnGapMs: opts.turnGapMs } : {}),
+    ...(opts.clusterCacheDir ? { clusterCacheDir: opts.clusterCacheDir } : {}),
   };
   // A paused company stays paused across restarts: the flag starts from the stored state.
   ctx.pause = new PauseFlag(db.kind === 'pglite' ? Number.POSITIVE_INFINITY : 1000);

@@ -9,6 +9,14 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(env.XDG_DATA_HOME ?? path.join(os.homedir(), '.local', 'share'), 'emtesseract');
 }
 
+/**
+ * Where new embedded databases find the empty PGlite cluster (core/db/empty-cluster.ts):
+ * EMT_CACHE_DIR, else the data folder's cache/ (the default data folder's when there is none).
+ */
+export function clusterCacheDir(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return env.EMT_CACHE_DIR ?? path.join(dataDir ?? defaultDataDir(env), 'cache');
+}
+
 /** A database URL with its password hidden, for logs and status. */
 export function redactUrl(url: string): string {
   try {

@@ -6,7 +6,7 @@ import { SystemClock } from '../ports/clock.js';
 import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
 import { parseFlags, UsageError } from './args.js';
-import { defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
+import { clusterCacheDir, defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
 
 const usage = `Usage: npm run import -- (--data-dir D | --database-url U) --in FILE
   --data-dir D        the data folder of the embedded database (default ${defaultDataDir()})
@@ -21,10 +21,12 @@ async function main(): Promise<void> {
   setLockOwner('npm run import');
   const url = flags['database-url'] ?? process.env.EMT_DATABASE_URL;
   const log = consoleLog('warn');
+  const dataDir = path.resolve(flags['data-dir'] ?? defaultDataDir());
   const host = await EngineHost.open({
+    clusterCacheDir: clusterCacheDir(url ? undefined : dataDir),
     place: url
       ? { kind: 'postgres', url, poolSize: 2, files: dataLayout(flags['data-dir'] ?? serverFilesDir(url)) }
-      : { kind: 'folder', layout: await prepareDataDir(path.resolve(flags['data-dir'] ?? defaultDataDir())) },
+      : { kind: 'folder', layout: await prepareDataDir(dataDir) },
     appVersion: process.env.npm_package_version ?? '0.1.0',
     engine: { clock: new SystemClock(), random: new SystemRandom(), log, location: url ? redactUrl(url) : 'import', processId: `import-${process.pid}`, workers: false, heartbeat: false },
   });

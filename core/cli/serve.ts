@@ -12,7 +12,7 @@ import { SystemRandom } from '../ports/random.js';
 import { startHttpServer } from '../server/http.js';
 import { refusalRecorder } from '../server/refusal-events.js';
 import { parseFlags, UsageError } from './args.js';
-import { defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
+import { clusterCacheDir, defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
 
 const usage = `Usage: npm run serve -- [options]
   --port N            port to listen on (default 4319; 0 picks a free one)
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     place,
     appVersion: process.env.npm_package_version ?? '0.1.0',
     recovery: flags['restore-latest-backup'] ? 'restore-latest' : 'refuse',
+    clusterCacheDir: clusterCacheDir(dataDir),
     ...(ollamaFlag
       ? {
           onEngine: async (e) => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { formatReport } from '../sim/report.js';
 import { simulate } from '../sim/simulate.js';
 import { parseFlags, UsageError } from './args.js';
+import { clusterCacheDir } from './data-dir.js';
 
 const usage = `Usage: npm run sim -- --days N --seed S [--agents a,b] [--policy file.json] [--out dir] [--data-dir D]
 Fast-forwards N days of company life on a virtual clock with a scripted model.
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
     ...(f.agents ? { agents: f.agents.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
     ...(policy ? { policy } : {}),
     ...(f['data-dir'] ? { dataDir: path.resolve(f['data-dir']) } : {}),
+    clusterCacheDir: clusterCacheDir(undefined),
     wallClock: () => performance.now(),
     onProgress: (done) => {
       const pct = Math.floor(done * 100);

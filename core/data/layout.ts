@@ -10,6 +10,7 @@ import path from 'node:path';
  *   <root>/backups/     archives taken by the backup policy and before imports, restores and migrations
  *   <root>/exports/     archives written by data.export without a path (served by the download route)
  *   <root>/imports/     archives uploaded over HTTP, waiting for data.inspect / data.import
+ *   <root>/cache/       the empty PGlite cluster new databases start from (core/db/empty-cluster.ts)
  *
  * For a PostgreSQL server the same folders hang under a root chosen by the
  * caller (see core/cli/serve.ts), without db/.
@@ -20,6 +21,7 @@ export interface DataLayout {
   backups: string;
   exports: string;
   imports: string;
+  cache: string;
 }
 
 export function dataLayout(root: string): DataLayout {
@@ -29,10 +31,11 @@ export function dataLayout(root: string): DataLayout {
     backups: path.join(root, 'backups'),
     exports: path.join(root, 'exports'),
     imports: path.join(root, 'imports'),
+    cache: path.join(root, 'cache'),
   };
 }
 
-const KEEP_AT_ROOT = new Set(['db', 'db.lock', 'db.moving', 'backups', 'exports', 'imports']);
+const KEEP_AT_ROOT = new Set(['db', 'db.lock', 'db.moving', 'backups', 'exports', 'imports', 'cache']);
 
 /**
  * Creates the data folder. A folder from before this layout (the PGlite files

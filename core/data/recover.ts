@@ -15,6 +15,8 @@ export interface RecoverOptions {
   log: Log;
   /** 'refuse': throw a sentence naming the newest backup; 'restore-latest': set the folder aside and restore it. */
   recovery: 'refuse' | 'restore-latest';
+  /** See PgliteOptions.clusterCacheDir (a restore into a new folder). */
+  clusterCacheDir?: string;
 }
 
 export interface Opened {
@@ -59,7 +61,7 @@ export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Prom
     const aside = `${layout.db}.broken-${stamp(o.now)}`;
     if (existsSync(layout.db)) await rename(layout.db, aside);
     o.log.warn(`RESTORING FROM BACKUP: the database folder did not open (${reason}); it was set aside as ${aside} and ${newest.id} is being restored.`);
-    const db = await PgliteDb.open({ dataDir: layout.db });
+    const db = await PgliteDb.open({ dataDir: layout.db, ...(o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {}) });
     try {
       await db.transaction((tx) => loadArchive(tx, newest.file, { migrations: o.migrations, now: o.now }));
     } catch (e) {

@@ -1,14 +1,21 @@
+import { rm } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db.js';
 import { MessageWriter, readReplies, tagCount, PgWireError, type Field, type Reply } from './pglite-wire.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
+import { dropEmptyCluster, isNewCluster, readEmptyCluster, writeEmptyCluster } from './empty-cluster.js';
 
 export interface PgliteOptions {
   /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
   dataDir?: string;
   /** Start from a dump made by dumpDataDir() (a migrated template, an imported backup). */
   loadDataDir?: Blob;
+  /**
+   * A folder for the empty-cluster tarball (see empty-cluster.ts): a new database loads it
+   * instead of running initdb, and the first one made here writes it.
+   */
+  clusterCacheDir?: string;
 }
 
 /** How PGlite reads our types (int8 and numeric as numbers, timestamptz as ISO strings); a PGlite given to adopt() must be made with them. */
@@ -96,11 +103,30 @@ export class PgliteDb implements Db {
     const dir = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : null;
     const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
     try {
-      const pg = new PGlite(dir ?? 'memory://', {
-        parsers: pgliteParsers,
-        ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
-      });
-      await pg.waitReady;
+      const start = async (loadDataDir: Blob | undefined): Promise<PGlite> => {
+        const pg = new PGlite(dir ?? 'memory://', { parsers: pgliteParsers, ...(loadDataDir ? { loadDataDir } : {}) });
+        await pg.waitReady;
+        return pg;
+      };
+      const cacheDir = !opts.loadDataDir && opts.clusterCacheDir && isNewCluster(dir) ? opts.clusterCacheDir : null;
+      let pg: PGlite | null = null;
+      if (!cacheDir) pg = await start(opts.loadDataDir);
+      else {
+        const cached = await readEmptyCluster(cacheDir);
+        if (cached) {
+          pg = await start(cached).catch(async () => {
+            // a cached cluster that does not load is dropped; the folder was missing or empty before
+            await dropEmptyCluster(cacheDir);
+            if (dir) await rm(dir, { recursive: true, force: true });
+            return null;
+          });
+        }
+        if (!pg) {
+          // initdb as always, and keep what it made for the next new database
+          pg = await start(undefined);
+          await writeEmptyCluster(cacheDir, await pg.dumpDataDir('none')).catch(() => {});
+        }
+      }
       await pg.exec("SET TIME ZONE 'UTC'");
       return new PgliteDb(pg, lock, dir);
     } catch (err) {

@@ -4,7 +4,7 @@ import { AppError } from '../api/errors.js';
 import type { Db } from '../db/db.js';
 import { acquireDirLock, lockPathFor, type DirLock } from '../db/dir-lock.js';
 import { latestVersion, loadMigrations, type Migration } from '../db/migrate.js';
-import { PgliteDb } from '../db/pglite.js';
+import { PgliteDb, type PgliteOptions } from '../db/pglite.js';
 import { PostgresDb } from '../db/postgres.js';
 import { createEngine, type Engine, type EngineOptions } from '../engine.js';
 import { Bus } from '../ops/bus.js';
@@ -38,6 +38,12 @@ export interface EngineHostOptions {
    * (db.broken-<time>) and restores the newest backup, loudly.
    */
   recovery?: 'refuse' | 'restore-latest';
+  /**
+   * Where new PGlite databases (a new folder, an import, a restore, in memory, a policy
+   * preview) find the empty-cluster tarball that spares them initdb (core/db/empty-cluster.ts).
+   * Default: the data folder's cache/ for a folder; none otherwise.
+   */
+  clusterCacheDir?: string;
 }
 
 export interface ImportOutcome {
@@ -241,7 +247,7 @@ export class EngineHost {
       db.transaction((tx) => loadArchive(tx, file, { migrations: this.migrations, now: this.now(), onProgress })).then((r) => r.migratedFrom);
     if (place.kind === 'postgres') return load(this.currentDb); // one transaction: other processes see the new rows at commit
     if (place.kind === 'memory') {
-      const fresh = await PgliteDb.open();
+      const fresh = await PgliteDb.open(this.pgliteOptions());
       try {
         const from = await load(fresh);
         await this.db?.close();
@@ -257,7 +263,7 @@ export class EngineHost {
     const next = `${dbDir}.importing-${at}`;
     const old = `${dbDir}.replaced-${at}`;
     await rm(next, { recursive: true, force: true });
-    const fresh = await PgliteDb.open({ dataDir: next });
+    const fresh = await PgliteDb.open(this.pgliteOptions(next));
     let from: number | null;
     try {
       from = await load(fresh);
@@ -273,11 +279,11 @@ export class EngineHost {
     await rename(dbDir, old);
     await rename(next, dbDir);
     try {
-      this.db = await PgliteDb.open({ dataDir: dbDir });
+      this.db = await PgliteDb.open(this.pgliteOptions(dbDir));
     } catch (err) {
       await rename(dbDir, next).catch(() => {});
       await rename(old, dbDir);
-      this.db = await PgliteDb.open({ dataDir: dbDir });
+      this.db = await PgliteDb.open(this.pgliteOptions(dbDir));
       throw new AppError('internal', `The imported database did not open (${(err as Error).message}); the previous one is back in place.`);
     }
     await rm(old, { recursive: true, force: true });
@@ -285,18 +291,29 @@ export class EngineHost {
   }
 
   private async buildEngine(db: Db): Promise<Engine> {
-    const engine = await createEngine({ ...this.opts.engine, db, bus: this.bus });
+    const cache = this.clusterCacheDir;
+    const engine = await createEngine({ ...(cache ? { clusterCacheDir: cache } : {}), ...this.opts.engine, db, bus: this.bus });
     if (this.backupsDir) engine.heartbeat.add(backupJob(this));
     await this.opts.onEngine?.(engine);
     return engine;
+  }
+
+  /** The cluster cache: the option, or the data folder's cache/. */
+  private get clusterCacheDir(): string | undefined {
+    return this.opts.clusterCacheDir ?? (this.opts.place.kind === 'folder' ? this.opts.place.layout.cache : undefined);
+  }
+
+  private pgliteOptions(dataDir?: string): PgliteOptions {
+    const cache = this.clusterCacheDir;
+    return { ...(dataDir ? { dataDir } : {}), ...(cache ? { clusterCacheDir: cache } : {}) };
   }
 
   /** Opens the database; a PGlite folder that fails to open is handled by the recovery option. */
   private async openWithRecovery(): Promise<Db> {
     const place = this.opts.place;
     if (place.kind === 'postgres') return PostgresDb.open({ url: place.url, ...(place.poolSize ? { max: place.poolSize } : {}) });
-    if (place.kind === 'memory') return PgliteDb.open();
-    const opened = await openOrRecover(place.layout, { migrations: this.migrations, now: this.now(), log: this.opts.engine.log, recovery: this.opts.recovery ?? 'refuse' });
+    if (place.kind === 'memory') return PgliteDb.open(this.pgliteOptions());
+    const opened = await openOrRecover(place.layout, { migrations: this.migrations, now: this.now(), log: this.opts.engine.log, recovery: this.opts.recovery ?? 'refuse', ...this.pgliteOptions() });
     this.restoredAtOpen = opened.restored;
     return opened.db;
   }

@@ -49,6 +49,8 @@ export interface EngineCtx {
    * End-to-end UI tests that run on real time shorten it; nothing a user sets.
    */
   turnGapMs?: readonly [number, number];
+  /** Where new PGlite databases of this engine (a policy preview's) find the empty-cluster tarball; see PgliteOptions. */
+  clusterCacheDir?: string;
   /** Whether the company or some agents are paused; loops read it before taking new work (see ops/pause.ts). */
   pause?: PauseFlag;
 }

@@ -1,9 +1,9 @@
-/** The preview thread: runs comparePolicies on its own engines and posts the result back. */
+/** A preview thread: runs one seeded simulation on its own engine and database, and posts its report back. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { comparePolicies } from './preview.js';
+import { simulate, type SimOptions } from './simulate.js';
 
-const job = workerData as Parameters<typeof comparePolicies>[0];
-comparePolicies(job).then(
-  (value) => parentPort?.postMessage({ ok: true, value }),
+const job = workerData as Pick<SimOptions, 'days' | 'seed' | 'policy' | 'clusterCacheDir'>;
+simulate(job).then(
+  ({ report }) => parentPort?.postMessage({ ok: true, value: report }),
   (err: unknown) => parentPort?.postMessage({ ok: false, message: err instanceof Error ? err.message : String(err) }),
 );

@@ -1,6 +1,18 @@
-import type { PreviewResult, PreviewRow } from './preview-thread.js';
 import type { SimReport } from './report.js';
-import { simulate } from './simulate.js';
+
+export interface PreviewRow {
+  metric: string;
+  current: number;
+  edited: number;
+  delta: number;
+}
+
+export interface PreviewResult {
+  days: number;
+  seed: number;
+  rows: PreviewRow[];
+  unchanged: number;
+}
 
 function flatten(r: SimReport): Map<string, number> {
   const m = new Map<string, number>();
@@ -23,22 +35,13 @@ function flatten(r: SimReport): Map<string, number> {
 }
 
 /**
- * "What would this policy change do?" Runs the same seeded simulation twice
- * from the given current policies — once as they are, once with the (already
- * validated) edits — and lists every figure that differs. Runs in the preview
- * thread (preview-worker.ts), never on the serving thread.
+ * "What would this policy change do?" The same seeded simulation run twice
+ * from the current policies — once as they are (`base`), once with the edits
+ * (`edited`) — compared: every figure that differs, and how many did not.
  */
-export async function comparePolicies(input: {
-  days: number;
-  seed: number;
-  current: Record<string, unknown>;
-  edits: Record<string, unknown>;
-}): Promise<PreviewResult> {
-  const { current, edits } = input;
-  const base = await simulate({ days: input.days, seed: input.seed, policy: current });
-  const edited = await simulate({ days: input.days, seed: input.seed, policy: { ...current, ...edits } });
-  const a = flatten(base.report);
-  const b = flatten(edited.report);
+export function diffReports(days: number, seed: number, base: SimReport, edited: SimReport): PreviewResult {
+  const a = flatten(base);
+  const b = flatten(edited);
   const rows: PreviewRow[] = [];
   let unchanged = 0;
   for (const metric of [...new Set([...a.keys(), ...b.keys()])].sort()) {
@@ -47,5 +50,5 @@ export async function comparePolicies(input: {
     if (x === y) unchanged++;
     else rows.push({ metric, current: x, edited: y, delta: y - x });
   }
-  return { days: input.days, seed: input.seed, rows, unchanged };
+  return { days, seed, rows, unchanged };
 }

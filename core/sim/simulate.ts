@@ -21,6 +21,8 @@ export interface SimOptions {
   policy?: Record<string, unknown>;
   /** Keep the simulated company in this folder (it can be opened in the app afterwards). */
   dataDir?: string;
+  /** Where a new database finds the empty-cluster tarball instead of running initdb (see PgliteOptions). */
+  clusterCacheDir?: string;
   /** Run on this database instead (the caller opens and closes it), e.g. a PostgreSQL server in tests. */
   db?: Db;
   /** When the simulated time starts (default Monday 2026-01-05 00:00 UTC). */
@@ -48,7 +50,7 @@ const DEFAULT_START = '2026-01-05T00:00:00.000Z';
 export async function simulate(o: SimOptions): Promise<SimResult> {
   const wall = o.wallClock ?? (() => 0);
   const t0 = wall();
-  const db: Db = o.db ?? (await PgliteDb.open(o.dataDir ? { dataDir: o.dataDir } : {}));
+  const db: Db = o.db ?? (await PgliteDb.open({ ...(o.dataDir ? { dataDir: o.dataDir } : {}), ...(o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {}) }));
   try {
     const start = o.start ?? DEFAULT_START;
     const clock = new FakeClock(start, { settle: () => macrotaskTurns(2) });

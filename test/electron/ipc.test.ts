@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callNames, type Envelope } from '../../core/api/contract.js';
-import { PgliteDb } from '../../core/db/pglite.js';
+import type { PgliteDb } from '../../core/db/pglite.js';
 import { createEngine, type Engine } from '../../core/engine.js';
 import { SystemClock } from '../../core/ports/clock.js';
 import { silentLog } from '../../core/ports/log.js';
 import { SeededRandom } from '../../core/ports/random.js';
 import { registerIpc, type InvokeEventLike, type IpcMainLike } from '../../electron/ipc.js';
+import { openEmptyPglite } from '../support/pglite-template.js';
 
 type Listener = (event: InvokeEventLike, input?: unknown) => Promise<Envelope<unknown>>;
 
@@ -36,7 +37,7 @@ describe('registerIpc', () => {
   const invalid: string[] = [];
 
   beforeAll(async () => {
-    db = await PgliteDb.open();
+    db = await openEmptyPglite();
     engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(7), log: silentLog, location: 'memory', heartbeat: false });
     await engine.start();
     ipc = fakeIpcMain();

@@ -4,6 +4,7 @@ import { FakeClock, type Clock } from '../../core/ports/clock.ts';
 import { memoryLog } from '../../core/ports/log.ts';
 import { SeededRandom } from '../../core/ports/random.ts';
 import { freshDb, type DbKind } from './db.ts';
+import { testClusterCacheDir } from './pglite-template.ts';
 
 export interface TestEngine extends Engine {
   db: Db;
@@ -23,6 +24,7 @@ export async function testEngine(
   const engine = await createEngine({
     random: new SeededRandom(42),
     processId: 'test-proc',
+    clusterCacheDir: testClusterCacheDir,
     ...opts,
     db,
     clock,

@@ -3,7 +3,7 @@
 // once (reused while its sources are unchanged) with an empty and a migrated PGlite to copy, before any
 // browser test wants them.
 import type { TestProject } from 'vitest/node';
-import { ensureMigratedPgliteTemplate } from './pglite-template.ts';
+import { ensureMigratedPgliteTemplate, testClusterCacheDir } from './pglite-template.ts';
 import { builtRenderer } from '../renderer/renderer-build.ts';
 import { startPostgresCluster } from './postgres.ts';
 import { buildCli } from './serve-process.ts';
@@ -16,6 +16,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
+  // Every new PGlite a test or a process it starts opens (serve, import, the lock child) shares one empty-cluster cache.
+  process.env.EMT_CACHE_DIR = testClusterCacheDir;
   // Vite builds the UI, esbuild the CLI, and PGlite runs initdb while PostgreSQL starts.
   const ui = Promise.all([builtRenderer(), ensureMigratedPgliteTemplate(), buildCli()]);
   const external = process.env.EMT_PG_URL;

@@ -1,13 +1,12 @@
 /**
- * Fresh in-memory PGlites without paying initdb each time. Two tarballs:
+ * Fresh in-memory PGlites without paying initdb each time.
  *
- * - empty: the first call
- * opens one, dumps its empty data folder (before any migration) to a tarball
- * named for the PGlite version, and every later open — in this process or the
- * next — loads that tarball. The engine then migrates and seeds it on its own
- * clock as it would a new database, so nothing a test sees depends on when
- * the tarball was made. About 15 of the 20 seconds a first open costs on these
- * machines are initdb.
+ * - empty: the app's own empty-cluster cache (core/db/empty-cluster.ts) in a
+ * folder every test process shares (testClusterCacheDir, also handed to the
+ * serve processes tests start): the first new database runs initdb and keeps
+ * the tarball, later ones load it. The engine then migrates and seeds it on its
+ * own clock as it would a new database, so nothing a test sees depends on when
+ * the tarball was made.
  * - migrated: every migration applied at a fixed time, for freshDb('pglite'); named for
  * the PGlite version and a hash of the migrations and the migrator, so a changed
  * migration makes a new one. Built once by the global setup, so each test file loads
@@ -15,7 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +23,9 @@ import { PgliteDb } from '../../core/db/pglite.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const version = (JSON.parse(readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
-const TEMPLATE = path.join(os.tmpdir(), `emt-pglite-empty-${version}.tar`);
+
+/** The empty-cluster cache of every test process and every serve process a test starts. */
+export const testClusterCacheDir = process.env.EMT_CACHE_DIR ?? path.join(os.tmpdir(), 'emt-test-cluster-cache');
 
 /** The time every migration of the migrated template is recorded at. */
 export const MIGRATED_AT = '2026-01-01T00:00:00.000Z';
@@ -55,24 +56,16 @@ async function ensureTemplate(file: string, make: () => Promise<PgliteDb>): Prom
   return file;
 }
 
-/** Writes the tarball of an empty, never-migrated data folder, if this PGlite version has none yet. */
-export function ensureEmptyPgliteTemplate(): Promise<string> {
-  return ensureTemplate(TEMPLATE, () => PgliteDb.open());
-}
-
 /** Writes the tarball of a data folder with every migration applied at MIGRATED_AT, if none matches the migrations yet. */
 export function ensureMigratedPgliteTemplate(): Promise<string> {
   return ensureTemplate(migratedTemplatePath(), async () => {
-    const db = await PgliteDb.open({ loadDataDir: new Blob([await readFile(await ensureEmptyPgliteTemplate())]) });
+    const db = await openEmptyPglite();
     await migrate(db, { now: MIGRATED_AT });
     return db;
   });
 }
 
-let emptyBlob: Promise<Blob> | null = null;
-
-/** An empty in-memory PGlite, as `PgliteDb.open()` gives, loaded from the template (read from disk once per process). */
-export async function openEmptyPglite(): Promise<PgliteDb> {
-  emptyBlob ??= ensureEmptyPgliteTemplate().then(async (file) => new Blob([await readFile(file)]));
-  return PgliteDb.open({ loadDataDir: await emptyBlob });
+/** An empty in-memory PGlite, as `PgliteDb.open()` gives, loaded from the shared empty-cluster cache. */
+export function openEmptyPglite(): Promise<PgliteDb> {
+  return PgliteDb.open({ clusterCacheDir: testClusterCacheDir });
 }

@@ -12,6 +12,7 @@ import { memoryLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { alterOneRow, archiveLines, writeArchiveLines } from '../../support/archive-tamper.ts';
 import { freshPostgresUrl } from '../../support/db.ts';
+import { testClusterCacheDir } from '../../support/pglite-template.ts';
 
 let dir: string;
 beforeAll(async () => {
@@ -25,6 +26,7 @@ async function openHost(place: DataPlace, clock = new FakeClock('2026-03-02T09:0
   return EngineHost.open({
     place,
     appVersion: 'test',
+    clusterCacheDir: testClusterCacheDir,
     engine: { clock, random: new SeededRandom(1), log: memoryLog(), location: 'test', processId: 'host-test', workers: false, heartbeat: false },
   });
 }

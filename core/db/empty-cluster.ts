@@ -1,0 +1,86 @@
+/**
+ * A new PGlite database starts with initdb: 3–6 s on a laptop, every time (a
+ * new data folder, an import or a restore into a fresh folder, an in-memory
+ * database, each run of a policy preview). The cluster initdb makes is the
+ * same every time for one PGlite build, so the first one is kept as a tarball
+ * in a cache folder, and later new databases load it instead (1–1.5 s).
+ *
+ * The tarball is named for the PGlite version, so an upgrade never loads an
+ * old one; one that fails to load is deleted and initdb runs as before.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+let version: string | null | undefined;
+let writes = 0;
+
+/** The installed PGlite's version, read from its package.json; null when it cannot be found (then nothing is cached). */
+export function pgliteVersion(): string | null {
+  if (version !== undefined) return version;
+  version = null;
+  try {
+    let dir = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
+    for (let i = 0; i < 4; i++, dir = path.dirname(dir)) {
+      const file = path.join(dir, 'package.json');
+      if (!existsSync(file)) continue;
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === '@electric-sql/pglite' && pkg.version) {
+        version = pkg.version;
+        break;
+      }
+    }
+  } catch {
+    // not resolvable from here: no cache
+  }
+  return version;
+}
+
+/** The tarball of an empty cluster for this PGlite in `cacheDir`, or null when the version is unknown. */
+export function emptyClusterFile(cacheDir: string): string | null {
+  const v = pgliteVersion();
+  return v ? path.join(cacheDir, `pglite-${v}-empty-cluster.tar`) : null;
+}
+
+/** True when opening `dataDir` (null: in memory) would run initdb: no folder yet, or an empty one. */
+export function isNewCluster(dataDir: string | null): boolean {
+  if (!dataDir) return true;
+  if (!existsSync(dataDir)) return true;
+  try {
+    return readdirSync(dataDir).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The cached empty cluster, or null when there is none (or it cannot be read). */
+export async function readEmptyCluster(cacheDir: string): Promise<Blob | null> {
+  const file = emptyClusterFile(cacheDir);
+  if (!file || !existsSync(file)) return null;
+  try {
+    return new Blob([await readFile(file)]);
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `dump` (of a cluster right after initdb) as the cache; written aside and renamed, so a reader never sees half a file. */
+export async function writeEmptyCluster(cacheDir: string, dump: Blob): Promise<void> {
+  const file = emptyClusterFile(cacheDir);
+  if (!file) return;
+  await mkdir(cacheDir, { recursive: true });
+  const partial = `${file}.partial-${process.pid}-${++writes}`;
+  try {
+    await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
+    await rename(partial, file);
+  } finally {
+    await rm(partial, { force: true });
+  }
+}
+
+/** Deletes a cached cluster that did not load. */
+export async function dropEmptyCluster(cacheDir: string): Promise<void> {
+  const file = emptyClusterFile(cacheDir);
+  if (file) await rm(file, { force: true });
+}

@@ -1,0 +1,71 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { emptyClusterFile, pgliteVersion } from '../../../core/db/empty-cluster.ts';
+import { PgliteDb } from '../../../core/db/pglite.ts';
+import { openEmptyPglite } from '../../support/pglite-template.ts';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'emt-empty-cluster-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const hasMarker = async (db: PgliteDb): Promise<boolean> => (await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'cache_marker'")).rows.length === 1;
+
+describe('the empty-cluster cache', () => {
+  it('is named for the installed PGlite', () => {
+    const pkg = JSON.parse(readFileSync(path.resolve('node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
+    expect(pgliteVersion()).toBe(pkg.version);
+    expect(path.basename(emptyClusterFile('/c')!)).toBe(`pglite-${pkg.version}-empty-cluster.tar`);
+  });
+
+  it('is written by the first new database, loaded by the next ones (in memory and in a new folder), and never used for a folder that has a database', { timeout: 120_000 }, async () => {
+    const cache = path.join(tmp, 'a');
+    const first = await PgliteDb.open({ clusterCacheDir: cache });
+    const file = emptyClusterFile(cache)!;
+    expect(statSync(file).size).toBeGreaterThan(1_000_000);
+    // Make the cached cluster recognisable: a tarball of a cluster with a marker table, put in its place.
+    await first.query('CREATE TABLE cache_marker (x int)');
+    writeFileSync(file, Buffer.from(await (await first.dumpDataDir('none')).arrayBuffer()));
+    await first.close();
+
+    const mem = await PgliteDb.open({ clusterCacheDir: cache });
+    expect(await hasMarker(mem)).toBe(true);
+    await mem.close();
+
+    const folder = path.join(tmp, 'new-folder');
+    const disk = await PgliteDb.open({ dataDir: folder, clusterCacheDir: cache });
+    expect(await hasMarker(disk)).toBe(true);
+    await disk.query('DROP TABLE cache_marker');
+    await disk.close();
+    // reopened, the folder is its own database: the cache is not loaded over it
+    const again = await PgliteDb.open({ dataDir: folder, clusterCacheDir: cache });
+    expect(await hasMarker(again)).toBe(false);
+    await again.close();
+
+    // a database loaded from a given dump ignores the cache
+    const plain = await openEmptyPglite();
+    const given = await PgliteDb.open({ loadDataDir: await plain.dumpDataDir('none'), clusterCacheDir: cache });
+    expect(await hasMarker(given)).toBe(false);
+    await Promise.all([plain.close(), given.close()]);
+  });
+
+  it('drops a cached cluster that does not load, runs initdb instead, and caches a good one', { timeout: 120_000 }, async () => {
+    const cache = path.join(tmp, 'b');
+    const file = emptyClusterFile(cache)!;
+    mkdirSync(cache);
+    writeFileSync(file, 'not a tarball at all');
+    const folder = path.join(tmp, 'after-junk');
+    const db = await PgliteDb.open({ dataDir: folder, clusterCacheDir: cache });
+    expect((await db.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+    await db.query('CREATE TABLE kept (x int)');
+    await db.close();
+    expect(statSync(file).size).toBeGreaterThan(1_000_000);
+    const mem = await PgliteDb.open({ clusterCacheDir: cache });
+    expect((await mem.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'")).rows).toEqual([{ n: 0 }]);
+    await mem.close();
+    const reopened = await PgliteDb.open({ dataDir: folder });
+    expect((await reopened.query("SELECT 1 FROM pg_tables WHERE tablename = 'kept'")).rows).toHaveLength(1);
+    await reopened.close();
+    expect(existsSync(`${file}.partial-${process.pid}-1`)).toBe(false);
+  });
+});
