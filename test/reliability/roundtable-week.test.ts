@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../../../core/llm/port.ts';
-import { localDate } from '../../../core/ops/time.ts';
-import { runNextConversation } from '../../../core/roundtable/worker.ts';
-import { DrivenClock, drive, participantsOf, rtEngine, speakerOf, type Answer, type RtEngine } from './harness.ts';
+import type { ChatRequest } from '../../core/llm/port.ts';
+import { localDate } from '../../core/ops/time.ts';
+import { runNextConversation } from '../../core/roundtable/worker.ts';
+import { DrivenClock, drive, participantsOf, rtEngine, speakerOf, type Answer, type RtEngine } from '../core/roundtable/harness.ts';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
