@@ -35,8 +35,9 @@ const stamp = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/:/g,
  * one, with a loud log line.
  */
 export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Promise<Opened> {
+  const cache = o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {};
   try {
-    const db = await PgliteDb.open({ dataDir: layout.db });
+    const db = await PgliteDb.open({ dataDir: layout.db, ...cache });
     try {
       await db.query('SELECT count(*) FROM pg_class');
     } catch (err) {
@@ -61,7 +62,7 @@ export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Prom
     const aside = `${layout.db}.broken-${stamp(o.now)}`;
     if (existsSync(layout.db)) await rename(layout.db, aside);
     o.log.warn(`RESTORING FROM BACKUP: the database folder did not open (${reason}); it was set aside as ${aside} and ${newest.id} is being restored.`);
-    const db = await PgliteDb.open({ dataDir: layout.db, ...(o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {}) });
+    const db = await PgliteDb.open({ dataDir: layout.db, ...cache });
     try {
       await db.transaction((tx) => loadArchive(tx, newest.file, { migrations: o.migrations, now: o.now }));
     } catch (e) {

@@ -4,11 +4,15 @@ import { fillSchema } from '../../../core/sim/schema-fill.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { z } from 'zod';
 import { testEngine } from '../../support/engine.ts';
-import { openEmptyPglite } from '../../support/pglite-template.ts';
+import { freshDb } from '../../support/db.ts';
 
-/** simulate() on a database of its own, as it opens one, but from the empty-cluster tarball instead of running initdb (seconds each). */
+/**
+ * simulate() on a database of its own: a fresh migrated PGlite from the tests' pool, instead of
+ * the new one simulate() would open and migrate (seconds each). Its migrations are recorded at the
+ * template's time rather than the simulation's, the same in every run, so digests still compare.
+ */
 async function run(o: Omit<Parameters<typeof simulate>[0], 'db'>): Promise<Awaited<ReturnType<typeof simulate>>> {
-  const db = await openEmptyPglite();
+  const db = await freshDb('pglite');
   try {
     return await simulate({ ...o, db });
   } finally {
