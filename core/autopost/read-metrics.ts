@@ -2,6 +2,7 @@ import { isAppError } from '../api/errors.js';
 import { POST_COLUMNS, type PostRow } from '../executors/post-executor.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { iso } from '../ops/time.js';
+import { readThrough } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import { blueskyPublisherFactory } from '../publish/bluesky.js';
 import type { Platform, PublisherFactory } from '../publish/publisher.js';
@@ -22,13 +23,21 @@ export const defaultFactories = (): PublisherFactories => ({ bluesky: blueskyPub
  */
 export async function readPostMetrics(ctx: EngineCtx, factories: PublisherFactories): Promise<Record<string, unknown>> {
   const now = ctx.clock.now();
-  const res = await ctx.db.query<PostRow>(
-    `SELECT ${POST_COLUMNS} FROM ops_posts WHERE posted_at >= $1 AND (metrics_at IS NULL OR metrics_at <= $2) ORDER BY id LIMIT 200`,
-    [iso(now - METRICS_WINDOW_MS), iso(now - METRICS_EVERY_MS)],
+  // The posts of the window, read from the start of its hour (the same read all hour, from memory on
+  // PGlite while no post changes), then cut to those due for a reading.
+  const from = now - METRICS_WINDOW_MS;
+  const res = await readThrough<PostRow>(
+    ctx.db,
+    `SELECT ${POST_COLUMNS} FROM ops_posts WHERE posted_at >= $1 ORDER BY id`,
+    [iso(Math.floor(from / 3_600_000) * 3_600_000)],
+    ['ops_posts'],
   );
+  const due = res.rows
+    .filter((p) => Date.parse(p.postedAt) >= from && (p.metricsAt === null || Date.parse(p.metricsAt) <= now - METRICS_EVERY_MS))
+    .slice(0, 200);
   const out: Record<string, unknown> = {};
   for (const platform of ['bluesky', 'x'] as const) {
-    const posts = res.rows.filter((p) => p.platform === platform);
+    const posts = due.filter((p) => p.platform === platform);
     if (posts.length === 0) continue;
     try {
       const publisher = await factories[platform](ctx);

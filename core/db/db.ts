@@ -63,6 +63,17 @@ export function afterCommit(q: Queryable, fn: () => void): void {
   else fn();
 }
 
+/**
+ * A read whose rows depend only on `tables` (every table it reads, joins included) and its
+ * parameters. On PGlite it is answered from memory while none of those tables was written
+ * (core/db/read-cache.ts); on PostgreSQL, where other processes write, and inside a
+ * transaction, it is an ordinary query.
+ */
+export function readThrough<T>(q: Queryable, sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
+  const cached = (q as { cachedRead?: (sql: string, params: readonly unknown[] | undefined, tables: readonly string[]) => Promise<QueryResult<T>> }).cachedRead;
+  return typeof cached === 'function' ? cached.call(q, sql, params, tables) : q.query<T>(sql, params);
+}
+
 /** Whether a table exists (feature areas add tables in later migrations). */
 export async function tableExists(q: Queryable, table: string): Promise<boolean> {
   const r = await q.query<{ ok: boolean }>('SELECT to_regclass($1) IS NOT NULL AS ok', [table]);

@@ -5,6 +5,7 @@ import { MessageWriter, readReplies, tagCount, PgWireError, type Field, type Rep
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
 import { dropEmptyCluster, isNewCluster, readEmptyCluster, writeEmptyCluster } from './empty-cluster.js';
+import { ReadCache } from './read-cache.js';
 
 export interface PgliteOptions {
   /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
@@ -65,6 +66,8 @@ export class PgliteDb implements Db {
   private readonly locks = new Set<string>();
 
   private readonly statements = new Map<string, Prepared>();
+  /** Repeated reads answered from memory while their tables are unchanged (see readThrough). */
+  private readonly reads = new ReadCache();
   private nextStatement = 1;
   /** Statements to close with the next call (evicted from the cache). */
   private toClose: string[] = [];
@@ -193,6 +196,7 @@ export class PgliteDb implements Db {
 
   /** Runs one statement: prepared once per text, then one call per run. */
   private async run<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
+    this.reads.noteStatement(sql);
     const ddl = DDL.test(sql);
     if (ddl || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params, ddl);
     let p = this.statements.get(sql);
@@ -252,6 +256,7 @@ export class PgliteDb implements Db {
   }
 
   private async simple(sql: string): Promise<void> {
+    this.reads.noteStatement(sql);
     const r = await this.call(this.flushCloses(this.writer).query(sql));
     if (r.error) throw withQuery(r.error, sql, undefined);
     if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();
@@ -263,6 +268,22 @@ export class PgliteDb implements Db {
 
   async exec(sql: string): Promise<void> {
     return this.exclusive(() => this.simple(sql));
+  }
+
+  /**
+   * A read whose rows depend only on `tables`: answered from memory while no statement has
+   * written any of them since the same read (this process owns the database, and every
+   * statement passes through here). Outside transactions only; see readThrough in db.ts.
+   */
+  async cachedRead<T>(sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
+    return this.exclusive(async () => {
+      const hit = this.reads.get<T>(sql, params, tables);
+      if (hit) return hit;
+      const stamp = this.reads.stamp(tables);
+      const result = await this.run<T>(sql, params);
+      this.reads.put(sql, params, stamp, result);
+      return result;
+    });
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

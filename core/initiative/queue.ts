@@ -1,3 +1,4 @@
+import { anyDue } from '../ops/queue-peek.js';
 import { afterCommit, type Queryable } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -86,6 +87,7 @@ export async function claimInitiative(ctx: EngineCtx, workerId: string): Promise
   const now = isoNow(ctx.clock);
   // A paused agent's initiatives wait (agents.setPaused).
   const paused = ctx.pause?.pausedAgentIds ?? [];
+  if (!(await anyDue(ctx.db, 'ops_initiative_queue', now))) return null;
   const res = await ctx.db.query<InitiativeRow>(
     `UPDATE ops_initiative_queue SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = coalesce(started_at, $1), attempts = attempts + 1
      WHERE id = (SELECT id FROM ops_initiative_queue WHERE status = 'queued' AND run_after <= $1 ${paused.length ? 'AND agent_id <> ALL($3::text[])' : ''}

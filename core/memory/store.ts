@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lockKey, type Queryable } from '../db/db.js';
+import { lockKey, readThrough, type Queryable } from '../db/db.js';
 
 export const memoryTypes = ['insight', 'pattern', 'strategy', 'preference', 'lesson'] as const;
 export type MemoryType = (typeof memoryTypes)[number];
@@ -93,9 +93,11 @@ export async function queryMemories(
 
 /** Supersedes, for every agent, live memories beyond the cap (the heartbeat's catch-up for skipped trims). */
 export async function trimMemoryCaps(q: Queryable, now: string): Promise<{ superseded: number }> {
-  const over = await q.query<{ agent_id: string }>(
+  const over = await readThrough<{ agent_id: string }>(
+    q,
     `SELECT agent_id FROM ops_agent_memory WHERE superseded_at IS NULL GROUP BY agent_id HAVING count(*) > $1`,
     [MEMORY_CAP_PER_AGENT],
+    ['ops_agent_memory'],
   );
   let superseded = 0;
   for (const { agent_id } of over.rows) {

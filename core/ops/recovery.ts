@@ -1,3 +1,4 @@
+import { anyStale } from './queue-peek.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
 import { announceQueued, finalizeMission, STEP_COLUMNS, type StepRow } from './missions.js';
@@ -12,6 +13,7 @@ import { iso } from './time.js';
 export async function recoverStaleSteps(ctx: EngineCtx): Promise<{ requeued: number; failed: number }> {
   const hb = await cachedPolicy(ctx, 'heartbeat_policy');
   const cutoff = iso(ctx.clock.now() - hb.stale_step_minutes * 60_000);
+  if (!(await anyStale(ctx.db, 'ops_mission_steps', cutoff))) return { requeued: 0, failed: 0 };
   return ctx.db.transaction(async (tx) => {
     const stale = await tx.query<StepRow>(
       `SELECT ${STEP_COLUMNS} FROM ops_mission_steps WHERE status = 'running' AND heartbeat_at < $1

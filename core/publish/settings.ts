@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { AppError, describeIssues } from '../api/errors.js';
-import type { Queryable } from '../db/db.js';
+import { readThrough, type Queryable } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { isoNow } from '../ports/clock.js';
 
@@ -68,7 +68,7 @@ export function parseSetting<K extends SettingKey>(key: K, value: unknown): Sett
 
 /** The stored value, or null when there is none or it no longer fits its schema. */
 export async function getSetting<K extends SettingKey>(q: Queryable, key: K): Promise<SettingValue<K> | null> {
-  const res = await q.query<{ value: unknown }>('SELECT value FROM ops_settings WHERE key = $1', [key]);
+  const res = await readThrough<{ value: unknown }>(q, 'SELECT value FROM ops_settings WHERE key = $1', [key], ['ops_settings']);
   const row = res.rows[0];
   if (!row) return null;
   const parsed = settingSchemas[key].safeParse(row.value);

@@ -1,3 +1,4 @@
+import { anyDue } from '../ops/queue-peek.js';
 import { afterCommit, type Queryable, type Tx } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -92,6 +93,7 @@ export async function claimConversation(ctx: EngineCtx, workerId: string): Promi
   const now = isoNow(ctx.clock);
   // A conversation with a paused agent among its participants waits (agents.setPaused).
   const paused = ctx.pause?.pausedAgentIds ?? [];
+  if (!(await anyDue(ctx.db, 'ops_roundtable_queue', now))) return null;
   const res = await ctx.db.query<ConversationRow>(
     `UPDATE ops_roundtable_queue
      SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = coalesce(started_at, $1), attempts = attempts + 1

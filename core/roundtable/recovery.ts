@@ -2,6 +2,7 @@ import { afterCommit } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
+import { anyStale } from '../ops/queue-peek.js';
 import { iso } from '../ops/time.js';
 import { ROUNDTABLE_WAKE } from './queue.js';
 import { INITIATIVE_WAKE } from '../initiative/queue.js';
@@ -31,6 +32,7 @@ async function recover(
   const policy = await cachedPolicy(ctx, 'roundtable_policy');
   const nowMs = ctx.clock.now();
   const cutoff = iso(nowMs - policy.stale_minutes * 60_000);
+  if (!(await anyStale(ctx.db, table, cutoff))) return { requeued: 0, failed: 0 };
   return ctx.db.transaction(async (tx) => {
     const stale = await tx.query<Stale>(
       `SELECT id, attempts, max_attempts AS "maxAttempts", reserved_by AS "reservedBy", ${select}

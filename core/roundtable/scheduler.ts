@@ -1,4 +1,4 @@
-import type { Tx } from '../db/db.js';
+import { readThrough, type Tx } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { cachedPolicy, getPolicy } from '../ops/policy.js';
 import { localDate, localHour } from '../ops/time.js';
@@ -32,7 +32,7 @@ export async function runSchedule(ctx: EngineCtx, seed: number, slots: readonly 
   const nowMs = ctx.clock.now();
   const day = localDate(nowMs, tz);
   const hourNow = localHour(nowMs, tz);
-  const done = await ctx.db.query<{ slot_hour: number }>('SELECT slot_hour FROM ops_roundtable_slots WHERE local_day = $1', [day]);
+  const done = await readThrough<{ slot_hour: number }>(ctx.db, 'SELECT slot_hour FROM ops_roundtable_slots WHERE local_day = $1', [day], ['ops_roundtable_slots']);
   const decided = new Set(done.rows.map((r) => r.slot_hour));
   const outcomes: SlotOutcome[] = [];
   for (const slot of [...slots].sort((a, b) => a.hour - b.hour)) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { routine, routineRun } from '../api/autonomy-calls.js';
-import type { Queryable } from '../db/db.js';
+import { readThrough, type Queryable } from '../db/db.js';
 
 export type RoutineKind = 'briefing' | 'consolidation' | 'research' | 'social_scan';
 export type Routine = Omit<z.infer<typeof routine>, 'nextRunAt'>;
@@ -41,7 +41,7 @@ export async function seedRoutineRows(q: Queryable, now: string): Promise<void> 
 }
 
 export async function listRoutines(q: Queryable): Promise<Routine[]> {
-  return (await q.query<Routine>(`SELECT ${ROUTINE_COLUMNS} FROM ops_routines ORDER BY time_of_day, id`)).rows.map(norm);
+  return (await readThrough<Routine>(q, `SELECT ${ROUTINE_COLUMNS} FROM ops_routines ORDER BY time_of_day, id`, undefined, ['ops_routines'])).rows.map(norm);
 }
 
 export async function getRoutine(q: Queryable, id: number): Promise<Routine | null> {

@@ -1,3 +1,4 @@
+import { readThrough } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import { randRange } from '../ports/random.js';
 import type { EngineCtx } from '../ops/ctx.js';
@@ -46,9 +47,12 @@ const quiet = new WeakMap<EngineCtx, Map<number, { mark: string; reason: string 
  */
 async function dataMark(ctx: EngineCtx): Promise<string | null> {
   if (ctx.db.kind !== 'pglite') return null;
-  const r = await ctx.db.query<{ mark: string }>(
+  const r = await readThrough<{ mark: string }>(
+    ctx.db,
     `SELECT coalesce((SELECT max(id) FROM ops_agent_events), 0) || ':' ||
             (SELECT count(metrics_at) || ':' || coalesce(max(metrics_at)::text, '') || ':' || coalesce(sum(likes + 2 * reposts + 3 * replies), 0) FROM ops_posts) AS mark`,
+    undefined,
+    ['ops_agent_events', 'ops_posts'],
   );
   return r.rows[0]?.mark ?? null;
 }

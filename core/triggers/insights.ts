@@ -1,3 +1,4 @@
+import { readThrough } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -29,9 +30,12 @@ export function overlap(a: Set<string>, b: Set<string>): number {
  */
 export async function promoteInsights(ctx: EngineCtx): Promise<{ candidates: number; promoted: number }> {
   const p = await cachedPolicy(ctx, 'learning_policy');
-  const res = await ctx.db.query<Insight>(
+  const res = await readThrough<Insight>(
+    ctx.db,
     `SELECT id, agent_id AS "agentId", content, confidence, tags, split_part(coalesce(source_trace_id, 'm' || id), ':', 2) AS source
      FROM ops_agent_memory WHERE type = 'insight' AND superseded_at IS NULL ORDER BY id DESC LIMIT 500`,
+    undefined,
+    ['ops_agent_memory'],
   );
   const all = res.rows.map((r) => ({ ...r, words: keywords(r.content) }));
   const candidates = all.filter((r) => r.confidence >= p.insight_promotion_threshold && !r.tags.includes('promoted'));

@@ -4,6 +4,7 @@ import { writeEvent } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
 import { iso, startOfDay } from '../ops/time.js';
 import { writeMemory } from '../memory/store.js';
+import { readThrough, type Queryable } from '../db/db.js';
 
 /** Engagement as the learner counts it: a repost or a reply says more than a like. */
 export const ENGAGEMENT_SQL = '(likes + 2 * reposts + 3 * replies)';
@@ -13,6 +14,13 @@ export function median(values: number[]): number {
   if (!s.length) return 0;
   const mid = Math.floor(s.length / 2);
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Which of `traces` some memory already carries as its source_trace_id. */
+async function storedTraces(q: Queryable, traces: string[]): Promise<Set<string>> {
+  if (!traces.length) return new Set();
+  const r = await readThrough<{ trace: string }>(q, 'SELECT source_trace_id AS trace FROM ops_agent_memory WHERE source_trace_id = ANY($1::text[])', [traces], ['ops_agent_memory']);
+  return new Set(r.rows.map((x) => x.trace));
 }
 
 /**
@@ -25,24 +33,34 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
   const p = await cachedPolicy(ctx, 'learning_policy');
   const tz = (await cachedPolicy(ctx, 'timezone')).name;
   const nowMs = ctx.clock.now();
-  const res = await ctx.db.query<{ id: number; agentId: string | null; platform: string; text: string; engagement: number; draftId: number | null }>(
-    `SELECT id, agent_id AS "agentId", platform, text, ${ENGAGEMENT_SQL} AS engagement, draft_artifact_id AS "draftId"
+  // Read from the start of the window's hour (the same read all hour, from memory on PGlite while
+  // no post changes), then cut to the window exactly.
+  const from = nowMs - p.outcome_window_hours * 3_600_000;
+  const res = await readThrough<{ id: number; agentId: string | null; platform: string; text: string; engagement: number; draftId: number | null; postedAt: string }>(
+    ctx.db,
+    `SELECT id, agent_id AS "agentId", platform, text, ${ENGAGEMENT_SQL} AS engagement, draft_artifact_id AS "draftId", posted_at AS "postedAt"
      FROM ops_posts WHERE posted_at >= $1 AND metrics_at IS NOT NULL ORDER BY id`,
-    [iso(nowMs - p.outcome_window_hours * 3_600_000)],
+    [iso(Math.floor(from / 3_600_000) * 3_600_000)],
+    ['ops_posts'],
   );
-  const posts = res.rows;
+  const posts = res.rows.filter((x) => Date.parse(x.postedAt) >= from);
   if (posts.length < p.min_posts) return { posts: posts.length, median: null, lessons: 0, skipped: `fewer than ${p.min_posts} posts with metrics` };
   const base = median(posts.map((x) => x.engagement));
   const dayStart = iso(startOfDay(nowMs, tz));
   const now = isoNow(ctx.clock);
   let lessons = 0;
-  for (const post of posts) {
+  const traceOf = (post: (typeof posts)[number]): string => `post-lesson:${post.draftId ?? `post-${post.id}`}`;
+  const teaching = posts.filter((x) => x.agentId && (x.engagement > p.strong_multiple * base || x.engagement < p.weak_multiple * base));
+  // Lessons are kept once per post (source_trace_id); those already learned are not written again every heartbeat.
+  const learned = await storedTraces(ctx.db, teaching.map(traceOf));
+  for (const post of teaching) {
+    if (learned.has(traceOf(post))) continue;
     const strong = post.engagement > p.strong_multiple * base;
-    const weak = post.engagement < p.weak_multiple * base;
-    if ((!strong && !weak) || !post.agentId) continue;
-    const used = await ctx.db.query<{ n: number }>(
+    const used = await readThrough<{ n: number }>(
+      ctx.db,
       `SELECT count(*)::int AS n FROM ops_agent_memory WHERE agent_id = $1 AND provenance = 'outcome' AND created_at >= $2`,
       [post.agentId, dayStart],
+      ['ops_agent_memory'],
     );
     if ((used.rows[0]?.n ?? 0) >= p.max_lessons_per_agent_per_day) continue;
     const quote = post.text.length > 90 ? post.text.slice(0, 89) + '…' : post.text;
@@ -57,7 +75,7 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
             : `A ${post.platform} post fell flat (${post.engagement} engagement vs a median of ${base}): "${quote}" — avoid repeating it.`,
           confidence: strong ? 0.7 : 0.6,
           tags: ['engagement', post.platform, strong ? 'strong' : 'weak', 'post'],
-          sourceTraceId: `post-lesson:${post.draftId ?? `post-${post.id}`}`,
+          sourceTraceId: traceOf(post),
           provenance: 'outcome',
         },
         now,

@@ -1,4 +1,4 @@
-import type { Queryable } from '../db/db.js';
+import { readThrough, type Queryable } from '../db/db.js';
 
 export interface RuleRow {
   id: number;
@@ -21,8 +21,11 @@ export const RULE_COLUMNS =
   'id, name, kind, trigger_event AS "triggerEvent", conditions, action_config AS "actionConfig", cooldown_minutes AS "cooldownMinutes", enabled, fire_count AS "fireCount", last_fired_at AS "lastFiredAt", last_evaluated_at AS "lastEvaluatedAt", last_result AS "lastResult", next_eligible_at AS "nextEligibleAt", topic_index AS "topicIndex"';
 
 export async function listRules(q: Queryable, onlyEnabled = false): Promise<RuleRow[]> {
-  const res = await q.query<RuleRow>(
+  const res = await readThrough<RuleRow>(
+    q,
     `SELECT ${RULE_COLUMNS} FROM ops_trigger_rules ${onlyEnabled ? 'WHERE enabled' : ''} ORDER BY next_eligible_at NULLS FIRST, id`,
+    undefined,
+    ['ops_trigger_rules'],
   );
   return res.rows;
 }
