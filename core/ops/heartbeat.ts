@@ -29,7 +29,7 @@ const LOCK = 'emtesseract:heartbeat';
 /**
  * The system's pulse: every heartbeat_policy.interval_minutes (5) on the Clock,
  * runs its jobs in order, each try/caught and timed, and records one
- * ops_action_runs row. A lock keeps one heartbeat at a time across processes.
+ * ops_action_runs row when it ends. A lock keeps one heartbeat at a time across processes.
  */
 export class Heartbeat {
   private cancelTimer: (() => void) | null = null;
@@ -89,11 +89,6 @@ export class Heartbeat {
     const locked = await ctx.db.withLock(LOCK, async () => {
       const startedAt = isoNow(ctx.clock);
       const t0 = ctx.clock.perf();
-      const ins = await ctx.db.query<{ id: number }>(
-        `INSERT INTO ops_action_runs (action, status, holder, started_at) VALUES ('heartbeat', 'running', $1, $2) RETURNING id`,
-        [ctx.processId, startedAt],
-      );
-      const id = ins.rows[0]?.id as number;
       const outcomes: JobOutcome[] = [];
       for (const job of this.jobs) {
         const j0 = ctx.clock.perf();
@@ -107,10 +102,12 @@ export class Heartbeat {
       const failures = outcomes.filter((o) => !o.ok).length;
       const status: HeartbeatRun['status'] = failures === 0 ? 'succeeded' : failures === outcomes.length ? 'failed' : 'partial';
       const durationMs = round(ctx.clock.perf() - t0);
-      await ctx.db.query(
-        `UPDATE ops_action_runs SET status = $2, jobs = $3::jsonb, finished_at = $4, duration_ms = $5 WHERE id = $1`,
-        [id, status, JSON.stringify(outcomes), isoNow(ctx.clock), durationMs],
+      // One row per run, written when it ends (one statement per heartbeat instead of an insert and an update).
+      const ins = await ctx.db.query<{ id: number }>(
+        `INSERT INTO ops_action_runs (action, status, holder, jobs, started_at, finished_at, duration_ms) VALUES ('heartbeat', $1, $2, $3::jsonb, $4, $5, $6) RETURNING id`,
+        [status, ctx.processId, JSON.stringify(outcomes), startedAt, isoNow(ctx.clock), durationMs],
       );
+      const id = ins.rows[0]?.id as number;
       const run: HeartbeatRun = { id, status, jobs: outcomes, startedAt, durationMs };
       ctx.bus.publish({ type: 'heartbeat', run });
       return run;

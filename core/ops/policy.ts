@@ -1,5 +1,5 @@
 import { AppError, describeIssues } from '../api/errors.js';
-import type { Queryable } from '../db/db.js';
+import { readThrough, type Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
@@ -7,7 +7,7 @@ import { isPolicyKey, policyDefaults, policyKeys, policySchemas, type PolicyKey,
 
 /** A policy as stored: its value (the default when missing or unfit) and, when unfit, why. */
 async function readPolicy<K extends PolicyKey>(q: Queryable, key: K): Promise<{ value: PolicyValue<K>; problem: { stored: unknown; why: string } | null }> {
-  const res = await q.query<{ value: unknown }>('SELECT value FROM ops_policy WHERE key = $1', [key]);
+  const res = await readThrough<{ value: unknown }>(q, 'SELECT value FROM ops_policy WHERE key = $1', [key], ['ops_policy']);
   const row = res.rows[0];
   if (!row) return { value: policyDefaults[key], problem: null };
   const parsed = policySchemas[key].safeParse(row.value);

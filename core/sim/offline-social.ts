@@ -1,7 +1,7 @@
 import type { Handlers } from '../api/contract.js';
+import { readThrough } from '../db/db.js';
 import { createPostExecutor } from '../executors/post-executor.js';
 import type { HeartbeatJob } from '../ops/heartbeat.js';
-import { iso } from '../ops/time.js';
 import { fnv1a } from '../ports/random.js';
 import type { PostMetrics, Publisher } from '../publish/publisher.js';
 import type { Executor } from '../workers/executor.js';
@@ -50,12 +50,17 @@ export function offlineEngagementJob(seed: number, handlers: () => Handlers): He
   return {
     name: 'sim_social_engagement',
     async run(ctx) {
-      const due = await ctx.db.query<{ id: number; text: string }>(
-        'SELECT id, text FROM ops_posts WHERE metrics_at IS NULL AND posted_at <= $1 ORDER BY id',
-        [iso(ctx.clock.now() - ENGAGEMENT_DELAY_HOURS * 3_600_000)],
+      // the unmeasured posts (from memory while no post changes), cut to those old enough
+      const unmeasured = await readThrough<{ id: number; text: string; postedAt: string }>(
+        ctx.db,
+        'SELECT id, text, posted_at AS "postedAt" FROM ops_posts WHERE metrics_at IS NULL ORDER BY id',
+        undefined,
+        ['ops_posts'],
       );
-      for (const p of due.rows) await handlers()['posts.recordMetrics']({ id: p.id, ...offlineEngagement(seed, p.text) });
-      return { measured: due.rows.length };
+      const cutoff = ctx.clock.now() - ENGAGEMENT_DELAY_HOURS * 3_600_000;
+      const due = unmeasured.rows.filter((p) => Date.parse(p.postedAt) <= cutoff);
+      for (const p of due) await handlers()['posts.recordMetrics']({ id: p.id, ...offlineEngagement(seed, p.text) });
+      return { measured: due.length };
     },
   };
 }
