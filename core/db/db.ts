@@ -66,8 +66,8 @@ export function afterCommit(q: Queryable, fn: () => void): void {
 /**
  * A read whose rows depend only on `tables` (every table it reads, joins included) and its
  * parameters. On PGlite it is answered from memory while none of those tables was written
- * (core/db/read-cache.ts); on PostgreSQL, where other processes write, and inside a
- * transaction, it is an ordinary query.
+ * (core/db/read-cache.ts), also inside a transaction that has not written them; on PostgreSQL,
+ * where other processes write, it is an ordinary query.
  */
 export function readThrough<T>(q: Queryable, sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
   const cached = (q as { cachedRead?: (sql: string, params: readonly unknown[] | undefined, tables: readonly string[]) => Promise<QueryResult<T>> }).cachedRead;

@@ -68,6 +68,8 @@ export class PgliteDb implements Db {
   private readonly statements = new Map<string, Prepared>();
   /** Repeated reads answered from memory while their tables are unchanged (see readThrough). */
   private readonly reads = new ReadCache();
+  /** In a transaction: the tables it has written so far ('all': cannot tell); null outside one. */
+  private txWrites: Set<string> | 'all' | null = null;
   private nextStatement = 1;
   /** Statements to close with the next call (evicted from the cache). */
   private toClose: string[] = [];
@@ -196,7 +198,7 @@ export class PgliteDb implements Db {
 
   /** Runs one statement: prepared once per text, then one call per run. */
   private async run<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
-    this.reads.noteStatement(sql);
+    this.noteWrites(this.reads.noteStatement(sql));
     const ddl = DDL.test(sql);
     if (ddl || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params, ddl);
     let p = this.statements.get(sql);
@@ -256,10 +258,28 @@ export class PgliteDb implements Db {
   }
 
   private async simple(sql: string): Promise<void> {
-    this.reads.noteStatement(sql);
+    this.noteWrites(this.reads.noteStatement(sql));
     const r = await this.call(this.flushCloses(this.writer).query(sql));
     if (r.error) throw withQuery(r.error, sql, undefined);
     if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();
+  }
+
+  private noteWrites(w: readonly string[] | 'all'): void {
+    if (this.txWrites === null || this.txWrites === 'all') return;
+    if (w === 'all') this.txWrites = 'all';
+    else for (const t of w) this.txWrites.add(t);
+  }
+
+  /** A cached read (see cachedRead); inside a transaction, only while it has written none of `tables`. */
+  private async readCached<T>(sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
+    const w = this.txWrites;
+    if (w === 'all' || (w && tables.some((t) => w.has(t)))) return this.run<T>(sql, params);
+    const hit = this.reads.get<T>(sql, params, tables);
+    if (hit) return hit;
+    const stamp = this.reads.stamp(tables);
+    const result = await this.run<T>(sql, params);
+    this.reads.put(sql, params, stamp, result);
+    return result;
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
@@ -273,28 +293,22 @@ export class PgliteDb implements Db {
   /**
    * A read whose rows depend only on `tables`: answered from memory while no statement has
    * written any of them since the same read (this process owns the database, and every
-   * statement passes through here). Outside transactions only; see readThrough in db.ts.
+   * statement passes through here). See readThrough in db.ts.
    */
   async cachedRead<T>(sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
-    return this.exclusive(async () => {
-      const hit = this.reads.get<T>(sql, params, tables);
-      if (hit) return hit;
-      const stamp = this.reads.stamp(tables);
-      const result = await this.run<T>(sql, params);
-      this.reads.put(sql, params, stamp, result);
-      return result;
-    });
+    return this.exclusive(() => this.readCached<T>(sql, params, tables));
   }
 
   async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const after: (() => void)[] = [];
     const value = await this.exclusive(async () => {
       await this.simple('BEGIN');
+      this.txWrites = new Set();
       let open = true;
       const check = (): void => {
         if (!open) throw new Error('The transaction has already ended.');
       };
-      const tx: Tx = {
+      const tx: Tx & Pick<PgliteDb, 'cachedRead'> = {
         query: <R>(sql: string, params?: readonly unknown[]) => {
           check();
           return this.run<R>(sql, params);
@@ -302,6 +316,12 @@ export class PgliteDb implements Db {
         exec: (sql: string) => {
           check();
           return this.simple(sql);
+        },
+        // While the transaction has written none of the read's tables it sees their committed rows,
+        // as a read outside would; once it has, it reads them itself (they may be uncommitted).
+        cachedRead: <R>(sql: string, params: readonly unknown[] | undefined, tables: readonly string[]) => {
+          check();
+          return this.readCached<R>(sql, params, tables);
         },
         afterCommit(cb: () => void): void {
           after.push(cb);
@@ -316,6 +336,8 @@ export class PgliteDb implements Db {
         open = false;
         await this.simple('ROLLBACK');
         throw err;
+      } finally {
+        this.txWrites = null;
       }
     });
     for (const cb of after) cb();

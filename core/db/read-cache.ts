@@ -25,8 +25,8 @@ export class ReadCache {
 
   constructor(private readonly maxEntries = 256) {}
 
-  /** Called before each statement runs. */
-  noteStatement(sql: string): void {
+  /** Called before each statement runs; returns what it may write. */
+  noteStatement(sql: string): readonly string[] | 'all' {
     let w = this.writesOf.get(sql);
     if (w === undefined) {
       w = tablesWritten(sql);
@@ -35,6 +35,7 @@ export class ReadCache {
     }
     if (w === 'all') this.epoch++;
     else for (const t of w) this.versions.set(t, (this.versions.get(t) ?? 0) + 1);
+    return w;
   }
 
   /** The versions of `tables` now: a result read now is good while they stay the same. */

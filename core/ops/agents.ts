@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { agent, calls } from '../api/contract.js';
 import { AppError } from '../api/errors.js';
-import type { Queryable } from '../db/db.js';
+import { readThrough, type Queryable } from '../db/db.js';
 
 export type Agent = z.infer<typeof agent>;
 
@@ -89,12 +89,12 @@ export async function seedRoster(q: Queryable, now: string): Promise<void> {
 }
 
 export async function listAgents(q: Queryable): Promise<Agent[]> {
-  const res = await q.query<Agent>(`SELECT ${COLUMNS} FROM ops_agents ORDER BY sort_order, id`);
+  const res = await readThrough<Agent>(q, `SELECT ${COLUMNS} FROM ops_agents ORDER BY sort_order, id`, undefined, ['ops_agents']);
   return res.rows;
 }
 
 export async function getAgent(q: Queryable, id: string): Promise<Agent | null> {
-  const res = await q.query<Agent>(`SELECT ${COLUMNS} FROM ops_agents WHERE id = $1`, [id]);
+  const res = await readThrough<Agent>(q, `SELECT ${COLUMNS} FROM ops_agents WHERE id = $1`, [id], ['ops_agents']);
   return res.rows[0] ?? null;
 }
 

@@ -65,7 +65,14 @@ describe.each(['pglite', 'postgres'] as const)('readThrough on %s', (kind) => {
     const [x, y] = [await roll(), await roll()];
     if (kind === 'pglite') expect(y).toBe(x);
     else expect(y).not.toBe(x);
-    await db.query("UPDATE rc_a SET v = v WHERE id = 2");
+    // inside a transaction: the kept answer holds until the transaction writes the table
+    await db.transaction(async (tx) => {
+      const txRoll = async () => (await readThrough<{ r: number }>(tx, 'SELECT random() AS r FROM rc_a LIMIT 1', undefined, ['rc_a'])).rows[0]!.r;
+      if (kind === 'pglite') expect(await txRoll()).toBe(x);
+      await tx.query('UPDATE rc_a SET v = v WHERE id = 2');
+      const [p, q] = [await txRoll(), await txRoll()];
+      expect(q).not.toBe(p);
+    });
     expect(await roll()).not.toBe(x);
   });
 
