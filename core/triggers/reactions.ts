@@ -73,6 +73,8 @@ interface QueuedReaction {
   sourceEventId: number;
   title: string | null;
   summary: string | null;
+  /** The target agent already has a proposal for the source event. */
+  handled: boolean;
 }
 
 function stepsFor(type: string, title: string, summary: string): StepSpec[] {
@@ -98,14 +100,18 @@ export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): P
   const out = { proposed: 0, rejected: 0, duplicate: 0, left: 0 };
   // most heartbeats find the queue as empty as the one before: one read, from memory on PGlite
   if ((await queuedCount(ctx.db)) === 0) return out;
+  // Proposals made by this run, for duplicates inside one batch (the batch's `handled` was read before them).
+  const madeNow = new Set<string>();
+  let batch: QueuedReaction[] = [];
   for (;;) {
     if (ctx.clock.perf() - t0 > budget) break;
-    const r = await claimReaction(ctx.db);
+    if (!batch.length) batch = await queuedReactions(ctx.db, REACTION_BATCH);
+    const r = batch.shift();
     if (!r) break;
     const sourceRef = `event:${r.sourceEventId}`;
+    const key = `${r.targetAgent}\u0000${sourceRef}`;
     const now = isoNow(ctx.clock);
-    const dup = await ctx.db.query('SELECT 1 FROM ops_mission_proposals WHERE agent_id = $1 AND source_ref = $2 LIMIT 1', [r.targetAgent, sourceRef]);
-    if (dup.rows.length) {
+    if (r.handled || madeNow.has(key)) {
       await finish(ctx.db, r.id, 'duplicate', null, 'this agent already has a proposal for that event', now);
       out.duplicate++;
       continue;
@@ -134,6 +140,7 @@ export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): P
         sourceRef,
         description: `Reacting (${r.reactionType}) to event #${r.sourceEventId}.`,
       });
+      madeNow.add(key);
       const rejected = res.proposal.status === 'rejected';
       await finish(ctx.db, r.id, rejected ? 'rejected' : 'proposed', res.proposal.id, res.proposal.rejectionReason ?? `proposal #${res.proposal.id} ${res.proposal.status}`, now);
       if (rejected) out.rejected++;
@@ -151,13 +158,23 @@ async function queuedCount(q: Queryable): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
-async function claimReaction(q: Queryable): Promise<QueuedReaction | null> {
+/** Queued reactions read at a time; each is still handled, and the budget checked, one by one. */
+const REACTION_BATCH = 20;
+
+/**
+ * The oldest queued reactions with their source events, and whether the target agent already has a
+ * proposal for that event (one statement for the batch instead of two per reaction). One heartbeat
+ * at a time runs this (its lock), so nothing else handles these rows meanwhile.
+ */
+async function queuedReactions(q: Queryable, limit: number): Promise<QueuedReaction[]> {
   const res = await q.query<QueuedReaction>(
-    `SELECT r.id, r.target_agent AS "targetAgent", r.reaction_type AS "reactionType", r.source_event_id AS "sourceEventId", e.title, e.summary
+    `SELECT r.id, r.target_agent AS "targetAgent", r.reaction_type AS "reactionType", r.source_event_id AS "sourceEventId", e.title, e.summary,
+            EXISTS (SELECT 1 FROM ops_mission_proposals p WHERE p.agent_id = r.target_agent AND p.source_ref = 'event:' || r.source_event_id) AS handled
      FROM ops_agent_reactions r LEFT JOIN ops_agent_events e ON e.id = r.source_event_id
-     WHERE r.status = 'queued' ORDER BY r.id LIMIT 1`,
+     WHERE r.status = 'queued' ORDER BY r.id LIMIT $1`,
+    [limit],
   );
-  return res.rows[0] ?? null;
+  return res.rows;
 }
 
 async function finish(q: Queryable, id: number, status: string, proposalId: number | null, result: string, now: string): Promise<void> {
