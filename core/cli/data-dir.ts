@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import { dataLayout } from '../data/layout.js';
 
 /** Where the embedded database lives when no --data-dir is given. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -11,10 +12,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 /**
  * Where new embedded databases find the empty PGlite cluster (core/db/empty-cluster.ts):
- * EMT_CACHE_DIR, else the data folder's cache/ (the default data folder's when there is none).
+ * EMT_CACHE_DIR, else the data folder's pglite-cache/ (the default data folder's when there is none).
  */
 export function clusterCacheDir(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return env.EMT_CACHE_DIR ?? path.join(dataDir ?? defaultDataDir(env), 'cache');
+  return env.EMT_CACHE_DIR ?? dataLayout(dataDir ?? defaultDataDir(env)).cache;
 }
 
 /** A database URL with its password hidden, for logs and status. */

@@ -10,7 +10,9 @@ import path from 'node:path';
  *   <root>/backups/     archives taken by the backup policy and before imports, restores and migrations
  *   <root>/exports/     archives written by data.export without a path (served by the download route)
  *   <root>/imports/     archives uploaded over HTTP, waiting for data.inspect / data.import
- *   <root>/cache/       the empty PGlite cluster new databases start from (core/db/empty-cluster.ts)
+ *   <root>/pglite-cache/ the empty PGlite cluster new databases start from (core/db/empty-cluster.ts)
+ *                       (not cache/: in the desktop app the folder is Electron's userData, whose
+ *                       Chromium keeps its own Cache/, the same name on a case-insensitive disk)
  *
  * For a PostgreSQL server the same folders hang under a root chosen by the
  * caller (see core/cli/serve.ts), without db/.
@@ -31,11 +33,11 @@ export function dataLayout(root: string): DataLayout {
     backups: path.join(root, 'backups'),
     exports: path.join(root, 'exports'),
     imports: path.join(root, 'imports'),
-    cache: path.join(root, 'cache'),
+    cache: path.join(root, 'pglite-cache'),
   };
 }
 
-const KEEP_AT_ROOT = new Set(['db', 'db.lock', 'db.moving', 'backups', 'exports', 'imports', 'cache']);
+const KEEP_AT_ROOT = new Set(['db', 'db.lock', 'db.moving', 'backups', 'exports', 'imports', 'pglite-cache']);
 
 /**
  * Creates the data folder. A folder from before this layout (the PGlite files

@@ -41,7 +41,7 @@ export interface EngineHostOptions {
   /**
    * Where new PGlite databases (a new folder, an import, a restore, in memory, a policy
    * preview) find the empty-cluster tarball that spares them initdb (core/db/empty-cluster.ts).
-   * Default: the data folder's cache/ for a folder; none otherwise.
+   * Default: the data folder's pglite-cache/ for a folder; none otherwise.
    */
   clusterCacheDir?: string;
 }
@@ -298,7 +298,7 @@ export class EngineHost {
     return engine;
   }
 
-  /** The cluster cache: the option, or the data folder's cache/. */
+  /** The cluster cache: the option, or the data folder's pglite-cache/. */
   private get clusterCacheDir(): string | undefined {
     return this.opts.clusterCacheDir ?? (this.opts.place.kind === 'folder' ? this.opts.place.layout.cache : undefined);
   }
