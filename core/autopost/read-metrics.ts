@@ -1,7 +1,7 @@
 import { isAppError } from '../api/errors.js';
 import { POST_COLUMNS, type PostRow } from '../executors/post-executor.js';
 import type { EngineCtx } from '../ops/ctx.js';
-import { iso } from '../ops/time.js';
+import { iso, startOfHour } from '../ops/time.js';
 import { readThrough } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import { blueskyPublisherFactory } from '../publish/bluesky.js';
@@ -29,7 +29,7 @@ export async function readPostMetrics(ctx: EngineCtx, factories: PublisherFactor
   const res = await readThrough<PostRow>(
     ctx.db,
     `SELECT ${POST_COLUMNS} FROM ops_posts WHERE posted_at >= $1 ORDER BY id`,
-    [iso(Math.floor(from / 3_600_000) * 3_600_000)],
+    [iso(startOfHour(from))],
     ['ops_posts'],
   );
   const due = res.rows

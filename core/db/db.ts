@@ -18,6 +18,8 @@ export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   /** Runs several statements without parameters (DDL, migrations). */
   exec(sql: string): Promise<void>;
+  /** Present where repeated reads can be answered from memory (PGlite); call it through readThrough. */
+  cachedRead?<T>(sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>>;
 }
 
 export interface Tx extends Queryable {
@@ -70,8 +72,7 @@ export function afterCommit(q: Queryable, fn: () => void): void {
  * where other processes write, it is an ordinary query.
  */
 export function readThrough<T>(q: Queryable, sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
-  const cached = (q as { cachedRead?: (sql: string, params: readonly unknown[] | undefined, tables: readonly string[]) => Promise<QueryResult<T>> }).cachedRead;
-  return typeof cached === 'function' ? cached.call(q, sql, params, tables) : q.query<T>(sql, params);
+  return q.cachedRead ? q.cachedRead<T>(sql, params, tables) : q.query<T>(sql, params);
 }
 
 /** Whether a table exists (feature areas add tables in later migrations). */

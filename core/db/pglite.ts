@@ -198,7 +198,7 @@ export class PgliteDb implements Db {
 
   /** Runs one statement: prepared once per text, then one call per run. */
   private async run<T>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<T>> {
-    this.noteWrites(this.reads.noteStatement(sql));
+    this.noteWrites(sql);
     const ddl = DDL.test(sql);
     if (ddl || sql.length > MAX_PREPARED_SQL) return this.runUnnamed<T>(sql, params, ddl);
     let p = this.statements.get(sql);
@@ -258,13 +258,15 @@ export class PgliteDb implements Db {
   }
 
   private async simple(sql: string): Promise<void> {
-    this.noteWrites(this.reads.noteStatement(sql));
+    this.noteWrites(sql);
     const r = await this.call(this.flushCloses(this.writer).query(sql));
     if (r.error) throw withQuery(r.error, sql, undefined);
     if (/\b(create|alter|drop|deallocate|discard)\b/i.test(sql)) this.forgetStatements();
   }
 
-  private noteWrites(w: readonly string[] | 'all'): void {
+  /** Before each statement: the read cache bumps what it may write, and an open transaction remembers it. */
+  private noteWrites(sql: string): void {
+    const w = this.reads.noteStatement(sql);
     if (this.txWrites === null || this.txWrites === 'all') return;
     if (w === 'all') this.txWrites = 'all';
     else for (const t of w) this.txWrites.add(t);
@@ -308,7 +310,7 @@ export class PgliteDb implements Db {
       const check = (): void => {
         if (!open) throw new Error('The transaction has already ended.');
       };
-      const tx: Tx & Pick<PgliteDb, 'cachedRead'> = {
+      const tx: Tx = {
         query: <R>(sql: string, params?: readonly unknown[]) => {
           check();
           return this.run<R>(sql, params);

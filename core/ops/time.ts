@@ -69,6 +69,11 @@ export function localDate(ms: number, timeZone: string): string {
   return `${p.y}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
 }
 
+/** The start of the UTC hour `ms` falls in: a time window's edge that stays the same all hour (a read keyed by it can be answered from memory). */
+export function startOfHour(ms: number): number {
+  return Math.floor(ms / 3_600_000) * 3_600_000;
+}
+
 export function iso(ms: number): string {
   return new Date(ms).toISOString();
 }

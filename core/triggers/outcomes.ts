@@ -2,7 +2,7 @@ import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
-import { iso, startOfDay } from '../ops/time.js';
+import { iso, startOfDay, startOfHour } from '../ops/time.js';
 import { writeMemory } from '../memory/store.js';
 import { readThrough, type Queryable } from '../db/db.js';
 
@@ -40,7 +40,7 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
     ctx.db,
     `SELECT id, agent_id AS "agentId", platform, text, ${ENGAGEMENT_SQL} AS engagement, draft_artifact_id AS "draftId", posted_at AS "postedAt"
      FROM ops_posts WHERE posted_at >= $1 AND metrics_at IS NOT NULL ORDER BY id`,
-    [iso(Math.floor(from / 3_600_000) * 3_600_000)],
+    [iso(startOfHour(from))],
     ['ops_posts'],
   );
   const posts = res.rows.filter((x) => Date.parse(x.postedAt) >= from);

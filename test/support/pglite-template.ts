@@ -19,10 +19,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMigrationsDir, migrate } from '../../core/db/migrate.js';
+import { pgliteVersion } from '../../core/db/empty-cluster.js';
 import { PgliteDb } from '../../core/db/pglite.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const version = (JSON.parse(readFileSync(path.join(root, 'node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string }).version;
 
 /** The empty-cluster cache of every test process and every serve process a test starts. */
 export const testClusterCacheDir = process.env.EMT_CACHE_DIR ?? path.join(os.tmpdir(), 'emt-test-cluster-cache');
@@ -35,7 +35,7 @@ function migratedTemplatePath(): string {
   const dir = defaultMigrationsDir();
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(path.join(dir, f)));
   h.update(readFileSync(path.join(root, 'core/db/migrate.ts'))).update(MIGRATED_AT);
-  return path.join(os.tmpdir(), `emt-pglite-migrated-${version}-${h.digest('hex').slice(0, 16)}.tar`);
+  return path.join(os.tmpdir(), `emt-pglite-migrated-${pgliteVersion() ?? 'unknown'}-${h.digest('hex').slice(0, 16)}.tar`);
 }
 
 /** Writes `file` from a database `make` opens, unless it exists; written aside and renamed, so a reader never sees half a file. */
