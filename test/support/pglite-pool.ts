@@ -12,7 +12,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import { readFile } from 'node:fs/promises';
-import { PgliteDb, pgliteParsers } from '../../core/db/pglite.ts';
+import { PgliteDb, pgliteParsers, pgliteStartOptions } from '../../core/db/pglite.ts';
 import { ensureMigratedPgliteTemplate } from './pglite-template.ts';
 
 interface Baseline {
@@ -36,7 +36,7 @@ export const poolStats = { opened: 0, reused: 0, discarded: 0 };
 
 async function openFromTemplate(): Promise<PGlite> {
   template ??= ensureMigratedPgliteTemplate().then(async (file) => new Blob([await readFile(file)]));
-  const pg = new PGlite('memory://', { parsers: pgliteParsers, loadDataDir: await template });
+  const pg = new PGlite('memory://', { parsers: pgliteParsers, ...pgliteStartOptions(true, 'small'), loadDataDir: await template });
   await pg.waitReady;
   poolStats.opened++;
   return pg;

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMigrationsDir, migrate } from '../../core/db/migrate.js';
-import { pgliteVersion } from '../../core/db/empty-cluster.js';
+import { clusterTag } from '../../core/db/empty-cluster.js';
 import { PgliteDb } from '../../core/db/pglite.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,7 +35,7 @@ function migratedTemplatePath(): string {
   const dir = defaultMigrationsDir();
   for (const f of readdirSync(dir).sort()) h.update(f).update(readFileSync(path.join(dir, f)));
   h.update(readFileSync(path.join(root, 'core/db/migrate.ts'))).update(MIGRATED_AT);
-  return path.join(os.tmpdir(), `emt-pglite-migrated-${pgliteVersion() ?? 'unknown'}-${h.digest('hex').slice(0, 16)}.tar`);
+  return path.join(os.tmpdir(), `emt-pglite-migrated-${clusterTag() ?? 'unknown'}-${h.digest('hex').slice(0, 16)}.tar`);
 }
 
 /** Writes `file` from a database `make` opens, unless it exists; written aside and renamed, so a reader never sees half a file. */

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyClusterFile, pgliteVersion } from '../../../core/db/empty-cluster.ts';
 import { PgliteDb } from '../../../core/db/pglite.ts';
@@ -12,10 +13,39 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const hasMarker = async (db: PgliteDb): Promise<boolean> => (await db.query("SELECT 1 FROM pg_tables WHERE tablename = 'cache_marker'")).rows.length === 1;
 
 describe('the empty-cluster cache', () => {
-  it('is named for the installed PGlite', () => {
+  it('is named for the installed PGlite and for how initdb ran', () => {
     const pkg = JSON.parse(readFileSync(path.resolve('node_modules/@electric-sql/pglite/package.json'), 'utf8')) as { version: string };
     expect(pgliteVersion()).toBe(pkg.version);
-    expect(path.basename(emptyClusterFile('/c')!)).toBe(`pglite-${pkg.version}-empty-cluster.tar`);
+    expect(path.basename(emptyClusterFile('/c')!)).toBe(`pglite-${pkg.version}-wal1m-empty-cluster.tar`);
+  });
+
+  it('makes clusters with 1 MB WAL segments, runs an in-memory one lean, and still opens a dump of an older cluster (16 MB segments)', { timeout: 120_000 }, async () => {
+    const show = async (db: PgliteDb, name: string): Promise<string> => (await db.query<Record<string, string>>(`SHOW ${name}`)).rows[0]![name]!;
+    const mem = await openEmptyPglite();
+    expect(await show(mem, 'wal_segment_size')).toBe('1MB');
+    expect(await show(mem, 'shared_buffers')).toBe('16MB');
+    expect(await show(mem, 'max_wal_size')).toBe('4MB');
+    expect(await show(mem, 'full_page_writes')).toBe('off');
+    await mem.close();
+
+    const folder = await PgliteDb.open({ dataDir: path.join(tmp, 'settings-folder'), clusterCacheDir: path.join(tmp, 'settings-cache') });
+    expect(await show(folder, 'wal_segment_size')).toBe('1MB');
+    // on disk Postgres keeps its own defaults: full-page writes guard against torn pages after a power cut
+    expect(await show(folder, 'full_page_writes')).toBe('on');
+    expect(await show(folder, 'shared_buffers')).toBe('128MB');
+    await folder.close();
+
+    // a cluster as PGlite's plain initdb makes it (and as every database made before 1 MB segments has)
+    const old = new PGlite('memory://');
+    await old.exec('CREATE TABLE old_rows (x int); INSERT INTO old_rows VALUES (1), (2)');
+    const dump = await old.dumpDataDir('none');
+    await old.close();
+    const loaded = await PgliteDb.open({ loadDataDir: dump });
+    expect(await show(loaded, 'wal_segment_size')).toBe('16MB');
+    // twice a 16 MB segment, the least Postgres accepts for it
+    expect(await show(loaded, 'max_wal_size')).toBe('32MB');
+    expect((await loaded.query<{ n: number }>('SELECT count(*)::int AS n FROM old_rows')).rows[0]!.n).toBe(2);
+    await loaded.close();
   });
 
   it('is written by the first new database, loaded by the next ones (in memory and in a new folder), and never used for a folder that has a database', { timeout: 120_000 }, async () => {
