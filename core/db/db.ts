@@ -69,7 +69,8 @@ export function afterCommit(q: Queryable, fn: () => void): void {
  * A read whose rows depend only on `tables` (every table it reads, joins included) and its
  * parameters. On PGlite it is answered from memory while none of those tables was written
  * (core/db/read-cache.ts), also inside a transaction that has not written them; on PostgreSQL,
- * where other processes write, it is an ordinary query.
+ * where other processes write, it is an ordinary query. Treat the rows as read-only: PGlite's
+ * are frozen and shared by every reader of the same result.
  */
 export function readThrough<T>(q: Queryable, sql: string, params: readonly unknown[] | undefined, tables: readonly string[]): Promise<QueryResult<T>> {
   return q.cachedRead ? q.cachedRead<T>(sql, params, tables) : q.query<T>(sql, params);

@@ -11,6 +11,11 @@ import type { QueryResult } from './db.js';
  * bumps every table. A statement that fails or is rolled back has bumped them
  * too: the cache may miss, never answer stale.
  *
+ * A cached result is frozen, rows and all, and every reader gets the same one:
+ * a copy per read cost more than the read it saved (a rule list: ~60 µs), and a
+ * reader that tries to change a row it did not make fails loudly instead of
+ * changing what the next reader sees.
+ *
  * Most heartbeats find nothing to do; the checks that find it (the rule list,
  * the routines, the reaction queue, today's schedule) read tables that did not
  * change since the heartbeat before.
@@ -56,15 +61,24 @@ export class ReadCache {
     // most recently used last
     this.entries.delete(key);
     this.entries.set(key, e);
-    return structuredClone(e.result) as QueryResult<T>;
+    return e.result as QueryResult<T>;
   }
 
   put(sql: string, params: readonly unknown[] | undefined, stamp: string, result: QueryResult<unknown>): void {
     const key = keyOf(sql, params);
     this.entries.delete(key);
-    this.entries.set(key, { stamp, result: structuredClone(result) });
+    this.entries.set(key, { stamp, result: deepFreeze(result) });
     while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
   }
+}
+
+/** Freezes `value` and everything reachable from it (query results: plain rows, arrays, JSON). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
 }
 
 const keyOf = (sql: string, params: readonly unknown[] | undefined): string => (params?.length ? `${sql}\u0000${JSON.stringify(params)}` : sql);

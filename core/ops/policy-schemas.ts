@@ -139,13 +139,22 @@ export function isPolicyKey(key: string): key is PolicyKey {
   return Object.prototype.hasOwnProperty.call(policySchemas, key);
 }
 
+/** Zones already asked about: making a formatter to find out costs ~100 µs, and every policy read checks one. */
+const zoneChecks = new Map<string, boolean>();
+
 function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
+  let ok = zoneChecks.get(tz);
+  if (ok === undefined) {
+    try {
+      new Intl.DateTimeFormat('en-US', { timeZone: tz });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    if (zoneChecks.size >= 1_000) zoneChecks.clear();
+    zoneChecks.set(tz, ok);
   }
+  return ok;
 }
 
 
