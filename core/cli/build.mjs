@@ -1,7 +1,7 @@
-// Builds what `npm run serve` and `npm run worker` run, only when its sources changed:
+// Builds what `npm run serve`, `worker`, `sim`, `export` and `import` run, only when its sources changed:
 // - the UI (Vite → dist/renderer) when renderer/ or core/api/ changed;
 // - the headless entry points (esbuild → dist/cli/*.js, packages external), so
-//   serve and worker run compiled JavaScript instead of compiling TypeScript at start.
+//   they run compiled JavaScript instead of compiling TypeScript at start.
 // A stamp (a hash of every source's path, size and mtime) beside each output says
 // what it was built from. Flags: --cli-only (skip the UI), --force.
 import { build } from 'esbuild';
@@ -62,7 +62,14 @@ if (!cliOnly) {
 // The headless entry points. dist/cli/ is two levels below the root, as core/cli/ is,
 // so the paths they resolve from their own file (migrations/, dist/renderer/) still hold.
 {
-  const entries = { serve: 'core/cli/serve.ts', worker: 'core/cli/worker.ts', 'preview-worker': 'core/sim/preview-worker.ts' };
+  const entries = {
+    serve: 'core/cli/serve.ts',
+    worker: 'core/cli/worker.ts',
+    sim: 'core/cli/sim.ts',
+    export: 'core/cli/export.ts',
+    import: 'core/cli/import.ts',
+    'preview-worker': 'core/sim/preview-worker.ts',
+  };
   const stamp = stampOf(['core', 'package-lock.json']);
   const stampFile = 'dist/cli/.build-stamp';
   const outputs = Object.keys(entries).map((n) => `dist/cli/${n}.js`);

@@ -63,6 +63,8 @@ async function main(): Promise<void> {
   if (tty) process.stderr.write('\n');
   const text = formatReport(report);
   console.log(text);
+  // resourceUsage().maxRSS is in KiB: this process's peak resident memory, the whole run
+  console.log(`peak memory: ${Math.round((process.resourceUsage().maxRSS * 1024) / 1e6)} MB resident`);
   if (f.out) {
     await mkdir(f.out, { recursive: true });
     await writeFile(path.join(f.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
