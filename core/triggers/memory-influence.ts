@@ -29,12 +29,14 @@ export function keywords(text: string): Set<string> {
 /**
  * The topic sharing the most keywords with a memory (content and tags); null
  * when nothing overlaps. Memories come best first, so ties go to the more
- * confident memory.
+ * confident memory. A lesson tagged `weak` (a post that fell flat) says what
+ * not to do again: it never draws the agent toward its topic.
  */
 export function findBestMatch(memories: readonly MemoryRow[], topics: readonly string[]): { topic: string; memoryId: number } | null {
   const topicWords = topics.map((t) => keywords(t));
   let best: { topic: string; memoryId: number; score: number } | null = null;
   for (const m of memories) {
+    if (m.tags.includes('weak')) continue;
     const mw = keywords(`${m.content} ${m.tags.join(' ')}`);
     topics.forEach((topic, i) => {
       let score = 0;

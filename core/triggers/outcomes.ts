@@ -23,6 +23,17 @@ async function storedTraces(q: Queryable, traces: string[]): Promise<Set<string>
   return new Set(r.rows.map((x) => x.trace));
 }
 
+/** The topic each draft was written on (its draft_tweet step's), for the posts about to teach a lesson. */
+async function draftTopics(q: Queryable, draftIds: (number | null)[]): Promise<Map<number, string>> {
+  const ids = draftIds.filter((x): x is number => x !== null);
+  if (!ids.length) return new Map();
+  const r = await q.query<{ id: number; topic: string | null }>(
+    `SELECT a.id, nullif(s.payload->>'topic', '') AS topic FROM ops_artifacts a JOIN ops_mission_steps s ON s.id = a.step_id WHERE a.id = ANY($1::bigint[])`,
+    [ids],
+  );
+  return new Map(r.rows.filter((x) => x.topic).map((x) => [x.id, x.topic as string]));
+}
+
 /**
  * Outcome learning, on every heartbeat: posts of the last 48 h with metrics;
  * fewer than 3 → nothing; the median engagement is the baseline; a post above
@@ -53,6 +64,7 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
   const teaching = posts.filter((x) => x.agentId && (x.engagement > p.strong_multiple * base || x.engagement < p.weak_multiple * base));
   // Lessons are kept once per post (source_trace_id); those already learned are not written again every heartbeat.
   const learned = await storedTraces(ctx.db, teaching.map(traceOf));
+  const topics = await draftTopics(ctx.db, teaching.filter((x) => !learned.has(traceOf(x))).map((x) => x.draftId));
   for (const post of teaching) {
     if (learned.has(traceOf(post))) continue;
     const strong = post.engagement > p.strong_multiple * base;
@@ -64,6 +76,9 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
     );
     if ((used.rows[0]?.n ?? 0) >= p.max_lessons_per_agent_per_day) continue;
     const quote = post.text.length > 90 ? post.text.slice(0, 89) + '…' : post.text;
+    const topic = post.draftId !== null ? topics.get(post.draftId) : undefined;
+    // the topic it was drafted on, so a strong post's lesson can steer the next topic choice (memory-influence.ts)
+    const on = topic ? ` on "${topic.length > 120 ? topic.slice(0, 119) + '…' : topic}"` : '';
     const wrote = await ctx.db.transaction(async (tx) => {
       const m = await writeMemory(
         tx,
@@ -71,8 +86,8 @@ export async function learnFromOutcomes(ctx: EngineCtx): Promise<{ posts: number
           agentId: post.agentId as string,
           type: 'lesson',
           content: strong
-            ? `A ${post.platform} post did well (${post.engagement} engagement vs a median of ${base}): "${quote}" — do more like it.`
-            : `A ${post.platform} post fell flat (${post.engagement} engagement vs a median of ${base}): "${quote}" — avoid repeating it.`,
+            ? `A ${post.platform} post${on} did well (${post.engagement} engagement vs a median of ${base}): "${quote}" — do more like it.`
+            : `A ${post.platform} post${on} fell flat (${post.engagement} engagement vs a median of ${base}): "${quote}" — avoid repeating it.`,
           confidence: strong ? 0.7 : 0.6,
           tags: ['engagement', post.platform, strong ? 'strong' : 'weak', 'post'],
           sourceTraceId: traceOf(post),

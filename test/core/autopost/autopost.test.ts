@@ -54,17 +54,19 @@ describe.each(dbKinds)('posts that wait for your yes on %s', (kind) => {
     expect(pds.records.map((r) => (r.record as { text: string }).text)).toEqual([edited, drafts[1], drafts[2]]);
     expect(await mission(inbox[3]!.id)).toBeUndefined();
     // engagement happens on Bluesky; the heartbeat reads it back, and outcome learning runs on it
-    pds.engagement.set(pds.records[0]!.uri, { likes: 40, reposts: 5 });
-    pds.engagement.set(pds.records[1]!.uri, { likes: 2 });
+    pds.engagement.set(pds.records[0]!.uri, { likes: 2 });
+    pds.engagement.set(pds.records[1]!.uri, { likes: 40, reposts: 5 });
     pds.engagement.set(pds.records[2]!.uri, { likes: 3 });
     const first = await e.heartbeat.runOnce({ force: true });
     expect(first?.jobs.find((j) => j.name === 'read_post_metrics')?.result).toEqual({ bluesky: { updated: 3 } });
     const posts = await e.handlers['posts.list']({});
-    expect(posts.map((p) => [p.likes, p.reposts]).reverse()).toEqual([[40, 5], [2, 0], [3, 0]]);
+    expect(posts.map((p) => [p.likes, p.reposts]).reverse()).toEqual([[2, 0], [40, 5], [3, 0]]);
     await e.heartbeat.runOnce({ force: true });
     const lessons = await e.db.query<{ agent_id: string; content: string }>("SELECT agent_id, content FROM ops_agent_memory WHERE provenance = 'outcome'");
     expect(lessons.rows).toEqual([{ agent_id: 'creator', content: expect.stringContaining('did well') }]);
-    expect(lessons.rows[0]!.content).toContain('Try one this Saturday');
+    expect(lessons.rows[0]!.content).toContain(drafts[1]!.slice(0, 40));
+    // it names the topic the post was drafted on, so it can steer the next choice of topic
+    expect(lessons.rows[0]!.content).toContain('post on "dark mode" did well');
   });
 
   it('with auto-approval on for the platform, a draft posts within the quota gate', async () => {

@@ -104,6 +104,18 @@ describe.each(dbKinds)('learning on %s', (kind) => {
     expect(influenced / 1000).toBeLessThanOrEqual(0.35);
   });
 
+  it('memory influence: a lesson from a post that fell flat never draws the agent to its topic; one from a strong post does', async () => {
+    e = await testEngine(kind, { workers: false, heartbeat: false });
+    const now = iso((e.clock as FakeClock).now());
+    const topics = ['a useful tip for builders', 'behind the scenes of the team'];
+    const random = { next: () => 0 }; // always take the memory path
+    const choose = () => enrichTopicWithMemory(e.db, random, new Map(), 'twitter-alt', topics[1]!, topics, { enabled: true, probability: 0.3 });
+    await writeMemory(e.db, { agentId: 'twitter-alt', type: 'lesson', content: 'A bluesky post on "a useful tip for builders" fell flat (0 engagement vs a median of 9): "…" — avoid repeating it.', confidence: 0.9, tags: ['engagement', 'bluesky', 'weak', 'post'], sourceTraceId: 'weak-1', provenance: 'outcome' }, now);
+    expect(await choose()).toEqual({ topic: topics[1], memoryInfluenced: false });
+    const strong = await writeMemory(e.db, { agentId: 'twitter-alt', type: 'lesson', content: 'A bluesky post on "behind the scenes of the team" did well (40 engagement vs a median of 9): "…" — do more like it.', confidence: 0.7, tags: ['engagement', 'bluesky', 'strong', 'post'], sourceTraceId: 'strong-1', provenance: 'outcome' }, now);
+    expect(await choose()).toEqual({ topic: topics[1], memoryInfluenced: true, memoryId: strong!.id });
+  });
+
   it('queries an agent\'s memories once per heartbeat, however many rules ask', async () => {
     e = await testEngine(kind, { workers: false, heartbeat: false });
     let memQueries = 0;
