@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rename } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -57,4 +57,22 @@ export async function prepareDataDir(root: string): Promise<DataLayout> {
     await rename(moving, l.db);
   }
   return l;
+}
+
+/**
+ * Deletes what a process that no longer runs left half-written: `*.partial` files in backups/,
+ * exports/ and imports/ (a backup, an export or an upload cut off by a kill or a power cut).
+ * Only for whoever holds the folder's lock: no one else can be writing them. Returns their names.
+ */
+export async function removeUnfinished(l: DataLayout): Promise<string[]> {
+  const removed: string[] = [];
+  for (const dir of [l.backups, l.exports, l.imports]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!name.endsWith('.partial')) continue;
+      await rm(path.join(dir, name), { force: true });
+      removed.push(path.join(path.basename(dir), name));
+    }
+  }
+  return removed;
 }

@@ -17,7 +17,7 @@ import { readArchive } from '../data/read-archive.js';
 import { openOrRecover, type Opened } from '../data/recover.js';
 import { schemaVersion } from '../data/schema-info.js';
 import type { ArchiveManifest } from '../api/data-calls.js';
-import type { DataLayout } from '../data/layout.js';
+import { removeUnfinished, type DataLayout } from '../data/layout.js';
 
 /** Where the company lives. */
 export type DataPlace =
@@ -91,6 +91,10 @@ export class EngineHost {
     host.migrations = await loadMigrations(opts.engine.migrationsDir);
     if (opts.place.kind === 'folder') host.folderLock = acquireDirLock(lockPathFor(opts.place.layout.db), host.now());
     try {
+      if (opts.place.kind === 'folder') {
+        const left = await removeUnfinished(opts.place.layout);
+        if (left.length) opts.engine.log.info(`Removed ${left.length} half-written file(s) an earlier run left behind`, { files: left });
+      }
       host.db = await host.openWithRecovery();
       const v = await schemaVersion(host.db);
       if (v > 0 && v < latestVersion(host.migrations) && host.backupsDir) {

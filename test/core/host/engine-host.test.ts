@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,5 +133,40 @@ describe.each(['pglite', 'postgres'] as const)('the engine host on %s', (kind) =
     await host.handlers['backups.delete']({ id: b.id });
     expect((await host.handlers['backups.list']({})).map((x) => x.id)).not.toContain(b.id);
     await expect(host.handlers['backups.delete']({ id: '../../etc/passwd' })).rejects.toThrow();
+  }, 120_000);
+});
+
+describe('a data folder an earlier run left half-written files in', () => {
+  it('is cleaned of them when a host takes it (the lock says no one else is writing), and keeps everything finished', async () => {
+    const layout = await prepareDataDir(path.join(dir, 'partials'));
+    const first = await openHost({ kind: 'folder', layout });
+    await first.start();
+    const kept = await first.handlers['backups.create']({});
+    await first.stop();
+    // what a kill in the middle of a backup, an export and an upload leaves
+    for (const d of [layout.backups, layout.exports, layout.imports]) mkdirSync(d, { recursive: true });
+    writeFileSync(path.join(layout.backups, '2026-03-02T09-00-00Z-scheduled.emtx.partial'), 'half a backup');
+    writeFileSync(path.join(layout.exports, 'company.emtx.partial'), 'half an export');
+    writeFileSync(path.join(layout.imports, 'upload.emtx.partial'), 'half an upload');
+    writeFileSync(path.join(layout.exports, 'notes.txt'), 'not ours to delete');
+
+    const log = memoryLog();
+    const clock = new FakeClock('2026-03-02T09:00:00Z');
+    const again = await EngineHost.open({
+      place: { kind: 'folder', layout },
+      appVersion: 'test',
+      clusterCacheDir: testClusterCacheDir,
+      engine: { clock, random: new SeededRandom(1), log, location: 'test', processId: 'host-test', workers: false, heartbeat: false },
+    });
+    try {
+      expect(readdirSync(layout.backups)).toEqual([path.basename(kept.file)]);
+      expect(readdirSync(layout.exports)).toEqual(['notes.txt']);
+      expect(readdirSync(layout.imports)).toEqual([]);
+      expect(log.records.find((r) => r.msg.startsWith('Removed 3 half-written file'))?.fields).toEqual({
+        files: expect.arrayContaining([path.join('backups', '2026-03-02T09-00-00Z-scheduled.emtx.partial'), path.join('exports', 'company.emtx.partial'), path.join('imports', 'upload.emtx.partial')]),
+      });
+    } finally {
+      await again.stop();
+    }
   }, 120_000);
 });
