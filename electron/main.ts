@@ -9,6 +9,7 @@ import type { Handlers } from '../core/api/contract.js';
 import { AppError, isAppError } from '../core/api/errors.js';
 import { prepareDataDir } from '../core/data/layout.js';
 import { setLockOwner } from '../core/db/dir-lock.js';
+import { useWasmTier } from '../core/db/wasm-tiers.js';
 import { EngineHost, type EngineHostOptions } from '../core/host/engine-host.js';
 import { ollamaWiring, type OllamaWiring } from '../core/llm/ollama-wiring.js';
 import { SystemClock } from '../core/ports/clock.js';
@@ -132,6 +133,7 @@ function focusWindow(): void {
 }
 
 async function main(): Promise<void> {
+  useWasmTier('baseline');
   if (!app.requestSingleInstanceLock()) {
     // Another instance owns the database folder; it gets focus instead.
     app.quit();

@@ -9,6 +9,7 @@ import { PostgresDb } from '../db/postgres.js';
 import { isoNow, SystemClock } from '../ports/clock.js';
 import { parseFlags, UsageError } from './args.js';
 import { defaultDataDir } from './data-dir.js';
+import { useWasmTier } from '../db/wasm-tiers.js';
 
 const usage = `Usage: npm run export -- (--data-dir D | --database-url U) --out FILE
   --data-dir D        the data folder of the embedded database (default ${defaultDataDir()})
@@ -26,6 +27,7 @@ export async function openForCli(flags: { 'data-dir'?: string; 'database-url'?: 
 }
 
 async function main(): Promise<void> {
+  useWasmTier('baseline');
   const flags = parseFlags(process.argv.slice(2), { 'data-dir': 'string', 'database-url': 'string', out: 'string', help: 'boolean' });
   if (flags.help) return void console.log(usage);
   if (!flags.out) throw new UsageError('--out FILE is required.');

@@ -7,6 +7,7 @@ import { consoleLog } from '../ports/log.js';
 import { SystemRandom } from '../ports/random.js';
 import { parseFlags, UsageError } from './args.js';
 import { clusterCacheDir, defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
+import { useWasmTier } from '../db/wasm-tiers.js';
 
 const usage = `Usage: npm run import -- (--data-dir D | --database-url U) --in FILE
   --data-dir D        the data folder of the embedded database (default ${defaultDataDir()})
@@ -15,6 +16,7 @@ const usage = `Usage: npm run import -- (--data-dir D | --database-url U) --in F
 The whole archive is checked first; the current database is backed up, then replaced.`;
 
 async function main(): Promise<void> {
+  useWasmTier('baseline');
   const flags = parseFlags(process.argv.slice(2), { 'data-dir': 'string', 'database-url': 'string', in: 'string', help: 'boolean' });
   if (flags.help) return void console.log(usage);
   if (!flags.in) throw new UsageError('--in FILE is required.');

@@ -13,6 +13,7 @@ import { startHttpServer } from '../server/http.js';
 import { refusalRecorder } from '../server/refusal-events.js';
 import { parseFlags, UsageError } from './args.js';
 import { clusterCacheDir, defaultDataDir, redactUrl, serverFilesDir } from './data-dir.js';
+import { useWasmTier } from '../db/wasm-tiers.js';
 
 const usage = `Usage: npm run serve -- [options]
   --port N            port to listen on (default 4319; 0 picks a free one)
@@ -31,6 +32,7 @@ const usage = `Usage: npm run serve -- [options]
   --log-level L       debug | info | warn | error`;
 
 async function main(): Promise<void> {
+  useWasmTier('baseline');
   const flags = parseFlags(process.argv.slice(2), {
     port: 'number',
     host: 'string',

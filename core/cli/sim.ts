@@ -4,6 +4,7 @@ import { formatReport } from '../sim/report.js';
 import { simulate } from '../sim/simulate.js';
 import { parseFlags, UsageError } from './args.js';
 import { clusterCacheDir } from './data-dir.js';
+import { useWasmTier } from '../db/wasm-tiers.js';
 
 const usage = `Usage: npm run sim -- --days N --seed S [--agents a,b] [--policy file.json] [--out dir] [--data-dir D]
 Fast-forwards N days of company life on a virtual clock with a scripted model.
@@ -19,6 +20,7 @@ function bar(done: number): string {
 }
 
 async function main(): Promise<void> {
+  useWasmTier('optimized');
   const f = parseFlags(process.argv.slice(2), {
     days: 'number',
     seed: 'number',

@@ -9,11 +9,13 @@ import { parseFlags, UsageError } from './args.js';
 import { guardProcess } from './process-guard.js';
 import { redactUrl } from './data-dir.js';
 import { ollamaWiring } from '../llm/ollama-wiring.js';
+import { useWasmTier } from '../db/wasm-tiers.js';
 
 const usage = `Usage: npm run worker -- --database-url postgres://… [--kinds a,b] [--poll-ms N] [--pool-size N]
 Runs step workers only (no heartbeat, no HTTP) against a shared PostgreSQL server.`;
 
 async function main(): Promise<void> {
+  useWasmTier('baseline');
   const flags = parseFlags(process.argv.slice(2), {
     'database-url': 'string',
     kinds: 'string',
