@@ -38,13 +38,18 @@ export const pgliteParsers = {
  */
 const IN_MEMORY_SETTINGS = ['shared_buffers=16MB', 'full_page_writes=off', 'wal_level=minimal', 'max_wal_senders=0', 'wal_recycle=off'];
 
+/**
+ * In a folder the pages are on disk (the OS caches them outside the process), and the buffer
+ * pool is what the process holds: 64 MB instead of 128. Over a 1M-event company the feed's
+ * pages and a text search take the same time (0.42 / 2.07 ms, against 0.45 / 2.03) for ~70 MiB
+ * less; at 32 MB the search slows by half.
+ */
+const FOLDER_SETTINGS = ['shared_buffers=64MB'];
+
 /** How PGlite starts Postgres for a database in memory or in a folder, and how it runs initdb for a new one. */
-export function pgliteStartOptions(inMemory: boolean, walSegments: 'small' | 'unknown' = 'unknown'): { startParams?: string[]; initDbStartParams: string[] } {
-  const settings = [...IN_MEMORY_SETTINGS, `max_wal_size=${walSegments === 'small' ? 4 : 32}MB`];
-  return {
-    initDbStartParams: INITDB_ARGS,
-    ...(inMemory ? { startParams: [...PGlite.defaultStartParams, ...settings.flatMap((x) => ['-c', x])] } : {}),
-  };
+export function pgliteStartOptions(inMemory: boolean, walSegments: 'small' | 'unknown' = 'unknown'): { startParams: string[]; initDbStartParams: string[] } {
+  const settings = inMemory ? [...IN_MEMORY_SETTINGS, `max_wal_size=${walSegments === 'small' ? 4 : 32}MB`] : FOLDER_SETTINGS;
+  return { initDbStartParams: INITDB_ARGS, startParams: [...PGlite.defaultStartParams, ...settings.flatMap((x) => ['-c', x])] };
 }
 
 type Parser = (text: string, oid: number) => unknown;

@@ -30,9 +30,9 @@ describe('the empty-cluster cache', () => {
 
     const folder = await PgliteDb.open({ dataDir: path.join(tmp, 'settings-folder'), clusterCacheDir: path.join(tmp, 'settings-cache') });
     expect(await show(folder, 'wal_segment_size')).toBe('1MB');
-    // on disk Postgres keeps its own defaults: full-page writes guard against torn pages after a power cut
+    // on disk full-page writes stay on (they guard against torn pages after a power cut); the pool is 64 MB
     expect(await show(folder, 'full_page_writes')).toBe('on');
-    expect(await show(folder, 'shared_buffers')).toBe('128MB');
+    expect(await show(folder, 'shared_buffers')).toBe('64MB');
     await folder.close();
 
     // a cluster as PGlite's plain initdb makes it (and as every database made before 1 MB segments has)
