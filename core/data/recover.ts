@@ -27,6 +27,24 @@ export interface Opened {
 
 const stamp = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 
+/** Emscripten's file-system errors carry a WASI errno and no message. */
+const WASI_ERRNO: Record<number, string> = { 2: 'permission denied', 20: 'something is already in the way', 44: 'a file or folder is missing', 54: 'a path that should be a folder is not one', 63: 'not permitted', 51: 'the disk is full' };
+
+/** A sentence for whatever opening the folder threw (an Error, or PGlite's file-system error objects). */
+export function describeOpenError(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  if (err && typeof err === 'object' && 'errno' in err && typeof (err as { errno: unknown }).errno === 'number') {
+    const errno = (err as { errno: number }).errno;
+    return `file system error ${errno}${WASI_ERRNO[errno] ? `: ${WASI_ERRNO[errno]}` : ''}`;
+  }
+  if (typeof err === 'string' && err) return err;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
+
 /**
  * Opens the PGlite folder of a data folder. If it does not open (a power cut,
  * a disk error), never an empty company: either refuse with a sentence that
@@ -47,7 +65,7 @@ export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Prom
     return { db, restored: null };
   } catch (err) {
     if (err instanceof AppError && err.code === 'conflict') throw err;
-    const reason = (err as Error).message || String(err);
+    const reason = describeOpenError(err);
     const newest = (await listBackups(layout.backups).catch(() => []))[0] ?? null;
     if (o.recovery !== 'restore-latest' || !newest) {
       throw new AppError(

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, QueryResult, Tx } from './db.js';
@@ -70,6 +71,15 @@ const MAX_PREPARED_SQL = 16_384;
 /** Prepared statements kept; the least recently used is closed beyond this. */
 const MAX_PREPARED = 1_000;
 
+/** `dir` with its symbolic links resolved, when it exists. */
+function realFolder(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
+}
+
 function concat(chunks: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
@@ -131,7 +141,9 @@ export class PgliteDb implements Db {
    * <folder>.lock), so a second process is refused before PGlite touches it.
    */
   static async open(opts: PgliteOptions = {}): Promise<PgliteDb> {
-    const dir = opts.dataDir && opts.dataDir !== 'memory://' ? opts.dataDir : null;
+    // PGlite cannot mount a folder through a symbolic link (a data folder whose db/ lives on another
+    // disk): it is opened, and locked, where it really is
+    const dir = opts.dataDir && opts.dataDir !== 'memory://' ? realFolder(opts.dataDir) : null;
     const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
     try {
       // a cluster we made (initdb here, or the cached empty one) has 1 MB WAL segments; a dump given to load may not
