@@ -3,8 +3,17 @@
  * document, falling back to the body's text when Readability finds no article.
  * core/ has no DOM types, so the few node properties used are typed here.
  */
-import { Readability } from '@mozilla/readability';
-import { parseHTML } from 'linkedom';
+import type { Readability as ReadabilityClass } from '@mozilla/readability';
+
+/**
+ * The HTML libraries, loaded on the first page a crawl reads: linkedom alone costs ~150 ms of
+ * start-up, and most starts crawl nothing.
+ */
+let libraries: Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> | null = null;
+function htmlLibraries(): Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> {
+  libraries ??= Promise.all([import('@mozilla/readability'), import('linkedom')]).then(([r, l]) => ({ Readability: r.Readability, parseHTML: l.parseHTML }));
+  return libraries;
+}
 
 interface DomNode {
   nodeType: number;
@@ -78,7 +87,7 @@ function clean(s: string | null | undefined): string | null {
   return t ? t : null;
 }
 
-function parse(html: string, url: string): DomDocument {
+function parse(parseHTML: typeof import('linkedom').parseHTML, html: string, url: string): DomDocument {
   const { document } = parseHTML(html) as unknown as { document: DomDocument & { documentURI?: string } };
   // Readability resolves relative links against the document's URL
   try {
@@ -95,9 +104,10 @@ function metaContent(doc: DomDocument, selector: string): string | null {
 }
 
 /** The readable part of an HTML page. */
-export function extractHtml(html: string, url: string): Extracted {
-  const doc = parse(html, url);
-  let article: ReturnType<Readability<DomNode>['parse']>;
+export async function extractHtml(html: string, url: string): Promise<Extracted> {
+  const { Readability, parseHTML } = await htmlLibraries();
+  const doc = parse(parseHTML, html, url);
+  let article: ReturnType<ReadabilityClass<DomNode>['parse']>;
   try {
     // Readability wants a DOM Document; linkedom's is close enough for it (the common pairing)
     const reader = new Readability<DomNode>(doc as never, { serializer: (node) => node as unknown as DomNode });
@@ -119,7 +129,7 @@ export function extractHtml(html: string, url: string): Extracted {
     };
   }
   // Readability changes the document as it works: read the fallback from a fresh parse
-  const fresh = parse(html, url);
+  const fresh = parse(parseHTML, html, url);
   const root = fresh.body ?? fresh.documentElement;
   return {
     title: fallbackTitle(fresh, url),

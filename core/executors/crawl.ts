@@ -159,7 +159,7 @@ export function createCrawlExecutor(opts: CrawlExecutorOptions = {}): Executor {
       if (!policy.enabled) throw new AppError('crawl_refused', 'Crawling is turned off in crawl_policy.');
 
       const page = await fetchPage(ctx, start, policy, { fetchFn, lookup, userAgent, signal });
-      const extracted = page.ct.mime === 'text/html' ? extractHtml(page.body, page.url.href) : extractPlain(page.body, page.url.href);
+      const extracted = page.ct.mime === 'text/html' ? await extractHtml(page.body, page.url.href) : extractPlain(page.body, page.url.href);
       const title = extracted.title.slice(0, 300);
       const artifact = await saveArtifact(ctx, ctx.db, {
         kind: 'crawl',

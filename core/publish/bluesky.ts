@@ -8,7 +8,12 @@
  * as plain text: making them facets needs each handle resolved to a DID over
  * the network.
  */
-import { AtpAgent, RichText } from '@atproto/api';
+import type { AtpAgent, RichText } from '@atproto/api';
+
+/** @atproto/api, loaded when Bluesky is first used: it costs ~320 ms of start-up, and most starts post nothing. */
+type Atproto = { AtpAgent: typeof AtpAgent; RichText: typeof RichText };
+let atproto: Promise<Atproto> | null = null;
+const loadAtproto = (): Promise<Atproto> => (atproto ??= import('@atproto/api').then((m) => ({ AtpAgent: m.AtpAgent, RichText: m.RichText })));
 import { AppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { abortError, isoNow } from '../ports/clock.js';
@@ -69,8 +74,8 @@ function postUrl(uri: string): string | undefined {
 }
 
 /** Link and tag facets, found without the network; mention facets (which need DIDs) are dropped. */
-function localFacets(text: string): { text: string; facets?: RichText['facets'] } {
-  const rt = new RichText({ text });
+async function localFacets(text: string): Promise<{ text: string; facets?: RichText['facets'] }> {
+  const rt = new (await loadAtproto()).RichText({ text });
   rt.detectFacetsWithoutResolution();
   const facets = (rt.facets ?? [])
     .map((f) => ({ ...f, features: f.features.filter((feat) => feat.$type !== 'app.bsky.richtext.facet#mention') }))
@@ -84,7 +89,7 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
 
   /** A logged-in agent whose every request carries `signal`. */
   async function session(signal: AbortSignal | undefined): Promise<AtpAgent> {
-    const agent = new AtpAgent({
+    const agent = new (await loadAtproto()).AtpAgent({
       service,
       fetch: (input, init) => baseFetch(input, signal ? { ...init, signal } : init),
     });
@@ -108,7 +113,7 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
     async publish(text, { signal }): Promise<PublishResult> {
       if (signal.aborted) throw abortError();
       const agent = await session(signal);
-      const rich = localFacets(text);
+      const rich = await localFacets(text);
       let res: { uri: string; cid: string };
       try {
         res = await agent.post({ $type: 'app.bsky.feed.post', ...rich, createdAt: isoNow(opts.clock) });
