@@ -90,7 +90,12 @@ export class BenchEnv {
 
   /** Runs `tsx script args…` from the repository root in its own process group. */
   spawnTsx(name: string, script: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Child {
-    const proc = spawn(tsxBin, [script, ...args], {
+    return this.spawnCommand(name, tsxBin, [script, ...args], opts);
+  }
+
+  /** Runs `command args…` from the repository root in its own process group. */
+  spawnCommand(name: string, command: string, args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Child {
+    const proc = spawn(command, args, {
       cwd: repoRoot,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
