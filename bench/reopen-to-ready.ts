@@ -2,7 +2,7 @@
  * `npm run serve` on a reopened 1,000,000-event company, as a user starts it: the compiled
  * server (`dist/cli/serve.js`, with the node flags package.json gives it) in a fresh process,
  * timed from spawn to its "listening" line; its resident memory then and after a while idle
- * (heartbeat and workers running, no Ollama). Beside it, the same for an empty migrated company,
+ * (heartbeat and workers running, no Ollama) and the CPU it uses idling. Beside it, the same for an empty migrated company,
  * in the same run. Each company's first start takes its scheduled backup; that warm-up run is
  * not counted.
  */
@@ -34,10 +34,23 @@ function rssOf(pid: number): number {
   return Number(r.stdout.trim()) * 1024;
 }
 
+/** CPU time a process has used, in ms (Linux /proc; null elsewhere). */
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+function cpuMsOf(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks; // utime + stime
+  } catch {
+    return null;
+  }
+}
+
 interface Start {
   readyMs: number;
   rssReady: number;
   rssIdle: number;
+  /** Share of one core used while idling (null: not measurable here). */
+  idleCpu: number | null;
 }
 
 async function startServe(env: BenchEnv, root: string, idleMs: number, until?: () => boolean): Promise<Start> {
@@ -48,9 +61,15 @@ async function startServe(env: BenchEnv, root: string, idleMs: number, until?: (
     const readyMs = performance.now() - t0;
     const pid = child.proc.pid!;
     const rssReady = rssOf(pid);
-    const end = performance.now() + idleMs;
+    // the first seconds after ready are the first heartbeat and the workers' first look: idle is after
+    if (idleMs > 0) await new Promise((r) => setTimeout(r, 5_000));
+    const cpu0 = cpuMsOf(pid);
+    const t1 = performance.now();
+    const end = t1 + idleMs;
     while (performance.now() < end || (until && !until())) await new Promise((r) => setTimeout(r, 250));
-    return { readyMs, rssReady, rssIdle: rssOf(pid) };
+    const cpu1 = cpuMsOf(pid);
+    const idleCpu = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / (performance.now() - t1) : null;
+    return { readyMs, rssReady, rssIdle: rssOf(pid), idleCpu };
   } finally {
     await child.stop(60_000); // SIGTERM: it stops the engine and closes the database
   }
@@ -63,10 +82,12 @@ const backedUp = (root: string) => (): boolean => {
 
 async function measure(env: BenchEnv, root: string, times: number, idleMs: number): Promise<Start & { all: number[] }> {
   await startServe(env, root, 0, backedUp(root)); // warm-up: the first start's scheduled backup
+  // every run times the start; the last one also idles (memory and CPU are read from it)
   const runs: Start[] = [];
-  for (let i = 0; i < times; i++) runs.push(await startServe(env, root, idleMs));
-  runs.sort((a, b) => a.readyMs - b.readyMs);
-  return { ...runs[Math.floor((runs.length - 1) / 2)]!, all: runs.map((r) => r.readyMs) };
+  for (let i = 0; i < times; i++) runs.push(await startServe(env, root, i === times - 1 ? idleMs : 0));
+  const idled = runs[runs.length - 1]!;
+  const byReady = [...runs].sort((a, b) => a.readyMs - b.readyMs);
+  return { ...idled, readyMs: byReady[Math.floor((runs.length - 1) / 2)]!.readyMs, all: runs.map((r) => r.readyMs) };
 }
 
 /** A data folder (root/db) whose database is `dbDir`, left where it is. */
@@ -79,7 +100,7 @@ async function companyAt(env: BenchEnv, dbDir: string): Promise<string> {
 
 export async function reopenToReady(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
   const times = env.quick ? 1 : 3;
-  const idleMs = env.quick ? 3_000 : 20_000;
+  const idleMs = env.quick ? 3_000 : 120_000;
   const built = spawnSync(process.execPath, ['core/cli/build.mjs', '--cli-only'], { cwd: repoRoot, stdio: 'inherit' });
   if (built.status !== 0) throw new Error('could not build dist/cli');
   const fixture = await millionEvents(env);
@@ -107,4 +128,14 @@ export async function reopenToReady(env: BenchEnv, emit: (f: Figure) => void): P
     target: '≤ 300 MB',
     notes: `${(big.rssReady / MiB).toFixed(0)} MiB at ready, ${(big.rssIdle / MiB).toFixed(0)} MiB after ${idleMs / 1000} s idle (heartbeat and workers running, no Ollama host)`,
   });
+  if (big.idleCpu !== null && empty.idleCpu !== null) {
+    emit({
+      name: 'npm run serve, 1M-event company idling: CPU',
+      value: big.idleCpu * 100,
+      unit: '% of a core',
+      reference: { name: 'empty migrated company', value: empty.idleCpu * 100, unit: '% of a core' },
+      target: '≤ 1 %',
+      notes: `over ${idleMs / 1000} s with the heartbeat and workers running and no work (no Ollama host answers), from 5 s after ready`,
+    });
+  }
 }
