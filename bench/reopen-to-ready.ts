@@ -10,23 +10,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PgliteDb } from '../core/db/pglite.ts';
-import type { BenchEnv } from './harness.ts';
+import { buildCli, scriptNodeFlags, type BenchEnv } from './harness.ts';
 import type { Figure } from './lib.ts';
 import { millionEvents } from './million-events.ts';
 import { migrated } from './step-fixtures.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MiB = 2 ** 20;
 
-/** The node flags `npm run serve` runs the server with. */
-function serveNodeFlags(): string[] {
-  const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const m = /node ((?:--\S+ )*)dist\/cli\/serve\.js/.exec(pkg.scripts.serve ?? '');
-  if (!m) throw new Error('package.json scripts.serve does not run dist/cli/serve.js');
-  return m[1]!.trim().split(/\s+/).filter(Boolean);
-}
+const serveNodeFlags = (): string[] => scriptNodeFlags('serve', 'serve');
 
 /** Resident memory of a process, in bytes (ps: KiB). */
 function rssOf(pid: number): number {
@@ -101,8 +93,7 @@ async function companyAt(env: BenchEnv, dbDir: string): Promise<string> {
 export async function reopenToReady(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
   const times = env.quick ? 1 : 3;
   const idleMs = env.quick ? 3_000 : 120_000;
-  const built = spawnSync(process.execPath, ['core/cli/build.mjs', '--cli-only'], { cwd: repoRoot, stdio: 'inherit' });
-  if (built.status !== 0) throw new Error('could not build dist/cli');
+  buildCli();
   const fixture = await millionEvents(env);
   const emptyDb = await env.tempDir('empty-');
   await (await migrated(await PgliteDb.open({ dataDir: emptyDb }))).close();

@@ -1,6 +1,7 @@
 /**
  * The step queue across processes on PostgreSQL: claim→start latency and no-op
- * throughput with 1 and 4 `core/cli/worker.ts` processes (kind `wait`, payload
+ * throughput with 1 and 4 `npm run worker` processes (the compiled `dist/cli/worker.js` with
+ * package.json's node flags; kind `wait`, payload
  * {} — a real no-op executor), beside graphile-worker (concurrency 4) and
  * pg-boss (4 workers) running no-op jobs in their own process on the same
  * server, and a bare SQL claim/complete loop (the limit), all in the same run.
@@ -25,7 +26,7 @@ import { getPolicy, setPolicy } from '../core/ops/policy.ts';
 import { SystemClock } from '../core/ports/clock.ts';
 import { silentLog } from '../core/ports/log.ts';
 import { SeededRandom } from '../core/ports/random.ts';
-import { monoNow, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
+import { buildCli, monoNow, scriptNodeFlags, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
 import { summarize, type Figure } from './lib.ts';
 import { bareSqlQueue, enqueueSteps, migrated } from './step-fixtures.ts';
 
@@ -96,7 +97,7 @@ async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number)
     for (let p = 0; p < processes; p++) {
       const args = ['--database-url', url, '--kinds', 'wait', '--log-level', 'warn', '--worker-id', `bench-${p}`];
       if (pollMs) args.push('--poll-ms', String(pollMs));
-      children.push(env.spawnTsx(`worker ${p}`, 'core/cli/worker.ts', args));
+      children.push(env.spawnCommand(`worker ${p}`, process.execPath, [...scriptNodeFlags('worker', 'worker'), 'dist/cli/worker.js', ...args]));
     }
     await Promise.all(children.map((c) => c.waitFor(/running kinds/)));
 
@@ -209,6 +210,7 @@ async function pgBoss(env: BenchEnv, s: Scale): Promise<SystemResult> {
 }
 
 export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
+  buildCli();
   const s: Scale = env.quick
     ? { samples: 200, warmup: 20, throughputJobs: 500, gapMs: 10 }
     : { samples: 1000, warmup: 50, throughputJobs: 3000, gapMs: 10 };
