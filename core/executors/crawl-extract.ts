@@ -7,10 +7,11 @@ import type { Readability as ReadabilityClass } from '@mozilla/readability';
 
 /**
  * The HTML libraries, loaded on the first page a crawl reads: linkedom alone costs ~150 ms of
- * start-up, and most starts crawl nothing.
+ * start-up, and most starts crawl nothing. The simulator loads them before its clock starts (its
+ * clock settles on microtasks; a module loading mid-step would finish after the clock moved on).
  */
 let libraries: Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> | null = null;
-function htmlLibraries(): Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> {
+export function htmlLibraries(): Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> {
   libraries ??= Promise.all([import('@mozilla/readability'), import('linkedom')]).then(([r, l]) => ({ Readability: r.Readability, parseHTML: l.parseHTML }));
   return libraries;
 }

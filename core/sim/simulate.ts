@@ -10,6 +10,7 @@ import { databaseDigest } from './digest.js';
 import { buildReport, type SimReport } from './report.js';
 import { ScriptedLlm } from './scripted-llm.js';
 import { offlineCrawlExecutor } from './offline-web.js';
+import { htmlLibraries } from '../executors/crawl-extract.js';
 import { offlineEngagementJob, offlinePostExecutor, postingPolicy } from './offline-social.js';
 
 export interface SimOptions {
@@ -83,6 +84,8 @@ export async function simulate(o: SimOptions): Promise<SimResult> {
       const keep = new Set(o.agents);
       for (const a of seedAgents) if (!keep.has(a.id)) await db.query('UPDATE ops_agents SET enabled = false WHERE id = $1', [a.id]);
     }
+    // loaded now, not on the first crawl: a module loading mid-step ends after the virtual clock has moved on
+    await htmlLibraries();
     await engine.start();
     const end = clock.now() + o.days * 24 * HOUR;
     while (clock.now() < end) {
