@@ -163,15 +163,17 @@ const REACTION_BATCH = 20;
 
 /**
  * The oldest queued reactions with their source events, and whether the target agent already has a
- * proposal for that event (one statement for the batch instead of two per reaction). One heartbeat
- * at a time runs this (its lock), so nothing else handles these rows meanwhile.
+ * proposal for that event (one statement for the batch instead of two per reaction): the batch is
+ * cut first, so only its own events are looked up. One heartbeat at a time runs this (its lock), so
+ * nothing else handles these rows meanwhile.
  */
 async function queuedReactions(q: Queryable, limit: number): Promise<QueuedReaction[]> {
   const res = await q.query<QueuedReaction>(
     `SELECT r.id, r.target_agent AS "targetAgent", r.reaction_type AS "reactionType", r.source_event_id AS "sourceEventId", e.title, e.summary,
             EXISTS (SELECT 1 FROM ops_mission_proposals p WHERE p.agent_id = r.target_agent AND p.source_ref = 'event:' || r.source_event_id) AS handled
-     FROM ops_agent_reactions r LEFT JOIN ops_agent_events e ON e.id = r.source_event_id
-     WHERE r.status = 'queued' ORDER BY r.id LIMIT $1`,
+     FROM (SELECT id, target_agent, reaction_type, source_event_id FROM ops_agent_reactions WHERE status = 'queued' ORDER BY id LIMIT $1) r
+     LEFT JOIN ops_agent_events e ON e.id = r.source_event_id
+     ORDER BY r.id`,
     [limit],
   );
   return res.rows;
