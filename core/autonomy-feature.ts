@@ -32,7 +32,8 @@ export function autonomyFeature(env: FeatureEnv): Feature<typeof autonomyCalls> 
     heartbeatJobs: [...routines.heartbeatJobs, { name: 'read_post_metrics', run: (c) => readPostMetrics(c, factories) }],
     eventHooks: [releaseOnBudgetChange, proposePostOnDraft],
     handlers,
-    start: () => routines.start(),
+    // routines are time-of-day jobs: they run (and catch up) where the heartbeat runs, not in every process
+    start: (o) => (o.schedules ? routines.start() : undefined),
     stop: async () => routines.stop(),
   };
 }

@@ -50,6 +50,8 @@ export interface EngineOptions {
   workers?: boolean | WorkerPoolOptions;
   /** Run the heartbeat in this process (default true). */
   heartbeat?: boolean;
+  /** Run the time-of-day routines (and their catch-up on start) in this process (default: where the heartbeat runs). */
+  routines?: boolean;
   /** Executors beyond the built-in ones. */
   executors?: Executor[];
   /** Policy values to use the first time a database is set up (e.g. the user's time zone). */
@@ -160,7 +162,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     heartbeat,
     handlers,
     async start() {
-      for (const f of features) await f.start?.();
+      for (const f of features) await f.start?.({ schedules: opts.routines ?? opts.heartbeat ?? true });
       pool?.start();
       if (opts.heartbeat ?? true) {
         heartbeatRunning = true;

@@ -34,6 +34,7 @@ export interface Feature<C extends Record<string, { input: z.ZodType; output: z.
   executors?: Executor[];
   eventHooks?: EventHook[];
   handlers: HandlersFor<C>;
-  start?(): Promise<void> | void;
+  /** `schedules`: this process runs the heartbeat, so it also runs what is due at a time of day (routines). */
+  start?(o: { schedules: boolean }): Promise<void> | void;
   stop?(): Promise<void>;
 }

@@ -37,6 +37,8 @@ describe.each(dbKinds)('routines on %s', (kind) => {
       location: kind,
       processId: 'routines-test',
       heartbeat: false,
+      // the routines' own timers, without the rest of the heartbeat
+      routines: true,
       workers: { kinds: ['analyze', 'briefing', 'consolidate_memory', 'wait'], pollMs: TEN_MIN },
       queuePollMs: TEN_MIN,
       llm: { service: { llmFor: () => model, probe: async () => ({ ok: true }) } },
