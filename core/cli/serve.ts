@@ -27,7 +27,7 @@ const usage = `Usage: npm run serve -- [options]
   --restore-latest-backup  if the database folder does not open, set it aside and restore the newest backup
   --ollama URL        Ollama host (default http://127.0.0.1:11434)
   --no-workers        run no step workers in this process
-  --no-heartbeat      run no heartbeat in this process
+  --no-heartbeat      run no heartbeat (nor the daily routines) in this process
   --static D          folder with the built UI (default dist/renderer)
   --log-level L       debug | info | warn | error`;
 
