@@ -4,7 +4,7 @@
  * removed by cleanup(), which run.ts calls even when a benchmark fails or the
  * run is interrupted.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -29,12 +29,6 @@ export function scriptNodeFlags(script: string, entry: string): string[] {
   const m = new RegExp(`node ((?:--\\S+ )*)dist/cli/${entry}\\.js`).exec(pkg.scripts[script] ?? '');
   if (!m) throw new Error(`package.json scripts.${script} does not run dist/cli/${entry}.js`);
   return m[1]!.trim().split(/\s+/).filter(Boolean);
-}
-
-/** Builds dist/cli (the compiled entry points) if its sources changed, as the npm scripts do first. */
-export function buildCli(): void {
-  const r = spawnSync(process.execPath, ['core/cli/build.mjs', '--cli-only'], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('could not build dist/cli');
 }
 
 export const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`;

@@ -8,11 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, symlink } from 'node:fs/promises';
+import { symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { PgliteDb } from '../core/db/pglite.ts';
-import { buildCli, scriptNodeFlags, type BenchEnv } from './harness.ts';
+import { scriptNodeFlags, type BenchEnv } from './harness.ts';
 import type { Figure } from './lib.ts';
+import { buildCli } from '../test/support/serve-process.ts';
 import { millionEvents } from './million-events.ts';
 import { migrated } from './step-fixtures.ts';
 
@@ -85,7 +86,6 @@ async function measure(env: BenchEnv, root: string, times: number, idleMs: numbe
 /** A data folder (root/db) whose database is `dbDir`, left where it is. */
 async function companyAt(env: BenchEnv, dbDir: string): Promise<string> {
   const root = await env.tempDir('serve-');
-  await mkdir(root, { recursive: true });
   await symlink(dbDir, path.join(root, 'db'));
   return root;
 }
@@ -93,7 +93,7 @@ async function companyAt(env: BenchEnv, dbDir: string): Promise<string> {
 export async function reopenToReady(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
   const times = env.quick ? 1 : 3;
   const idleMs = env.quick ? 3_000 : 120_000;
-  buildCli();
+  await buildCli();
   const fixture = await millionEvents(env);
   const emptyDb = await env.tempDir('empty-');
   await (await migrated(await PgliteDb.open({ dataDir: emptyDb }))).close();

@@ -26,8 +26,9 @@ import { getPolicy, setPolicy } from '../core/ops/policy.ts';
 import { SystemClock } from '../core/ports/clock.ts';
 import { silentLog } from '../core/ports/log.ts';
 import { SeededRandom } from '../core/ports/random.ts';
-import { buildCli, monoNow, scriptNodeFlags, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
+import { monoNow, scriptNodeFlags, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
 import { summarize, type Figure } from './lib.ts';
+import { buildCli } from '../test/support/serve-process.ts';
 import { bareSqlQueue, enqueueSteps, migrated } from './step-fixtures.ts';
 
 interface Scale {
@@ -210,7 +211,7 @@ async function pgBoss(env: BenchEnv, s: Scale): Promise<SystemResult> {
 }
 
 export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) => void): Promise<void> {
-  buildCli();
+  await buildCli();
   const s: Scale = env.quick
     ? { samples: 200, warmup: 20, throughputJobs: 500, gapMs: 10 }
     : { samples: 1000, warmup: 50, throughputJobs: 3000, gapMs: 10 };

@@ -146,19 +146,20 @@ export class PgliteDb implements Db {
     const dir = opts.dataDir && opts.dataDir !== 'memory://' ? realFolder(opts.dataDir) : null;
     const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
     try {
-      // a cluster we made (initdb here, or the cached empty one) has 1 MB WAL segments; a dump given to load may not
-      const start = async (loadDataDir: Blob | undefined, ours: boolean): Promise<PGlite> => {
-        const pg = new PGlite(dir ?? 'memory://', { parsers: pgliteParsers, ...pgliteStartOptions(!dir, ours ? 'small' : 'unknown'), ...(loadDataDir ? { loadDataDir } : {}) });
+      // a new cluster (initdb here, or the cached empty one) is ours, with 1 MB WAL segments; a dump given to load may not be
+      const fresh = !opts.loadDataDir && isNewCluster(dir);
+      const start = async (loadDataDir: Blob | undefined): Promise<PGlite> => {
+        const pg = new PGlite(dir ?? 'memory://', { parsers: pgliteParsers, ...pgliteStartOptions(!dir, fresh ? 'small' : 'unknown'), ...(loadDataDir ? { loadDataDir } : {}) });
         await pg.waitReady;
         return pg;
       };
-      const cacheDir = !opts.loadDataDir && opts.clusterCacheDir && isNewCluster(dir) ? opts.clusterCacheDir : null;
+      const cacheDir = fresh && opts.clusterCacheDir ? opts.clusterCacheDir : null;
       let pg: PGlite | null = null;
-      if (!cacheDir) pg = await start(opts.loadDataDir, !opts.loadDataDir && isNewCluster(dir));
+      if (!cacheDir) pg = await start(opts.loadDataDir);
       else {
         const cached = await readEmptyCluster(cacheDir);
         if (cached) {
-          pg = await start(cached, true).catch(async () => {
+          pg = await start(cached).catch(async () => {
             // a cached cluster that does not load is dropped; the folder was missing or empty before
             await dropEmptyCluster(cacheDir);
             if (dir) await rm(dir, { recursive: true, force: true });
@@ -167,7 +168,7 @@ export class PgliteDb implements Db {
         }
         if (!pg) {
           // initdb as always, and keep what it made for the next new database
-          pg = await start(undefined, true);
+          pg = await start(undefined);
           await writeEmptyCluster(cacheDir, await pg.dumpDataDir('none')).catch(() => {});
         }
       }

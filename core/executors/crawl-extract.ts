@@ -10,8 +10,9 @@ import type { Readability as ReadabilityClass } from '@mozilla/readability';
  * start-up, and most starts crawl nothing. The simulator loads them before its clock starts (its
  * clock settles on microtasks; a module loading mid-step would finish after the clock moved on).
  */
-let libraries: Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> | null = null;
-export function htmlLibraries(): Promise<{ Readability: typeof ReadabilityClass; parseHTML: typeof import('linkedom').parseHTML }> {
+type ParseHtml = typeof import('linkedom').parseHTML;
+let libraries: Promise<{ Readability: typeof ReadabilityClass; parseHTML: ParseHtml }> | null = null;
+export function htmlLibraries(): Promise<{ Readability: typeof ReadabilityClass; parseHTML: ParseHtml }> {
   libraries ??= Promise.all([import('@mozilla/readability'), import('linkedom')]).then(([r, l]) => ({ Readability: r.Readability, parseHTML: l.parseHTML }));
   return libraries;
 }
@@ -88,7 +89,7 @@ function clean(s: string | null | undefined): string | null {
   return t ? t : null;
 }
 
-function parse(parseHTML: typeof import('linkedom').parseHTML, html: string, url: string): DomDocument {
+function parse(parseHTML: ParseHtml, html: string, url: string): DomDocument {
   const { document } = parseHTML(html) as unknown as { document: DomDocument & { documentURI?: string } };
   // Readability resolves relative links against the document's URL
   try {

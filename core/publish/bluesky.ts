@@ -10,15 +10,16 @@
  */
 import type { AtpAgent, RichText } from '@atproto/api';
 
-/** @atproto/api, loaded when Bluesky is first used: it costs ~320 ms of start-up, and most starts post nothing. */
-type Atproto = { AtpAgent: typeof AtpAgent; RichText: typeof RichText };
-let atproto: Promise<Atproto> | null = null;
-const loadAtproto = (): Promise<Atproto> => (atproto ??= import('@atproto/api').then((m) => ({ AtpAgent: m.AtpAgent, RichText: m.RichText })));
 import { AppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { abortError, isoNow } from '../ports/clock.js';
 import { settingsCredentials, type CredentialsSource, type PostMetrics, type Publisher, type PublisherFactory, type PublishResult } from './publisher.js';
 import type { BlueskySettings } from './settings.js';
+
+/** @atproto/api, loaded when Bluesky is first used: it costs ~320 ms of start-up, and most starts post nothing. */
+type Atproto = { AtpAgent: typeof AtpAgent; RichText: typeof RichText };
+let atproto: Promise<Atproto> | null = null;
+const loadAtproto = (): Promise<Atproto> => (atproto ??= import('@atproto/api').then((m) => ({ AtpAgent: m.AtpAgent, RichText: m.RichText })));
 
 export const DEFAULT_BLUESKY_SERVICE = 'https://bsky.social';
 
