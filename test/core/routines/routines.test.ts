@@ -84,7 +84,7 @@ describe.each(dbKinds)('routines on %s', (kind) => {
       ['Evening briefing', '20:00', 'opus', '2026-03-02T19:00:00.000Z'],
     ]);
     await runUntil('2026-03-02T10:00:00Z');
-    await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'creator', title: 'Write launch notes', steps: [{ kind: 'wait', payload: { seconds: 1 } }] });
+    await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'creator', title: 'Write launch notes', steps: [{ kind: 'wait', payload: { seconds: 0 } }] }); // a wait of 0 s: one on the fake clock would hang settle() if the step is claimed after an advance
     for (const n of [1, 2]) await writeMemory(db, { agentId: 'brain', type: 'insight', content: `Weekend posts get fewer replies${n === 2 ? '!' : ''}`, confidence: 0.7 + n / 10, provenance: 'conversation' }, new Date(clock.now()).toISOString());
     // day 1 and the morning of day 2, up
     await runUntil('2026-03-03T11:00:00Z'); // Tuesday 12:00 Berlin
