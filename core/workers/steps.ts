@@ -4,7 +4,7 @@ import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { hooksWant } from '../ops/ctx.js';
 import { finalizeMission, STEP_COLUMNS, type StepRow } from '../ops/missions.js';
-import { completeInOneStatement, trimAfter, type CompletedStep } from './complete-step.js';
+import { completeInOneStatement, type CompletedStep } from './complete-step.js';
 import { iso } from '../ops/time.js';
 
 /**
@@ -71,38 +71,58 @@ export interface StepSuccess {
   tags?: string[];
 }
 
+/** A step that succeeded, and what its executor returned. */
+export interface StepCompletion {
+  step: StepRow & { agentId?: string };
+  out: StepSuccess;
+}
+
 /**
- * Marks a step succeeded (only while this worker still holds it), then advances
- * its mission: one statement (complete-step.ts). It runs inside a transaction
- * only when an event hook may act on its events (the reaction matrix, say), so
- * the common step costs one round trip.
+ * Marks steps succeeded (each only while this worker still holds it) and
+ * advances their missions: one statement for the whole batch
+ * (complete-step.ts). It runs inside a transaction only when an event hook may
+ * act on one of its events (the reaction matrix, say), so a batch of plain
+ * steps costs one round trip. Returns, per step, whether it was recorded.
  */
-export async function completeStep(ctx: EngineCtx, step: StepRow & { agentId?: string }, workerId: string, out: StepSuccess): Promise<boolean> {
+export async function completeSteps(ctx: EngineCtx, workerId: string, items: readonly StepCompletion[]): Promise<boolean[]> {
   const now = isoNow(ctx.clock);
-  const tags = [...new Set(['step', 'succeeded', step.kind, ...(out.tags ?? [])].map((t) => t.toLowerCase()))].slice(0, 20);
-  const input = { step, workerId, now, result: out.result, summary: out.summary ?? '', tags };
-  const agentId = step.agentId;
-  const hooked =
-    agentId === undefined ||
-    (await hooksWant(ctx, [
-      { kind: 'step_succeeded', agentId, tags },
-      { kind: 'mission_succeeded', agentId, tags: ['mission', 'succeeded', 'mission_succeeded'] },
-    ]));
-  const run = async (q: Queryable): Promise<CompletedStep | null> => {
-    const c = await completeInOneStatement(ctx, q, input);
-    if (!c) return null;
-    for (const ev of [c.stepEvent, c.missionEvent]) if (ev) for (const hook of ctx.eventHooks) await hook(ctx, q, ev);
-    return c;
+  const inputs = items.map(({ step, out }) => ({
+    step,
+    result: out.result,
+    summary: out.summary ?? '',
+    tags: [...new Set(['step', 'succeeded', step.kind, ...(out.tags ?? [])].map((t) => t.toLowerCase()))].slice(0, 20),
+  }));
+  let hooked = false;
+  for (const { step, tags } of inputs) {
+    const agentId = step.agentId;
+    hooked =
+      agentId === undefined ||
+      (await hooksWant(ctx, [
+        { kind: 'step_succeeded', agentId, tags },
+        { kind: 'mission_succeeded', agentId, tags: ['mission', 'succeeded', 'mission_succeeded'] },
+      ]));
+    if (hooked) break;
+  }
+  const run = async (q: Queryable): Promise<(CompletedStep | null)[]> => {
+    const done = await completeInOneStatement(ctx, q, workerId, now, inputs);
+    for (const c of done) if (c) for (const ev of [c.stepEvent, c.missionEvent]) if (ev) for (const hook of ctx.eventHooks) await hook(ctx, q, ev);
+    return done;
   };
-  const c = hooked ? await ctx.db.transaction(run) : await run(ctx.db);
-  if (!c) return false;
-  ctx.bus.publish({ type: 'event', event: c.stepEvent });
-  if (c.missionEvent) ctx.bus.publish({ type: 'event', event: c.missionEvent });
-  if (c.mission) ctx.bus.publish({ type: 'mission', mission: c.mission });
-  ctx.bus.publish({ type: 'step', step: c.step });
-  if (c.nextKind) ctx.bus.wake(c.nextKind);
-  if (c.memoryOverCap && c.memoryId !== null && c.mission) await trimAfter(ctx, c.mission.createdBy, c.memoryId, now);
-  return true;
+  const done = hooked ? await ctx.db.transaction(run) : await run(ctx.db);
+  for (const c of done) {
+    if (!c) continue;
+    ctx.bus.publish({ type: 'event', event: c.stepEvent });
+    if (c.missionEvent) ctx.bus.publish({ type: 'event', event: c.missionEvent });
+    if (c.mission) ctx.bus.publish({ type: 'mission', mission: c.mission });
+    ctx.bus.publish({ type: 'step', step: c.step });
+    if (c.nextKind) ctx.bus.wake(c.nextKind);
+  }
+  return done.map((c) => c !== null);
+}
+
+/** One step's success (see completeSteps); false when this worker no longer holds it. */
+export async function completeStep(ctx: EngineCtx, step: StepRow & { agentId?: string }, workerId: string, out: StepSuccess): Promise<boolean> {
+  return (await completeSteps(ctx, workerId, [{ step, out }]))[0]!;
 }
 
 export type FailureMode = 'retry' | 'fatal' | 'pause';

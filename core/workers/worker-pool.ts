@@ -8,7 +8,8 @@ import { cancelledError, MISSION_CANCELLED_CHANNEL, noteStopped } from './cancel
 import { isConnectionError } from '../db/connection-errors.js';
 import { DbOutage } from './db-outage.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
-import { claimSteps, completeStep, failStep, renewLease, type ClaimedStep } from './steps.js';
+import { CompletionBatcher } from './complete-batch.js';
+import { claimSteps, failStep, renewLease, type ClaimedStep } from './steps.js';
 
 export interface WorkerPoolOptions {
   /** Only run these kinds (a scale-out worker process); default: every registered kind. */
@@ -94,6 +95,8 @@ export class WorkerPool {
   private readonly breakerThreshold: number;
   /** The database being away (PostgreSQL restarted): logged once, backed off, one event when it is back. */
   private readonly outage: DbOutage;
+  /** Successes that finish together are recorded together. */
+  private readonly completions: CompletionBatcher;
 
   constructor(
     private readonly ctx: EngineCtx,
@@ -105,6 +108,7 @@ export class WorkerPool {
     this.pauseMs = opts.pauseMs ?? 15_000;
     this.breakerThreshold = opts.breakerThreshold ?? 3;
     this.outage = new DbOutage(ctx, `Worker process ${ctx.processId}`);
+    this.completions = new CompletionBatcher(ctx, ctx.processId, ctx.db.kind === 'postgres' ? 2 : 1);
   }
 
   get workerId(): string {
@@ -237,7 +241,10 @@ export class WorkerPool {
         }
         let claimed = 0;
         while (this.running && d.inflight.size < d.concurrency) {
-          const free = d.concurrency - d.inflight.size;
+          // On PostgreSQL half the slots per claim: the first half runs (and its successes are
+          // written) while the second is claimed, so the server and this process work at the same
+          // time instead of in turns. PGlite runs on this thread: one claim for every free slot.
+          const free = Math.min(d.concurrency - d.inflight.size, this.claimChunk(d));
           const steps = await claimSteps(ctx, [d.kind], this.workerId, free, ctx.pause?.pausedAgentIds);
           await this.outage.ok();
           claimed += steps.length;
@@ -256,6 +263,10 @@ export class WorkerPool {
         await d.idle(ctx, this.pollMs);
       }
     }
+  }
+
+  private claimChunk(d: Dispatcher): number {
+    return this.ctx.db.kind === 'postgres' ? Math.ceil(d.concurrency / 2) : d.concurrency;
   }
 
   private execute(d: Dispatcher, step: ClaimedStep): void {
@@ -290,7 +301,7 @@ export class WorkerPool {
     try {
       // Lost connection: tried again once the database answers. A success that was committed
       // before the connection dropped finds the step no longer running and writes nothing twice.
-      if (await this.reconnecting(controller.signal, () => completeStep(ctx, step, this.workerId, out))) d.processed++;
+      if (await this.reconnecting(controller.signal, () => this.completions.submit({ step, out }))) d.processed++;
       else await this.stoppedByCancel(step);
     } catch (err) {
       // The work is done but could not be recorded (database trouble). The lease
