@@ -10,6 +10,37 @@ export interface GateInput {
   count: number;
   /** Start of the user's day, ISO. */
   dayStart: string;
+  /** Today's use, counted once for a batch of proposals decided in one transaction. */
+  ledger?: QuotaLedger;
+}
+
+/**
+ * Today's use of each capped step kind, read once per kind and then kept up to date by the
+ * caller (`add`) as the proposals of one batch are accepted: the same answers the gates
+ * would get from counting again, without counting again. Valid inside one transaction
+ * that holds the gate lock.
+ */
+export class QuotaLedger {
+  private readonly used = new Map<string, number>();
+  constructor(readonly dayStart: string) {}
+
+  async usedToday(q: Queryable, kinds: string[]): Promise<number> {
+    let n = 0;
+    for (const kind of kinds) {
+      let used = this.used.get(kind);
+      if (used === undefined) this.used.set(kind, (used = await usedToday(q, [kind], this.dayStart)));
+      n += used;
+    }
+    return n;
+  }
+
+  /** An accepted proposal's steps now count against today's quotas. */
+  add(kinds: readonly string[]): void {
+    for (const kind of kinds) {
+      const used = this.used.get(kind);
+      if (used !== undefined) this.used.set(kind, used + 1);
+    }
+  }
 }
 
 type Gate = (q: Queryable, input: GateInput) => Promise<GateResult>;
@@ -28,7 +59,7 @@ function quotaGate(gate: string, kinds: string[], label: string, read: (q: Query
   return async (q, input) => {
     const { enabled, limit } = await read(q);
     if (!enabled) return { ok: false, gate, reason: `${label} are turned off in policy.` };
-    const used = await usedToday(q, kinds, input.dayStart);
+    const used = input.ledger ? await input.ledger.usedToday(q, kinds) : await usedToday(q, kinds, input.dayStart);
     if (used + input.count > limit) {
       return { ok: false, gate, reason: `Quota full (${used}/${limit}): ${label.toLowerCase()} today.` };
     }
@@ -61,14 +92,14 @@ export const stepKindGates: Record<string, Gate> = {
 };
 
 /** Runs the gate of every step kind in the proposal; the first refusal wins. */
-export async function checkCapGates(q: Queryable, kinds: string[], nowMs: number, timeZone: string): Promise<GateResult> {
-  const dayStart = iso(startOfDay(nowMs, timeZone));
+export async function checkCapGates(q: Queryable, kinds: string[], nowMs: number, timeZone: string, ledger?: QuotaLedger): Promise<GateResult> {
+  const dayStart = ledger?.dayStart ?? iso(startOfDay(nowMs, timeZone));
   const counts = new Map<string, number>();
   for (const k of kinds) counts.set(k, (counts.get(k) ?? 0) + 1);
   for (const [kind, count] of counts) {
     const gate = stepKindGates[kind];
     if (!gate) continue;
-    const res = await gate(q, { count, dayStart });
+    const res = await gate(q, { count, dayStart, ledger });
     if (!res.ok) return res;
   }
   return { ok: true };

@@ -4,6 +4,7 @@ import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from './ctx.js';
 import { EVENT_COLUMNS, writeEvent, type EventRow } from './events.js';
 import { getPolicy } from './policy.js';
+import { columnNames, prefixed, unprefix } from './columns.js';
 import { rememberMissionOutcome } from '../memory/mission-outcomes.js';
 import type { ProposalRow } from './proposal-service.js';
 
@@ -58,34 +59,49 @@ export async function announceQueued(ctx: EngineCtx, tx: Tx, kind: string): Prom
   afterCommit(tx, () => ctx.bus.wake(kind));
 }
 
+const missionNames = columnNames(MISSION_COLUMNS);
+const eventNames = columnNames(EVENT_COLUMNS);
+
 /** Turns an accepted proposal into a mission: the first step queued, the rest pending behind it. */
 export async function createMission(ctx: EngineCtx, tx: Tx, proposal: ProposalRow): Promise<MissionRow> {
   const now = isoNow(ctx.clock);
   const retry = await getPolicy(tx, 'step_retry_policy');
-  const ins = await tx.query<MissionRow>(
-    `INSERT INTO ops_missions (proposal_id, title, status, created_by, created_at) VALUES ($1, $2, 'approved', $3, $4)
-     RETURNING ${MISSION_COLUMNS}`,
-    [proposal.id, proposal.title, proposal.agentId, now],
-  );
-  const mission = ins.rows[0] as MissionRow;
   const steps = proposal.proposedSteps;
-  await tx.query(
-    `INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, max_attempts, run_after, created_at)
-     SELECT $1, s.seq - 1, s.kind, s.payload, CASE WHEN s.seq = 1 THEN 'queued' ELSE 'pending' END, $3, $4, $4
-     FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(step, seq),
-          LATERAL (SELECT t.seq, t.step->>'kind' AS kind, coalesce(t.step->'payload', '{}'::jsonb) AS payload) s`,
-    [mission.id, JSON.stringify(steps), retry.max_attempts, now],
+  const kinds = steps.map((s) => s.kind);
+  const tags = [...new Set(['mission', 'created', ...kinds].map((t) => t.toLowerCase()))].slice(0, 20);
+  const title = `Mission: ${proposal.title}`;
+  // One statement: the mission, its steps (the first queued) and its mission_created event.
+  const res = await tx.query<Record<string, unknown>>(
+    `WITH m AS (
+       INSERT INTO ops_missions (proposal_id, title, status, created_by, created_at) VALUES ($1, $2, 'approved', $3, $4)
+       RETURNING ${MISSION_COLUMNS}),
+     s AS (
+       INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, max_attempts, run_after, created_at)
+       SELECT m.id, t.seq - 1, t.step->>'kind', coalesce(t.step->'payload', '{}'::jsonb), CASE WHEN t.seq = 1 THEN 'queued' ELSE 'pending' END, $6, $4, $4
+       FROM m, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS t(step, seq)),
+     e AS (
+       INSERT INTO ops_agent_events (agent_id, kind, title, summary, tags, payload, mission_id, step_id, proposal_id, created_at)
+       SELECT $3, 'mission_created', $7, $8, $9::text[], $10::jsonb, m.id, NULL, $1, $4 FROM m
+       RETURNING ${EVENT_COLUMNS})
+     SELECT ${prefixed('m', 'm_', missionNames)}, ${prefixed('e', 'e_', eventNames)} FROM m, e`,
+    [
+      proposal.id,
+      proposal.title,
+      proposal.agentId,
+      now,
+      JSON.stringify(steps),
+      retry.max_attempts,
+      title.length <= 300 ? title : title.slice(0, 299) + '…',
+      `${steps.length} step${steps.length === 1 ? '' : 's'}: ${kinds.join(' → ')}`.slice(0, 4000),
+      tags,
+      JSON.stringify({ source: proposal.source }),
+    ],
   );
-  await writeEvent(ctx, tx, {
-    agentId: proposal.agentId,
-    kind: 'mission_created',
-    title: `Mission: ${proposal.title}`,
-    summary: `${steps.length} step${steps.length === 1 ? '' : 's'}: ${steps.map((s) => s.kind).join(' → ')}`,
-    tags: ['mission', 'created', ...new Set(steps.map((s) => s.kind))],
-    missionId: mission.id,
-    proposalId: proposal.id,
-    payload: { source: proposal.source },
-  });
+  const row = res.rows[0]!;
+  const mission = unprefix<MissionRow>(row, 'm_', missionNames);
+  const event = unprefix<EventRow>(row, 'e_', eventNames);
+  for (const hook of ctx.eventHooks) await hook(ctx, tx, event);
+  afterCommit(tx, () => ctx.bus.publish({ type: 'event', event }));
   const first = steps[0]?.kind;
   if (first) await announceQueued(ctx, tx, first);
   afterCommit(tx, () => ctx.bus.publish({ type: 'mission', mission }));

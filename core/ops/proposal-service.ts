@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { stepSpec } from '../api/contract.js';
 import { AppError, describeIssues } from '../api/errors.js';
+import { isConnectionError } from '../db/connection-errors.js';
 import { lockKey, type Tx } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import { getAgent } from './agents.js';
 import type { EngineCtx } from './ctx.js';
 import { writeEvent } from './events.js';
-import { checkAgentPaused, checkCapGates } from './gates.js';
+import { checkAgentPaused, checkCapGates, QuotaLedger } from './gates.js';
 import { currentPause } from './pause.js';
 import { createMission } from './missions.js';
 import { getPolicy } from './policy.js';
@@ -59,58 +60,136 @@ const GATE_LOCK = lockKey('emtesseract:proposal-gates');
  * auto-approve → mission + steps → event. A refusal is stored with its reason.
  */
 export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: ProposalInput): Promise<ProposalOutcome> {
-  const parsed = proposalInput.safeParse(raw);
-  if (!parsed.success) throw new AppError('invalid_input', `The proposal is not valid: ${describeIssues(parsed.error.issues)}.`);
-  const input = parsed.data;
-  const agent = await getAgent(ctx.db, input.agentId);
-  if (!agent) throw new AppError('not_found', `There is no agent "${input.agentId}".`);
+  const [result] = await createProposals(ctx, [raw]);
+  if (!result!.ok) throw result!.error;
+  return result!.outcome;
+}
+
+export type ProposalResult = { ok: true; outcome: ProposalOutcome } | { ok: false; error: AppError };
+
+/**
+ * Several proposals through the same gates, in order, in one transaction under
+ * one gate lock (the reaction queue hands over a batch): each is decided exactly
+ * as it would be alone — the daily limit and the cap gates count what the ones
+ * before it in the batch used — but the policies are read and today's use is
+ * counted once per agent and step kind instead of once per proposal. An
+ * invalid proposal gets its error and writes nothing; if the transaction
+ * fails, each proposal is tried again on its own, so one cannot sink the rest.
+ */
+export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInput[]): Promise<ProposalResult[]> {
+  const results: ProposalResult[] = new Array(raws.length);
+  const valid: { i: number; input: z.infer<typeof proposalInput>; agent: NonNullable<Awaited<ReturnType<typeof getAgent>>> }[] = [];
+  for (const [i, raw] of raws.entries()) {
+    const parsed = proposalInput.safeParse(raw);
+    if (!parsed.success) {
+      results[i] = { ok: false, error: new AppError('invalid_input', `The proposal is not valid: ${describeIssues(parsed.error.issues)}.`) };
+      continue;
+    }
+    const agent = await getAgent(ctx.db, parsed.data.agentId);
+    if (!agent) results[i] = { ok: false, error: new AppError('not_found', `There is no agent "${parsed.data.agentId}".`) };
+    else valid.push({ i, input: parsed.data, agent });
+  }
+  if (!valid.length) return results;
 
   // Read before the critical section: no query while the engine's copy is fresh (see ops/pause.ts).
   const pause = await currentPause(ctx);
-  const outcome = await ctx.db.transaction(async (tx) => {
-    // Gate checks and the insert that uses up quota are one critical section.
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [GATE_LOCK]);
-    const nowMs = ctx.clock.now();
-    const tz = (await getPolicy(tx, 'timezone')).name;
-    let refusal: { gate: string; reason: string } | null = null;
-    if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
-    if (!refusal) {
-      const paused = checkAgentPaused(pause, agent);
-      if (!paused.ok) refusal = { gate: paused.gate, reason: paused.reason };
+  let outcomes: ProposalOutcome[];
+  try {
+    outcomes = await ctx.db.transaction(async (tx) => {
+      // Gate checks and the inserts that use up quota are one critical section.
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [GATE_LOCK]);
+      const nowMs = ctx.clock.now();
+      const tz = (await getPolicy(tx, 'timezone')).name;
+      const ledger = new QuotaLedger(iso(startOfDay(nowMs, tz)));
+      const limits = await getPolicy(tx, 'proposal_limits');
+      const auto = await getPolicy(tx, 'auto_approve');
+      const limitOf = (agentId: string): number => limits.per_agent[agentId] ?? limits.default_daily_limit;
+      const today = await proposalsToday(tx, new Map(valid.map((v) => [v.input.agentId, limitOf(v.input.agentId)])), ledger.dayStart);
+      const out: ProposalOutcome[] = [];
+      for (const { input, agent } of valid) {
+        const kinds = input.steps.map((s) => s.kind);
+        let refusal: { gate: string; reason: string } | null = null;
+        if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
+        if (!refusal) {
+          const paused = checkAgentPaused(pause, agent);
+          if (!paused.ok) refusal = { gate: paused.gate, reason: paused.reason };
+        }
+        const used = today.get(input.agentId) ?? 0;
+        const limit = limitOf(input.agentId);
+        if (!refusal && used >= limit) refusal = { gate: 'daily_limit', reason: `Daily proposal limit reached (${used}/${limit}) for ${input.agentId}.` };
+        if (!refusal) {
+          const gate = await checkCapGates(tx, kinds, nowMs, tz, ledger);
+          if (!gate.ok) refusal = { gate: gate.gate, reason: gate.reason };
+        }
+        const approve = !refusal && auto.enabled && kinds.every((k) => (auto.allowed_step_kinds as readonly string[]).includes(k));
+        const status = refusal ? 'rejected' : approve ? 'accepted' : 'pending';
+        const proposal = await insertProposal(ctx, tx, input, status, refusal);
+        today.set(input.agentId, used + 1); // every proposal made today counts, refused ones too
+        if (status === 'accepted') ledger.add(kinds);
+        out.push(await finishProposal(ctx, tx, proposal));
+      }
+      return out;
+    });
+  } catch (err) {
+    if (valid.length === 1 || isConnectionError(err)) throw err;
+    for (const { i } of valid) {
+      try {
+        results[i] = (await createProposals(ctx, [raws[i]!]))[0]!;
+      } catch (one) {
+        if (isConnectionError(one)) throw one;
+        results[i] = { ok: false, error: one instanceof AppError ? one : new AppError('internal', `The proposal could not be saved: ${one instanceof Error ? one.message : String(one)}.`) };
+      }
     }
-    if (!refusal) refusal = await checkDailyLimit(tx, input.agentId, nowMs, tz);
-    if (!refusal) {
-      const gate = await checkCapGates(tx, input.steps.map((s) => s.kind), nowMs, tz);
-      if (!gate.ok) refusal = { gate: gate.gate, reason: gate.reason };
-    }
-    const auto = await getPolicy(tx, 'auto_approve');
-    const approve = !refusal && auto.enabled && input.steps.every((s) => (auto.allowed_step_kinds as readonly string[]).includes(s.kind));
-    const status = refusal ? 'rejected' : approve ? 'accepted' : 'pending';
-    const now = isoNow(ctx.clock);
-    const ins = await tx.query<ProposalRow>(
-      `INSERT INTO ops_mission_proposals
-         (agent_id, title, description, source, source_ref, status, proposed_steps, rejection_reason, rejected_by_gate, decided_by, decided_at, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
-       RETURNING ${PROPOSAL_COLUMNS}`,
-      [
-        input.agentId,
-        input.title,
-        input.description ?? '',
-        input.source,
-        input.sourceRef ?? null,
-        status,
-        JSON.stringify(input.steps),
-        refusal?.reason ?? null,
-        refusal?.gate ?? null,
-        status === 'pending' ? null : refusal ? 'gate' : 'auto',
-        status === 'pending' ? null : now,
-        now,
-      ],
-    );
-    const proposal = ins.rows[0] as ProposalRow;
-    return finishProposal(ctx, tx, proposal);
-  });
-  return outcome;
+    return results;
+  }
+  valid.forEach(({ i }, k) => (results[i] = { ok: true, outcome: outcomes[k]! }));
+  return results;
+}
+
+async function insertProposal(
+  ctx: EngineCtx,
+  tx: Tx,
+  input: z.infer<typeof proposalInput>,
+  status: ProposalRow['status'],
+  refusal: { gate: string; reason: string } | null,
+): Promise<ProposalRow> {
+  const now = isoNow(ctx.clock);
+  const ins = await tx.query<ProposalRow>(
+    `INSERT INTO ops_mission_proposals
+       (agent_id, title, description, source, source_ref, status, proposed_steps, rejection_reason, rejected_by_gate, decided_by, decided_at, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9, $10, $11, $12)
+     RETURNING ${PROPOSAL_COLUMNS}`,
+    [
+      input.agentId,
+      input.title,
+      input.description ?? '',
+      input.source,
+      input.sourceRef ?? null,
+      status,
+      JSON.stringify(input.steps),
+      refusal?.reason ?? null,
+      refusal?.gate ?? null,
+      status === 'pending' ? null : refusal ? 'gate' : 'auto',
+      status === 'pending' ? null : now,
+      now,
+    ],
+  );
+  return ins.rows[0] as ProposalRow;
+}
+
+/**
+ * How many proposals each agent has made since `dayStart`, counted up to its limit (all a gate
+ * needs to know; an agent far over its limit is not counted to the end every time): one query
+ * for all of them.
+ */
+async function proposalsToday(tx: Tx, limits: Map<string, number>, dayStart: string): Promise<Map<string, number>> {
+  const res = await tx.query<{ agentId: string; n: number }>(
+    `SELECT a.agent_id AS "agentId",
+            (SELECT count(*)::int FROM (SELECT 1 FROM ops_mission_proposals p WHERE p.agent_id = a.agent_id AND p.created_at >= $3 LIMIT a.cap) x) AS n
+     FROM unnest($1::text[], $2::int[]) AS a(agent_id, cap)`,
+    [[...limits.keys()], [...limits.values()], dayStart],
+  );
+  return new Map(res.rows.map((r) => [r.agentId, r.n]));
 }
 
 /** Emits the proposal's event and, when accepted, creates its mission. */
@@ -140,18 +219,6 @@ async function finishProposal(ctx: EngineCtx, tx: Tx, proposal: ProposalRow): Pr
   }
   const mission = await createMission(ctx, tx, proposal);
   return { proposal, mission: { id: mission.id, status: mission.status } };
-}
-
-async function checkDailyLimit(tx: Tx, agentId: string, nowMs: number, tz: string): Promise<{ gate: string; reason: string } | null> {
-  const limits = await getPolicy(tx, 'proposal_limits');
-  const limit = limits.per_agent[agentId] ?? limits.default_daily_limit;
-  const res = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM ops_mission_proposals WHERE agent_id = $1 AND created_at >= $2`,
-    [agentId, iso(startOfDay(nowMs, tz))],
-  );
-  const used = res.rows[0]?.n ?? 0;
-  if (used >= limit) return { gate: 'daily_limit', reason: `Daily proposal limit reached (${used}/${limit}) for ${agentId}.` };
-  return null;
 }
 
 export const decideInput = z.object({

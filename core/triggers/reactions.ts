@@ -4,7 +4,8 @@ import type { EngineCtx, EventHook, EventShape } from '../ops/ctx.js';
 import type { EventRow } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
 import type { reactionPattern } from '../ops/policy-schemas.js';
-import { createProposalAndMaybeAutoApprove, type StepSpec } from '../ops/proposal-service.js';
+import { AppError } from '../api/errors.js';
+import { createProposals, type ProposalInput, type ProposalResult, type StepSpec } from '../ops/proposal-service.js';
 import { iso } from '../ops/time.js';
 import type { z } from 'zod';
 
@@ -91,7 +92,9 @@ function stepsFor(type: string, title: string, summary: string): StepSpec[] {
 
 /**
  * The heartbeat's reaction job: within its budget (3 s), turns queued
- * reactions into proposals through the one proposal service (same gates).
+ * reactions into proposals through the one proposal service (same gates),
+ * a batch at a time: the proposals of a batch are decided in one transaction
+ * (createProposals) and the reactions marked done in one statement.
  */
 export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): Promise<{ proposed: number; rejected: number; duplicate: number; left: number }> {
   const hb = await cachedPolicy(ctx, 'heartbeat_policy');
@@ -106,51 +109,88 @@ export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): P
   for (;;) {
     if (ctx.clock.perf() - t0 > budget) break;
     if (!batch.length) batch = await queuedReactions(ctx.db, REACTION_BATCH);
-    const r = batch.shift();
-    if (!r) break;
-    const sourceRef = `event:${r.sourceEventId}`;
-    const key = `${r.targetAgent}\u0000${sourceRef}`;
-    const now = isoNow(ctx.clock);
-    if (r.handled || madeNow.has(key)) {
-      await finish(ctx.db, r.id, 'duplicate', null, 'this agent already has a proposal for that event', now);
+    if (!batch.length) break;
+    // Up to the first reaction for an (agent, event) the chunk already proposes for: that one
+    // waits for the next chunk, where it is seen as the duplicate it is (or tried, if the first failed).
+    const chunk: QueuedReaction[] = [];
+    const keys = new Set<string>();
+    while (batch.length && !keys.has(reactionKey(batch[0]!))) {
+      keys.add(reactionKey(batch[0]!));
+      chunk.push(batch.shift()!);
+    }
+    await handleChunk(ctx, chunk, madeNow, out);
+  }
+  out.left = await queuedCount(ctx.db);
+  return out;
+}
+
+const reactionKey = (r: QueuedReaction): string => `${r.targetAgent}\u0000event:${r.sourceEventId}`;
+
+interface Finished {
+  id: number;
+  status: 'duplicate' | 'failed' | 'rejected' | 'proposed';
+  proposalId: number | null;
+  result: string;
+}
+
+async function handleChunk(ctx: EngineCtx, chunk: QueuedReaction[], madeNow: Set<string>, out: { proposed: number; rejected: number; duplicate: number }): Promise<void> {
+  const now = isoNow(ctx.clock);
+  const finished: Finished[] = [];
+  const asks: { r: QueuedReaction; input: ProposalInput }[] = [];
+  for (const r of chunk) {
+    if (r.handled || madeNow.has(reactionKey(r))) {
+      finished.push({ id: r.id, status: 'duplicate', proposalId: null, result: 'this agent already has a proposal for that event' });
       out.duplicate++;
       continue;
     }
-    try {
-      const title = r.title ?? `event #${r.sourceEventId}`;
-      let steps = stepsFor(r.reactionType, title, r.summary ?? '');
-      if (r.reactionType === 'post') {
-        // publish the draft the source event's step wrote
-        const draft = await ctx.db.query<{ id: number }>(
-          `SELECT a.id FROM ops_agent_events e JOIN ops_artifacts a ON a.step_id = e.step_id AND a.kind = 'draft' WHERE e.id = $1 ORDER BY a.id DESC LIMIT 1`,
-          [r.sourceEventId],
-        );
-        const id = draft.rows[0]?.id;
-        if (id === undefined) {
-          await finish(ctx.db, r.id, 'failed', null, 'the source event wrote no draft to post', now);
-          continue;
-        }
-        steps = [{ kind: 'post_bluesky', payload: { draftArtifactId: id } }];
+    const title = r.title ?? `event #${r.sourceEventId}`;
+    let steps = stepsFor(r.reactionType, title, r.summary ?? '');
+    if (r.reactionType === 'post') {
+      // publish the draft the source event's step wrote
+      const draft = await ctx.db.query<{ id: number }>(
+        `SELECT a.id FROM ops_agent_events e JOIN ops_artifacts a ON a.step_id = e.step_id AND a.kind = 'draft' WHERE e.id = $1 ORDER BY a.id DESC LIMIT 1`,
+        [r.sourceEventId],
+      );
+      const id = draft.rows[0]?.id;
+      if (id === undefined) {
+        finished.push({ id: r.id, status: 'failed', proposalId: null, result: 'the source event wrote no draft to post' });
+        continue;
       }
-      const res = await createProposalAndMaybeAutoApprove(ctx, {
+      steps = [{ kind: 'post_bluesky', payload: { draftArtifactId: id } }];
+    }
+    asks.push({
+      r,
+      input: {
         agentId: r.targetAgent,
         title: `${capitalize(r.reactionType)}: ${title.replace(/^Mission failed: /, '')}`.slice(0, 300),
         steps,
         source: 'reaction',
-        sourceRef,
+        sourceRef: `event:${r.sourceEventId}`,
         description: `Reacting (${r.reactionType}) to event #${r.sourceEventId}.`,
-      });
-      madeNow.add(key);
-      const rejected = res.proposal.status === 'rejected';
-      await finish(ctx.db, r.id, rejected ? 'rejected' : 'proposed', res.proposal.id, res.proposal.rejectionReason ?? `proposal #${res.proposal.id} ${res.proposal.status}`, now);
-      if (rejected) out.rejected++;
-      else out.proposed++;
-    } catch (err) {
-      await finish(ctx.db, r.id, 'failed', null, err instanceof Error ? err.message : String(err), now);
-    }
+      },
+    });
   }
-  out.left = await queuedCount(ctx.db);
-  return out;
+  let results: ProposalResult[] = [];
+  try {
+    if (asks.length) results = await createProposals(ctx, asks.map((a) => a.input));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    results = asks.map(() => ({ ok: false, error: new AppError('internal', message) }));
+  }
+  asks.forEach(({ r }, i) => {
+    const res = results[i]!;
+    if (!res.ok) {
+      finished.push({ id: r.id, status: 'failed', proposalId: null, result: res.error.message });
+      return;
+    }
+    madeNow.add(reactionKey(r));
+    const p = res.outcome.proposal;
+    const rejected = p.status === 'rejected';
+    finished.push({ id: r.id, status: rejected ? 'rejected' : 'proposed', proposalId: p.id, result: p.rejectionReason ?? `proposal #${p.id} ${p.status}` });
+    if (rejected) out.rejected++;
+    else out.proposed++;
+  });
+  await finish(ctx.db, finished, now);
 }
 
 async function queuedCount(q: Queryable): Promise<number> {
@@ -158,7 +198,7 @@ async function queuedCount(q: Queryable): Promise<number> {
   return r.rows[0]?.n ?? 0;
 }
 
-/** Queued reactions read at a time; each is still handled, and the budget checked, one by one. */
+/** Queued reactions read at a time: one chunk, decided in one transaction; the budget is checked between chunks. */
 const REACTION_BATCH = 20;
 
 /**
@@ -179,8 +219,15 @@ async function queuedReactions(q: Queryable, limit: number): Promise<QueuedReact
   return res.rows;
 }
 
-async function finish(q: Queryable, id: number, status: string, proposalId: number | null, result: string, now: string): Promise<void> {
-  await q.query(`UPDATE ops_agent_reactions SET status = $2, proposal_id = $3, result = $4, processed_at = $5 WHERE id = $1`, [id, status, proposalId, result.slice(0, 500), now]);
+/** Marks reactions done, one statement for the chunk. */
+async function finish(q: Queryable, rows: Finished[], now: string): Promise<void> {
+  if (!rows.length) return;
+  await q.query(
+    `UPDATE ops_agent_reactions r SET status = x.status, proposal_id = x.proposal_id, result = x.result, processed_at = $2
+     FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, status text, proposal_id bigint, result text)
+     WHERE r.id = ANY($3::bigint[]) AND r.id = x.id`, // ANY: found by primary key, not by reading every reaction ever queued
+    [JSON.stringify(rows.map((f) => ({ id: f.id, status: f.status, proposal_id: f.proposalId, result: f.result.slice(0, 500) }))), now, rows.map((f) => f.id)],
+  );
 }
 
 function capitalize(s: string): string {

@@ -3,6 +3,7 @@ import { MEMORY_CAP_PER_AGENT } from '../memory/store.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { EVENT_COLUMNS, type EventRow } from '../ops/events.js';
 import { MISSION_COLUMNS, STEP_COLUMNS, type MissionRow, type StepRow } from '../ops/missions.js';
+import { columnNames, prefixed, qualify, unprefix } from '../ops/columns.js';
 
 /**
  * The successes of a batch of steps in one statement, one round trip: mark
@@ -24,18 +25,9 @@ export interface CompletedStep {
   memoryId: number | null;
 }
 
-function names(columns: string): string[] {
-  return columns.split(', ').map((c) => {
-    const m = /AS "([A-Za-z]+)"$/.exec(c);
-    return m ? m[1]! : c;
-  });
-}
-const stepNames = names(STEP_COLUMNS);
-const eventNames = names(EVENT_COLUMNS);
-const missionNames = names(MISSION_COLUMNS);
-const pick = (alias: string, prefix: string, cols: string[]): string => cols.map((c) => `${alias}."${c}" AS "${prefix}${c}"`).join(', ');
-/** `id, mission_id AS "missionId"` → `m.id, m.mission_id AS "missionId"`. */
-const qualify = (columns: string, alias: string): string => columns.replace(/(^|, )([a-z_]+)/g, `$1${alias}.$2`);
+const stepNames = columnNames(STEP_COLUMNS);
+const eventNames = columnNames(EVENT_COLUMNS);
+const missionNames = columnNames(MISSION_COLUMNS);
 
 const clip = (expr: string, max: number): string => `CASE WHEN length(${expr}) <= ${max} THEN ${expr} ELSE left(${expr}, ${max - 1}) || '…' END`;
 
@@ -98,9 +90,9 @@ trim AS (
   WHERE am.id = t.id),
 notified AS (
   SELECT pg_notify('${STEP_QUEUED_CHANNEL}', kind) FROM (SELECT DISTINCT kind FROM nxt) k WHERE $4::boolean)
-SELECT ${pick('d', 's_', stepNames)}, ${pick('e', 'e_', eventNames)},
+SELECT ${prefixed('d', 's_', stepNames)}, ${prefixed('e', 'e_', eventNames)},
        n.kind AS "nextKind",
-       ${pick('f', 'm_', missionNames)}, ${pick('me', 'x_', eventNames)},
+       ${prefixed('f', 'm_', missionNames)}, ${prefixed('me', 'x_', eventNames)},
        mem.id AS "memoryId",
        (SELECT count(*) FROM notified) AS notified
 FROM done d
@@ -110,10 +102,6 @@ LEFT JOIN fin f ON f.id = d."missionId"
 LEFT JOIN mev me ON me."missionId" = d."missionId"
 LEFT JOIN mem ON mem.source_trace_id = 'mission:' || d."missionId" || ':outcome'
 ORDER BY d._i`;
-
-function unprefix<T>(row: Record<string, unknown>, prefix: string, cols: string[]): T {
-  return Object.fromEntries(cols.map((c) => [c, row[prefix + c]])) as T;
-}
 
 export interface SuccessInput {
   step: StepRow & { agentId?: string };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createProposalAndMaybeAutoApprove, decideProposal } from '../../../core/ops/proposal-service.ts';
+import { createProposalAndMaybeAutoApprove, createProposals, decideProposal } from '../../../core/ops/proposal-service.ts';
+import { getPolicy } from '../../../core/ops/policy.ts';
 import { setPolicy } from '../../../core/ops/policy.ts';
 import { pageEvents } from '../../../core/ops/events.ts';
 import { dbKinds } from '../../support/db.ts';
@@ -82,6 +83,31 @@ describe.each(dbKinds)('proposal service on %s', (kind) => {
     });
     expect(out.proposal.status).toBe('rejected');
     expect(out.proposal.rejectionReason).toMatch(/0\/2/);
+  });
+
+  it('a batch decides each proposal as if alone: the daily limit and the cap gates count the ones before it, an invalid one gets its error and the rest go on', async () => {
+    e = await testEngine(kind, { workers: false, heartbeat: false });
+    await setPolicy(e.ctx, 'proposal_limits', { default_daily_limit: 5, per_agent: { growth: 2 } });
+    await setPolicy(e.ctx, 'content_policy', { ...(await getPolicy(e.db, 'content_policy')), max_drafts_per_day: 1 });
+    const scan = { agentId: 'growth', title: 'Scan', steps: [{ kind: 'analyze', payload: {} }] };
+    const out = await createProposals(e.ctx, [
+      scan,
+      { agentId: 'brain', title: 'Write it up', steps: [{ kind: 'write_content', payload: {} }] },
+      { ...scan, title: '' },
+      scan,
+      { agentId: 'creator', title: 'Write another', steps: [{ kind: 'write_content', payload: {} }] },
+      scan,
+      { agentId: 'nobody', title: 'x', steps: [{ kind: 'analyze', payload: {} }] },
+    ]);
+    const summary = out.map((r) => (r.ok ? [r.outcome.proposal.status, r.outcome.proposal.rejectedByGate] : [r.error.code]));
+    expect(summary).toEqual([['accepted', null], ['accepted', null], ['invalid_input'], ['accepted', null], ['rejected', 'content_policy'], ['rejected', 'daily_limit'], ['not_found']]);
+    const last = out[5]!;
+    expect(last.ok && last.outcome.proposal.rejectionReason).toMatch(/2\/2/);
+    // the same decisions one at a time: the batch counted exactly what single calls count
+    const missions = await e.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ops_missions');
+    expect(missions.rows[0]!.n).toBe(3);
+    expect((await createProposalAndMaybeAutoApprove(e.ctx, scan)).proposal.rejectedByGate).toBe('daily_limit');
+    expect((await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'opus', title: 'More', steps: [{ kind: 'write_content', payload: {} }] })).proposal.rejectedByGate).toBe('content_policy');
   });
 
   it('the per-agent daily limit resets at the start of the next day', async () => {
