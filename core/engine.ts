@@ -1,3 +1,4 @@
+import { queueTidier } from './ops/tidy.js';
 import type { Db } from './db/db.js';
 import { loadMigrations, migrate } from './db/migrate.js';
 import type { Clock } from './ports/clock.js';
@@ -93,6 +94,7 @@ export function coreHeartbeatJobs(): HeartbeatJob[] {
   return [
     { name: 'recover_stale_steps', run: (ctx) => recoverStaleSteps(ctx) },
     { name: 'trim_memory_caps', run: (ctx) => trimMemoryCaps(ctx.db, isoNow(ctx.clock)) },
+    { name: 'tidy_tables', run: queueTidier() },
   ];
 }
 

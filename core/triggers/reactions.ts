@@ -106,10 +106,14 @@ export async function processReactionQueue(ctx: EngineCtx, budgetMs?: number): P
   // Proposals made by this run, for duplicates inside one batch (the batch's `handled` was read before them).
   const madeNow = new Set<string>();
   let batch: QueuedReaction[] = [];
+  // Where the next batch starts: the queue index is read from there, not over the entries of
+  // the reactions this run already handled (dead until a VACUUM).
+  let afterId = 0;
   for (;;) {
     if (ctx.clock.perf() - t0 > budget) break;
-    if (!batch.length) batch = await queuedReactions(ctx.db, REACTION_BATCH);
+    if (!batch.length) batch = await queuedReactions(ctx.db, REACTION_BATCH, afterId);
     if (!batch.length) break;
+    afterId = batch.at(-1)!.id;
     // Up to the first reaction for an (agent, event) the chunk already proposes for: that one
     // waits for the next chunk, where it is seen as the duplicate it is (or tried, if the first failed).
     const chunk: QueuedReaction[] = [];
@@ -207,14 +211,17 @@ const REACTION_BATCH = 20;
  * cut first, so only its own events are looked up. One heartbeat at a time runs this (its lock), so
  * nothing else handles these rows meanwhile.
  */
-async function queuedReactions(q: Queryable, limit: number): Promise<QueuedReaction[]> {
+async function queuedReactions(q: Queryable, limit: number, afterId: number): Promise<QueuedReaction[]> {
   const res = await q.query<QueuedReaction>(
     `SELECT r.id, r.target_agent AS "targetAgent", r.reaction_type AS "reactionType", r.source_event_id AS "sourceEventId", e.title, e.summary,
-            EXISTS (SELECT 1 FROM ops_mission_proposals p WHERE p.agent_id = r.target_agent AND p.source_ref = 'event:' || r.source_event_id) AS handled
-     FROM (SELECT id, target_agent, reaction_type, source_event_id FROM ops_agent_reactions WHERE status = 'queued' ORDER BY id LIMIT $1) r
+            h.handled IS NOT NULL AS handled
+     FROM (SELECT id, target_agent, reaction_type, source_event_id FROM ops_agent_reactions WHERE status = 'queued' AND id > $1 ORDER BY id LIMIT ${Math.trunc(limit)}) r
      LEFT JOIN ops_agent_events e ON e.id = r.source_event_id
+     -- LATERAL: one probe of the (source_ref, agent_id) index per reaction; as an EXISTS the
+     -- planner of a prepared statement (not knowing the batch is small) hashed every proposal ever made
+     LEFT JOIN LATERAL (SELECT true AS handled FROM ops_mission_proposals p WHERE p.source_ref = 'event:' || r.source_event_id AND p.agent_id = r.target_agent LIMIT 1) h ON true
      ORDER BY r.id`,
-    [limit],
+    [afterId],
   );
   return res.rows;
 }
