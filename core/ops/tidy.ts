@@ -9,7 +9,7 @@ import type { EngineCtx } from './ctx.js';
  * id sequence) since its last VACUUM here is vacuumed and analyzed. On
  * PostgreSQL the server's autovacuum does it; the job does nothing.
  */
-const TABLES = ['ops_agent_reactions', 'ops_mission_steps', 'ops_missions', 'ops_reaction_rolls', 'ops_worker_state'] as const;
+const TABLES = ['ops_agent_reactions', 'ops_mission_steps', 'ops_missions', 'ops_reaction_rolls', 'ops_agent_memory', 'ops_worker_state'] as const;
 
 export function queueTidier(everyRows = 5000): (ctx: EngineCtx) => Promise<{ vacuumed: string[] }> {
   /** Table → its highest id at the last VACUUM (unknown until first looked at: then it is vacuumed once). */
