@@ -39,6 +39,8 @@ export interface Child {
   readonly proc: ChildProcess;
   /** Resolves with the first stdout line (already seen or to come) matching `re`. */
   waitFor(re: RegExp, timeoutMs?: number): Promise<string>;
+  /** Every stdout line so far. */
+  lines(): readonly string[];
   /** Resolves with the next stdout line from now on matching `re`. */
   next(re: RegExp, timeoutMs?: number): Promise<string>;
   /** Writes one line to the child's stdin. */
@@ -135,6 +137,7 @@ export class BenchEnv {
     const child: Child = {
       name,
       proc,
+      lines: () => lines,
       waitFor(re, timeoutMs = 60_000) {
         const seen = lines.find((l) => re.test(l));
         if (seen !== undefined) return Promise.resolve(seen);

@@ -8,10 +8,10 @@
  *
  * Latency, the same way for every system: the bench process adds one job at
  * a time, open loop (mean 100 jobs/s, jittered), noting when each add
- * committed; the job's start is ours `started_at` (written by the worker from
- * Date.now(), so the commit is noted with Date.now() too: whole milliseconds on
- * both sides, unbiased but ±1 ms) or, for the references, when their handler
- * started (CLOCK_MONOTONIC, read the same way in both processes).
+ * committed; the job's start is when the worker handed it to its executor
+ * (ours print it with --trace-starts) or the reference's handler started —
+ * CLOCK_MONOTONIC in every process (process.hrtime), so the difference is
+ * exact to the microsecond across processes.
  *
  * Throughput: N jobs added in one statement, measured from the first start to
  * the queue seen empty (polled every 20 ms) — the sustained rate, so an idle
@@ -96,14 +96,14 @@ async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number)
     const w = await getPolicy(db, 'workers');
     await setPolicy(engine.ctx, 'workers', { kinds: { ...w.kinds, wait: { enabled: true, concurrency: CONCURRENCY } } });
     for (let p = 0; p < processes; p++) {
-      const args = ['--database-url', url, '--kinds', 'wait', '--log-level', 'warn', '--worker-id', `bench-${p}`];
+      const args = ['--database-url', url, '--kinds', 'wait', '--log-level', 'warn', '--worker-id', `bench-${p}`, '--trace-starts', String(s.samples + s.warmup)];
       if (pollMs) args.push('--poll-ms', String(pollMs));
       children.push(env.spawnCommand(`worker ${p}`, process.execPath, [...scriptNodeFlags('worker', 'worker'), 'dist/cli/worker.js', ...args]));
     }
     await Promise.all(children.map((c) => c.waitFor(/running kinds/)));
 
     const ids = new Map<number, number>();
-    const commits = await openLoop(s.samples + s.warmup, s.gapMs, Date.now, async (i) => {
+    const commits = await openLoop(s.samples + s.warmup, s.gapMs, monoNow, async (i) => {
       const [id] = await enqueueSteps(db, 1, 'wait');
       ids.set(i, id!);
     });
@@ -112,8 +112,14 @@ async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number)
       const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE id = ANY($1::bigint[]) AND status <> 'succeeded'`, [stepIds]);
       return r.rows[0]!.n === 0;
     });
-    const rows = await db.query<{ id: number; startedAt: string }>(`SELECT id, started_at AS "startedAt" FROM ops_mission_steps WHERE id = ANY($1::bigint[])`, [stepIds]);
-    const startById = new Map(rows.rows.map((r) => [r.id, Date.parse(r.startedAt)]));
+    // each worker prints when it started a step, on the monotonic clock the commits were noted on
+    const startById = new Map<number, number>();
+    for (const c of children) {
+      for (const line of c.lines()) {
+        const m = /^STEP_STARTED (\d+) ([\d.]+)$/.exec(line);
+        if (m) startById.set(Number(m[1]), Number(m[2]));
+      }
+    }
     const starts = new Map([...ids].map(([i, id]) => [i, startById.get(id)!]));
 
     await enqueueSteps(db, s.throughputJobs, 'wait');
@@ -276,7 +282,7 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
       reference: { name: `${gwName} p50`, value: gwLat.p50, unit: 'ms' },
       ratio: lat.p50 / gwLat.p50,
       target: '≤ graphile-worker',
-      notes: `${how} (started_at); ${common}`,
+      notes: `${how} (the worker's --trace-starts line, CLOCK_MONOTONIC in both processes); ${common}`,
     });
     emit({
       name: `claim→start p99, ${c.label} (PostgreSQL)`,

@@ -11,8 +11,11 @@ import { redactUrl } from './data-dir.js';
 import { ollamaWiring } from '../llm/ollama-wiring.js';
 import { useWasmTier } from '../db/wasm-tiers.js';
 
-const usage = `Usage: npm run worker -- --database-url postgres://… [--kinds a,b] [--poll-ms N] [--pool-size N]
-Runs step workers only (no heartbeat, no HTTP) against a shared PostgreSQL server.`;
+const usage = `Usage: npm run worker -- --database-url postgres://… [--kinds a,b] [--poll-ms N] [--pool-size N] [--trace-starts N]
+Runs step workers only (no heartbeat, no HTTP) against a shared PostgreSQL server.
+--trace-starts N prints "STEP_STARTED <step id> <ms>" for the first N steps this process starts,
+the time on the machine's monotonic clock (the same in every process): the queue benchmark's
+cross-process claim→start latency.`;
 
 async function main(): Promise<void> {
   useWasmTier('baseline');
@@ -24,6 +27,7 @@ async function main(): Promise<void> {
     'worker-id': 'string',
     ollama: 'string',
     'log-level': 'string',
+    'trace-starts': 'number',
     help: 'boolean',
   });
   if (flags.help) return void console.log(usage);
@@ -76,7 +80,18 @@ async function main(): Promise<void> {
     }
   }
   if (!running) return;
+  if (flags['trace-starts']) traceStarts(running.engine, flags['trace-starts']);
   console.log(`emtesseract worker ${running.engine.ctx.processId} running kinds: ${running.engine.pool?.kinds().join(', ') || 'none'}`);
+}
+
+/** See --trace-starts: a step starts the moment its claim hands it to the executor. */
+function traceStarts(engine: Engine, n: number): void {
+  let left = n;
+  const off = engine.ctx.bus.subscribe((msg) => {
+    if (msg.type !== 'step' || msg.step.status !== 'running') return;
+    process.stdout.write(`STEP_STARTED ${msg.step.id} ${(Number(process.hrtime.bigint()) / 1e6).toFixed(3)}\n`);
+    if (--left <= 0) off();
+  });
 }
 
 main().catch((err) => {
