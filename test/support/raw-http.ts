@@ -20,6 +20,8 @@ export interface RawRequest {
   localAddress?: string;
   /** For the stream: resolve once the headers arrive and then close the connection. */
   headersOnly?: boolean;
+  /** Reuse connections through this agent (default: a fresh connection per request). */
+  agent?: http.Agent;
 }
 
 export function rawRequest(baseUrl: string, r: RawRequest): Promise<RawReply> {
@@ -32,7 +34,7 @@ export function rawRequest(baseUrl: string, r: RawRequest): Promise<RawReply> {
         method: r.method ?? 'GET',
         path: r.path,
         headers: r.headers ?? {},
-        agent: false,
+        agent: r.agent ?? false,
         ...(r.localAddress ? { localAddress: r.localAddress } : {}),
       },
       (res) => {
