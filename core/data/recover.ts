@@ -3,6 +3,7 @@ import { rename } from 'node:fs/promises';
 import { AppError } from '../api/errors.js';
 import type { Migration } from '../db/migrate.js';
 import { PgliteDb } from '../db/pglite.js';
+import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { listBackups, type BackupInfo } from './backups.js';
 import type { DataLayout } from './layout.js';
@@ -17,6 +18,8 @@ export interface RecoverOptions {
   recovery: 'refuse' | 'restore-latest';
   /** See PgliteOptions.clusterCacheDir (a restore into a new folder). */
   clusterCacheDir?: string;
+  /** See PgliteOptions.clock. */
+  clock?: Clock;
 }
 
 export interface Opened {
@@ -53,7 +56,7 @@ export function describeOpenError(err: unknown): string {
  * one, with a loud log line.
  */
 export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Promise<Opened> {
-  const cache = o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {};
+  const cache = { ...(o.clusterCacheDir ? { clusterCacheDir: o.clusterCacheDir } : {}), ...(o.clock ? { clock: o.clock } : {}) };
   try {
     const db = await PgliteDb.open({ dataDir: layout.db, ...cache });
     try {

@@ -7,6 +7,9 @@ import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
 import { dropEmptyCluster, INITDB_ARGS, isNewCluster, readEmptyCluster, writeEmptyCluster } from './empty-cluster.js';
 import { ReadCache } from './read-cache.js';
+import { isoNow, SystemClock, type Clock } from '../ports/clock.js';
+
+const systemClock = new SystemClock();
 
 export interface PgliteOptions {
   /** A folder on disk; omit (or pass 'memory://') for an in-memory database. */
@@ -18,6 +21,8 @@ export interface PgliteOptions {
    * instead of running initdb, and the first one made here writes it.
    */
   clusterCacheDir?: string;
+  /** The engine's clock: the lock file says since when this process holds the folder. The system clock if not given. */
+  clock?: Clock;
 }
 
 /** How PGlite reads our types (int8 and numeric as numbers, timestamptz as ISO strings); a PGlite given to adopt() must be made with them. */
@@ -144,7 +149,7 @@ export class PgliteDb implements Db {
     // PGlite cannot mount a folder through a symbolic link (a data folder whose db/ lives on another
     // disk): it is opened, and locked, where it really is
     const dir = opts.dataDir && opts.dataDir !== 'memory://' ? realFolder(opts.dataDir) : null;
-    const lock = dir ? acquireDirLock(lockPathFor(dir), new Date().toISOString()) : null;
+    const lock = dir ? acquireDirLock(lockPathFor(dir), isoNow(opts.clock ?? systemClock)) : null;
     try {
       // a new cluster (initdb here, or the cached empty one) is ours, with 1 MB WAL segments; a dump given to load may not be
       const fresh = !opts.loadDataDir && isNewCluster(dir);

@@ -309,7 +309,7 @@ export class EngineHost {
 
   private pgliteOptions(dataDir?: string): PgliteOptions {
     const cache = this.clusterCacheDir;
-    return { ...(dataDir ? { dataDir } : {}), ...(cache ? { clusterCacheDir: cache } : {}) };
+    return { ...(dataDir ? { dataDir } : {}), ...(cache ? { clusterCacheDir: cache } : {}), clock: this.opts.engine.clock };
   }
 
   /** Opens the database; a PGlite folder that fails to open is handled by the recovery option. */

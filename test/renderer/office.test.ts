@@ -12,11 +12,13 @@ import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
 import { silentLog } from '../../core/ports/log.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { skyAt } from '../../renderer/components/office/office-state.js';
+import { gate } from '../support/gate.js';
 import { startOllamaServer, type FakeOllama } from '../support/ollama-server.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
 const SHOTS = path.resolve(import.meta.dirname, '../../test-results');
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const CHAT_TOPIC = 'coffee break reading habits';
+const turns = gate();
 
 describe('office sky', () => {
   it('is night, dawn, day and dusk by the local hour', () => {
@@ -45,11 +47,12 @@ describe('office in Chromium', () => {
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
-    // Turns come slowly, so the conversation runs long enough to watch.
+    // The conversation's turns wait at a gate the test opens once it has seen the participants
+    // chatting, so the conversation lasts as long as the test watches it.
     srv = await startOllamaServer({
       responder: async (c) => {
         if (c.body.format) return { json: { memories: [], pairwise_drift: [], action_items: [] } };
-        await sleep(700);
+        if (JSON.stringify(c.body.messages ?? []).includes(CHAT_TOPIC)) await turns.pass();
         return 'Let us try the small experiment first.';
       },
     });
@@ -74,6 +77,7 @@ describe('office in Chromium', () => {
   });
 
   afterAll(async () => {
+    turns.open();
     await stage?.close();
     await srv?.close();
   });
@@ -125,13 +129,14 @@ describe('office in Chromium', () => {
   it('sets the participants chatting when their conversation starts', async () => {
     // Turned on only now: the schedule's slot for this hour was already decided (skipped) at start.
     await call('policy.set', { key: 'roundtable_policy', value: { enabled: true, max_daily_conversations: 5, max_action_items_per_day: 3, stale_minutes: 10 } });
-    await call('roundtables.enqueue', { format: 'watercooler', topic: 'coffee break reading habits', participants: ['growth', 'creator'] });
+    await call('roundtables.enqueue', { format: 'watercooler', topic: CHAT_TOPIC, participants: ['growth', 'creator'] });
     await expect.poll(() => stateOf('growth'), { timeout: 60_000 }).toBe('chatting');
     expect(await stateOf('creator')).toBe('chatting');
     expect(await stateOf('observer')).toBe('coffee');
     // They walk to the table, then sit there.
     await expect.poll(async () => (await page.getByTestId('office-canvas').getAttribute('data-walking'))?.includes('growth'), { timeout: 10_000 }).toBe(false);
     await page.getByTestId('office-canvas').screenshot({ path: path.join(SHOTS, 'office-chatting.png') });
+    turns.open();
   });
 
   it('opens an agent when its sprite is clicked', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
 import { silentLog } from '../../core/ports/log.js';
 import { affinityColor, formatLabel, signed } from '../../renderer/views/roundtables/roundtable-format.js';
+import { gate } from '../support/gate.js';
 import { startOllamaServer, type ChatCall, type FakeOllama } from '../support/ollama-server.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -26,7 +27,8 @@ const lines = [
   'Agreed, small experiment, cheap to try.',
 ];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// The chat's reply waits until the test has seen the agent thinking.
+const reply = gate();
 
 function scripted(): (c: ChatCall) => Promise<string | { json: unknown }> {
   let n = 0;
@@ -45,8 +47,7 @@ function scripted(): (c: ChatCall) => Promise<string | { json: unknown }> {
       };
     }
     if (text.includes('one-on-one')) {
-      // Slow enough to see the agent thinking.
-      await sleep(1200);
+      await reply.pass();
       if (c.lastUser.includes('break')) throw new Error('scripted failure');
       return CHAT_REPLY;
     }
@@ -95,6 +96,7 @@ describe('roundtables and agent detail in Chromium', () => {
   });
 
   afterAll(async () => {
+    reply.open();
     await stage?.close();
     await srv?.close();
   });
@@ -239,6 +241,7 @@ describe('roundtables and agent detail in Chromium', () => {
     await chat.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => chat.getByTestId('chat-thinking').count()).toBe(1);
     expect(await chat.getByTestId('chat-thinking').innerText()).toContain('Brain is thinking');
+    reply.open();
     await expect.poll(() => chat.locator('[data-testid=chat-message][data-role=agent]').count(), { timeout: 15_000 }).toBe(1);
     expect(await chat.getByTestId('chat-thinking').count()).toBe(0);
     expect(await chat.locator('[data-testid=chat-message][data-role=agent]').innerText()).toContain(CHAT_REPLY);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireDirLock, lockPathFor } from '../../../core/db/dir-lock.ts';
 import { PgliteDb } from '../../../core/db/pglite.ts';
+import { FakeClock } from '../../../core/ports/clock.ts';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 const child = path.join(root, 'test', 'fixtures', 'data', 'hold-folder.ts');
@@ -85,5 +86,16 @@ describe('one owner per data folder', () => {
     const file = path.join(dir, 'y.lock');
     writeFileSync(file, JSON.stringify({ pid: 1, host: 'some-other-machine', startedAt: NOW, owner: 'serve', token: 't' }));
     expect(() => acquireDirLock(file, NOW)).toThrow(/already open in serve \(process 1 on some-other-machine/);
+  });
+
+  it("writes the engine's clock into the lock it takes for a PGlite folder", async () => {
+    const folder = path.join(dir, 'clocked');
+    const db = await PgliteDb.open({ dataDir: folder, clock: new FakeClock(Date.parse(NOW)) });
+    try {
+      expect(JSON.parse(readFileSync(lockPathFor(folder), 'utf8'))).toMatchObject({ pid: process.pid, startedAt: NOW });
+    } finally {
+      await db.close();
+    }
+    expect(existsSync(lockPathFor(folder))).toBe(false);
   });
 });
