@@ -49,7 +49,7 @@ export function rawRequest(baseUrl: string, r: RawRequest): Promise<RawReply> {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (err) => reject(req.reusedSocket ? new Error(`${err.message} (on a reused connection)`, { cause: err }) : err));
     req.end(r.body);
   });
 }

@@ -82,6 +82,12 @@ function short(body: string): string {
 export async function fuzzCall(env: FuzzEnv, call: CallName, bodies: string[], valid: unknown[]): Promise<CallReport> {
   const schema = calls[call].input;
   const report: CallReport = { call, transport: env.transport.name, inputs: 0, refused: 0, accepted: 0, non4xx: 0, internal: 0, crashes: 0, rowsWritten: 0, refusalEvents: 0, examples: [], ms: 0 };
+  // Let the timers run before any socket is reused: the step before this one may have been
+  // only microtasks (IPC into the in-process engine) and synchronous body generation, so no
+  // timer has fired for seconds. The agent's 2 s idle timer must close a kept-alive socket
+  // before the server's 5 s keep-alive timer does; if neither has run, the next request is
+  // written into a socket the server then times out and resets (ECONNRESET on this side).
+  await new Promise((resolve) => setTimeout(resolve, 0));
   const t0 = performance.now();
   const refused: string[] = [];
   const accepted: string[] = [...valid.map((v) => JSON.stringify(v ?? {}))];
