@@ -1,7 +1,8 @@
 /**
  * The desktop app's main process: one instance, one locked-down window, the
  * engine on an embedded database in the user's data folder, the contract
- * over IPC, the stream over webContents.send. No business rules live here.
+ * over IPC, the stream over webContents.send, a tray icon to come back to
+ * once the window is closed. No business rules live here.
  */
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
@@ -20,11 +21,14 @@ import { appProtocolLocation, devServerLocation, type AppLocation } from './app-
 import { STREAM_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
 import { installMenu } from './menu.js';
+import { installTray, quitsWhenLastWindowCloses, type AppTray } from './tray.js';
 import { createMainWindow, hardenSession } from './window.js';
 
 const log = consoleLog(app.isPackaged ? 'info' : 'debug');
 let mainWindow: BrowserWindow | null = null;
-let running: { host: EngineHost; ollama: OllamaWiring; unsubscribe: () => void } | null = null;
+/** Set once the engine runs: from then on the window may be opened (again). */
+let windowLocation: AppLocation | null = null;
+let running: { host: EngineHost; ollama: OllamaWiring; tray: AppTray | null; unsubscribe: () => void } | null = null;
 let stopping = false;
 
 // app://emtesseract/ serves the built renderer; a privileged scheme must be registered before ready.
@@ -38,6 +42,22 @@ function appLocation(): AppLocation {
 
 function migrationsDir(): string {
   return app.isPackaged ? path.join(process.resourcesPath, 'migrations') : path.join(app.getAppPath(), 'migrations');
+}
+
+function trayIconPath(): string {
+  return app.isPackaged ? path.join(process.resourcesPath, 'tray.png') : path.join(app.getAppPath(), 'resources', 'tray.png');
+}
+
+/** The tray, or null (logged) where it cannot be shown: the app then quits when its window closes, as it did before. */
+function openTray(handlers: Handlers, initial: { paused: boolean; reason: string | null } | null): AppTray | null {
+  try {
+    const tray = installTray({ iconPath: trayIconPath(), handlers, showWindow, initial });
+    if (!tray) log.warn('No tray icon: its image did not load', { path: trayIconPath() });
+    return tray;
+  } catch (err) {
+    log.warn('No tray icon', { error: String(err) });
+    return null;
+  }
 }
 
 /** While quitting, calls get a clear "unavailable" instead of reaching a closed database. */
@@ -99,14 +119,18 @@ async function startEngine(location: AppLocation): Promise<void> {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
     onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
   });
-  const pauseState = await handlers['runtime.status']({}).then((s) => s.pause.paused, () => false);
-  const menu = installMenu(app.getPath('userData'), handlers, pauseState);
+  const pause = await handlers['runtime.status']({}).then((s) => s.pause, () => null);
+  const menu = installMenu(app.getPath('userData'), handlers, pause?.paused ?? false);
+  const tray = openTray(handlers, pause);
   const unsubscribe = host.bus.subscribe((msg) => {
-    if (msg.type === 'runtime') menu.setPaused(msg.state.paused);
+    if (msg.type === 'runtime') {
+      menu.setPaused(msg.state.paused);
+      tray?.setPaused(msg.state.paused, msg.state.reason);
+    }
     const wc = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null;
     if (wc && !wc.isDestroyed() && location.isAppUrl(wc.getURL())) wc.send(STREAM_CHANNEL, msg);
   });
-  running = { host, ollama, unsubscribe };
+  running = { host, ollama, tray, unsubscribe };
   await host.start();
 }
 
@@ -114,6 +138,7 @@ async function stopEngine(): Promise<void> {
   const r = running;
   running = null;
   if (!r) return;
+  r.tray?.destroy();
   r.unsubscribe();
   await r.host.stop().catch((err: unknown) => log.error('Engine did not stop cleanly', { error: String(err) }));
   await r.ollama.localOllama.stop().catch((err: unknown) => log.warn('The local Ollama did not stop cleanly', { error: String(err) }));
@@ -126,20 +151,23 @@ function openWindow(location: AppLocation): void {
   });
 }
 
-function focusWindow(): void {
-  if (!mainWindow) return;
+/** Brings the window forward, or opens it again if it was closed (tray, a second launch). */
+function showWindow(): void {
+  if (!windowLocation) return;
+  if (!mainWindow || mainWindow.isDestroyed()) return openWindow(windowLocation);
   if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
   mainWindow.focus();
 }
 
 async function main(): Promise<void> {
   useWasmTier('baseline');
   if (!app.requestSingleInstanceLock()) {
-    // Another instance owns the database folder; it gets focus instead.
+    // Another instance owns the database folder; it shows its window instead.
     app.quit();
     return;
   }
-  app.on('second-instance', focusWindow);
+  app.on('second-instance', showWindow);
   await app.whenReady();
   const location = appLocation();
   installAppProtocol(protocol, path.join(app.getAppPath(), 'dist', 'renderer'));
@@ -151,7 +179,8 @@ async function main(): Promise<void> {
     app.exit(1);
     return;
   }
-  openWindow(location);
+  windowLocation = location;
+  showWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) openWindow(location);
   });
@@ -161,8 +190,9 @@ app.on('web-contents-created', (_event, contents) => {
   contents.on('will-attach-webview', (e) => e.preventDefault());
 });
 
+// With a tray the company keeps working with no window; tray → Quit and File → Quit still quit.
 app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
+  if (quitsWhenLastWindowCloses(process.platform, Boolean(running?.tray))) app.quit();
 });
 
 app.on('before-quit', (event) => {

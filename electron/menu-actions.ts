@@ -110,14 +110,14 @@ export async function backupNow(deps: MenuActionDeps): Promise<void> {
   await deps.dialog.showMessageBox({ type: 'info', message: 'Backup saved', detail: `${out.value.id} (${formatBytes(out.value.bytes)}, ${out.value.rows.toLocaleString('en')} rows).` });
 }
 
-/** Company → Pause company / Resume company: flips the current state. Returns whether the company is now paused. */
-export async function togglePause(deps: MenuActionDeps): Promise<boolean | null> {
+/** Company → Pause company / Resume company (and the tray's): flips the current state. Returns whether the company is now paused. */
+export async function togglePause(deps: MenuActionDeps, reason = 'Paused from the menu'): Promise<boolean | null> {
   const status = await call(deps, 'runtime.status', {});
   if (!status.ok) {
     deps.dialog.showErrorBox('Could not pause or resume', status.error.message);
     return null;
   }
-  const out = status.value.pause.paused ? await call(deps, 'runtime.resume', {}) : await call(deps, 'runtime.pause', { reason: 'Paused from the menu' });
+  const out = status.value.pause.paused ? await call(deps, 'runtime.resume', {}) : await call(deps, 'runtime.pause', { reason });
   if (!out.ok) {
     deps.dialog.showErrorBox('Could not pause or resume', out.error.message);
     return null;

@@ -3,25 +3,21 @@
  * folder; Company → Pause company / Resume company, whose label follows the
  * engine's pause state (main calls setPaused on every { type: 'runtime' }
  * stream message). The actions live in menu-actions.ts and go through the
- * contract; this file only lays out the menu.
+ * contract (run-action.ts runs them, for the tray too); this file only lays
+ * out the menu.
  */
-import { app, dialog, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
 import type { Handlers } from '../core/api/contract.js';
-import { backupNow, exportData, importData, togglePause, type DialogLike, type MenuActionDeps } from './menu-actions.js';
+import { backupNow, exportData, importData } from './menu-actions.js';
+import { actionRunner, pauseItem } from './run-action.js';
 
 export interface AppMenu {
   /** Rebuilds the menu so the pause item says what it will do. */
   setPaused(paused: boolean): void;
 }
 
-export const PAUSE_LABEL = 'Pause Company';
-export const RESUME_LABEL = 'Resume Company';
-
 export function installMenu(dataDir: string, handlers: Handlers, initiallyPaused = false): AppMenu {
-  const deps: MenuActionDeps = { handlers, dialog: dialog as unknown as DialogLike, today: () => new Date().toISOString().slice(0, 10) };
-  const run = (action: (d: MenuActionDeps) => Promise<unknown>) => () => {
-    void action(deps).catch((err: unknown) => dialog.showErrorBox('Something went wrong', err instanceof Error ? err.message : String(err)));
-  };
+  const run = actionRunner(handlers);
   let paused = initiallyPaused;
   const build = (): void => {
     const isMac = process.platform === 'darwin';
@@ -42,16 +38,7 @@ export function installMenu(dataDir: string, handlers: Handlers, initiallyPaused
       { role: 'editMenu' },
       {
         label: 'Company',
-        submenu: [
-          {
-            id: 'pause',
-            label: paused ? RESUME_LABEL : PAUSE_LABEL,
-            click: run(async (d) => {
-              const now = await togglePause(d);
-              if (now !== null) menu.setPaused(now);
-            }),
-          },
-        ],
+        submenu: [pauseItem(run, paused, 'Paused from the menu', (now) => menu.setPaused(now))],
       },
       { role: 'viewMenu' },
       { role: 'windowMenu' },

@@ -2,9 +2,14 @@
  * A stand-in for the "electron" module (its binary cannot run on these
  * machines): it records what electron/main.ts asks of Electron — windows and
  * their options, IPC handlers, session handlers, the custom protocol, the
- * menu — and answers dialogs from a script the test sets. Tests mock
+ * menu, the tray — and answers dialogs from a script the test sets. Tests mock
  * "electron" with `electronModule` and read `fx`.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
 type Fn = (...args: never[]) => unknown;
 
 class Emitter {
@@ -24,6 +29,7 @@ class Emitter {
 type Listener = (event: { senderFrame: { url: string } | null }, input?: unknown) => Promise<unknown>;
 export interface MenuItem {
   id?: string;
+  type?: string;
   label?: string;
   role?: string;
   submenu?: MenuItem[];
@@ -50,26 +56,78 @@ export class FakeWebContents extends Emitter {
 
 export class FakeWindow extends Emitter {
   webContents = new FakeWebContents();
+  destroyed = false;
+  minimized = false;
+  /** How often it was shown and focused. */
+  shown = 0;
+  focused = 0;
   constructor(readonly options: { webPreferences: Record<string, unknown> } & Record<string, unknown>) {
     super();
     fx.windows.push(this);
   }
   static getAllWindows(): FakeWindow[] {
-    return fx.windows;
+    return fx.windows.filter((w) => !w.destroyed);
   }
   loadURL(url: string): Promise<void> {
     this.webContents.url = url;
     return Promise.resolve();
   }
   isDestroyed(): boolean {
-    return false;
+    return this.destroyed;
   }
   isMinimized(): boolean {
-    return false;
+    return this.minimized;
   }
-  restore(): void {}
-  focus(): void {}
-  show(): void {}
+  restore(): void {
+    this.minimized = false;
+  }
+  focus(): void {
+    this.focused++;
+  }
+  show(): void {
+    this.shown++;
+  }
+  /** The user closes the window: it is destroyed, and the app hears when it was the last. */
+  close(): void {
+    this.destroyed = true;
+    this.emit('closed');
+    if (FakeWindow.getAllWindows().length === 0) app.emit('window-all-closed');
+  }
+}
+
+/** What nativeImage.createFromPath returns: the path, and the size read from the PNG's header. */
+export class FakeImage {
+  readonly size: { width: number; height: number } | null;
+  constructor(readonly path: string) {
+    const png = existsSync(path) ? readFileSync(path) : null;
+    this.size = png && png.toString('latin1', 1, 4) === 'PNG' ? { width: png.readUInt32BE(16), height: png.readUInt32BE(20) } : null;
+  }
+  isEmpty(): boolean {
+    return this.size === null;
+  }
+}
+
+export class FakeTray extends Emitter {
+  toolTip = '';
+  menu: MenuItem[] = [];
+  destroyed = false;
+  constructor(readonly image: FakeImage) {
+    super();
+    fx.trays.push(this);
+  }
+  setToolTip(text: string): void {
+    this.toolTip = text;
+  }
+  setContextMenu(menu: MenuItem[]): void {
+    this.menu = menu;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+  /** A context menu item by id. */
+  item(id: string): MenuItem | undefined {
+    return this.menu.find((it) => it.id === id);
+  }
 }
 
 export interface DialogCall {
@@ -88,7 +146,9 @@ export const fx = {
   openedPaths: [] as string[],
   menu: null as MenuItem[] | null,
   ipc: new Map<string, Listener>(),
+  /** Every window opened, closed ones too. */
   windows: [] as FakeWindow[],
+  trays: [] as FakeTray[],
   headersListener: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
   permissionHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
   permissionCheck: null as null | ((...args: unknown[]) => boolean),
@@ -168,6 +228,8 @@ export const electronModule = {
   contextBridge: { exposeInMainWorld: (key: string, api: unknown) => fx.exposed.set(key, api) },
   ipcRenderer: { invoke: () => Promise.resolve({ ok: true, value: null }), on: () => {}, removeListener: () => {} },
   webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
+  Tray: FakeTray,
+  nativeImage: { createFromPath: (p: string) => new FakeImage(p) },
   Menu: { buildFromTemplate: (t: MenuItem[]) => t, setApplicationMenu: (m: MenuItem[]) => (fx.menu = m) },
 };
 
@@ -198,4 +260,25 @@ export function invoke(call: string, url: string | null, input?: unknown): Promi
   const h = fx.ipc.get(`emt:${call}`);
   if (!h) throw new Error(`no handler for ${call}`);
   return h({ senderFrame: url === null ? null : { url } }, input) as never;
+}
+
+/**
+ * Runs electron/main.ts from `appPath` on a new data folder and waits for its
+ * window. The returned function quits the app (unless a test did) and
+ * removes the folder.
+ */
+export async function startMain(appPath: string): Promise<() => Promise<void>> {
+  fx.appPath = appPath;
+  fx.userData = await mkdtemp(path.join(os.tmpdir(), 'emt-userdata-'));
+  const [windows, errors] = [fx.windows.length, fx.errors.length];
+  await import('../../../electron/main.js');
+  await until(() => fx.windows.length > windows || fx.errors.length > errors, 120_000);
+  if (fx.errors.length > errors) throw new Error(`The app did not start: ${fx.errors.slice(errors).join('; ')}`);
+  return async () => {
+    if (!fx.quitted) {
+      app.quit();
+      await until(() => fx.quitted);
+    }
+    await rm(fx.userData, { recursive: true, force: true });
+  };
 }
