@@ -194,5 +194,6 @@ function toOptions(req: ChatRequest, plan: WindowPlan): Partial<Options> {
   const options: Partial<Options> = {};
   if (req.temperature !== undefined) options.temperature = req.temperature;
   if (plan.numCtx !== undefined) options.num_ctx = plan.numCtx;
+  if (req.maxTokens !== undefined) options.num_predict = req.maxTokens;
   return options;
 }

@@ -14,6 +14,12 @@ export interface ChatRequest {
   messages: ChatMessage[];
   /** Sampling temperature (Ollama: options.temperature). */
   temperature?: number;
+  /**
+   * Longest reply in tokens (Ollama: options.num_predict). For replies that are
+   * cut to a short length anyway (a 120-character turn), so a rambling model does
+   * not spend seconds of a CPU on words that are thrown away.
+   */
+  maxTokens?: number;
   /** Context window to ask for (Ollama: options.num_ctx). */
   numCtx?: number;
   /** How long the model stays loaded after the call (Ollama: keep_alive), e.g. "5m" or 0. */

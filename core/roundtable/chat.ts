@@ -21,6 +21,8 @@ const COLUMNS = 'id, agent_id AS "agentId", role, text, created_at AS "createdAt
 /** Earlier messages the agent sees. */
 const CONTEXT_MESSAGES = 20;
 const REPLY_MAX_CHARS = 2000;
+/** About REPLY_MAX_CHARS of English: the model is not asked for more than is kept. */
+const REPLY_MAX_TOKENS = 600;
 
 /** The conversation with one agent, oldest first (the most recent `limit`). */
 export async function chatHistory(q: Queryable, agentId: string, limit = 100): Promise<ChatMessage[]> {
@@ -54,6 +56,7 @@ export async function sendChat(ctx: EngineCtx, llm: LlmService | null, input: { 
         { role: 'user' as const, content: input.text },
       ],
       temperature: 0.7,
+      maxTokens: REPLY_MAX_TOKENS,
     },
   );
   const answer = capOnWord(tidy(res.text), REPLY_MAX_CHARS) || agent.signatureLine || '…';

@@ -14,7 +14,7 @@ import { distillConversation, finishConversation } from './distill.js';
 import { getFormat } from './formats.js';
 import { LEADER_ID } from './participants.js';
 import { getTurns, renewConversationLease, type ConversationRow, type TurnRow } from './queue.js';
-import { sanitizeTurn } from './sanitize.js';
+import { sanitizeTurn, TURN_MAX_TOKENS } from './sanitize.js';
 import { subRandom } from './seeded-random.js';
 import { selectFirstSpeaker, selectNextSpeaker } from './speaker.js';
 import { keepLease } from './queue-loop.js';
@@ -115,7 +115,7 @@ export async function runConversation(deps: OrchestratorDeps, conv: Conversation
         withLease(deps, conv.id, ac, () =>
           llm.chat(
             { agentId: speakerId, purpose: 'roundtable_turn', conversationId: conv.id },
-            { system: p.system, messages: [{ role: 'user', content: p.user }], temperature: format.temperature, signal: ac.signal },
+            { system: p.system, messages: [{ role: 'user', content: p.user }], temperature: format.temperature, maxTokens: TURN_MAX_TOKENS, signal: ac.signal },
           ),
         );
       let res: ChatResult;

@@ -2,6 +2,13 @@ import { capOnWord } from '../executors/prompts.js';
 
 /** Longest turn: agents talk like people in a meeting, not like essays. */
 export const TURN_MAX_CHARS = 120;
+/**
+ * The reply length a turn asks the model for (options.num_predict): 120
+ * characters are about 30 tokens of English; 80 leave room for a name prefix
+ * or a link the sanitizer strips, and stop a rambling model from spending
+ * seconds of a CPU-bound host on words that are cut anyway.
+ */
+export const TURN_MAX_TOKENS = 80;
 
 const MARKDOWN_LINK = /\[([^\]]*)\]\([^)]*\)/g;
 const URL_PATTERN = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)\S*/gi;

@@ -422,13 +422,20 @@ class ScriptedOllama implements FakeOllama {
     const promptChars = endpoint === 'chat' ? messages.reduce((n, m) => n + m.content.length, 0) : (body.prompt ?? '').length + (body.system ?? '').length;
     const promptTokens = Math.ceil(promptChars / (entry.charsPerToken ?? 4));
     const truncated = promptTokens > window || faults.some((f) => f.kind === 'truncate');
-    const pieces = piecesOf(text);
+    let pieces = piecesOf(text);
+    // options.num_predict as Ollama reads it: stop after that many tokens (a piece here), done_reason "length"; -1 and -2 mean no limit
+    const limit = body.options?.num_predict;
+    const cut = typeof limit === 'number' && limit > 0 && pieces.length > limit;
+    if (cut) {
+      pieces = pieces.slice(0, limit);
+      text = pieces.join('');
+    }
     const started = process.hrtime.bigint();
     const stats = (): Stats => ({
       promptEvalCount: truncated ? window : promptTokens,
       evalCount: pieces.length,
       totalNs: Number(process.hrtime.bigint() - started) + 1,
-      doneReason: 'stop',
+      doneReason: cut ? 'length' : 'stop',
     });
     this.memory.set(model, { entry, window, expiresAt: keep === null ? null : this.now() + keep });
     const breakFault = faults.find((f) => f.kind === 'stall' || f.kind === 'cut' || f.kind === 'stream_error' || f.kind === 'bad_part');

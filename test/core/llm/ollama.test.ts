@@ -65,6 +65,19 @@ describe('OllamaLlm chat', () => {
     expect(body?.format).toBeUndefined();
   });
 
+  it('asks for at most maxTokens (options.num_predict) and reports a reply cut there', async () => {
+    srv.script(MODEL, 'one two three four five six seven eight');
+    const cut = await llm.chat(req({ maxTokens: 3 }));
+    expect(srv.bodies('/api/chat')[0]?.options?.num_predict).toBe(3);
+    expect(cut.text).toBe('one two three ');
+    expect(cut.completionTokens).toBe(3);
+    expect(cut.doneReason).toBe('length');
+    srv.script(MODEL, 'one two');
+    const whole = await llm.chat(req({}));
+    expect(srv.bodies('/api/chat')[1]?.options?.num_predict).toBeUndefined();
+    expect(whole.doneReason).toBe('stop');
+  });
+
   it('sends format and keep_alive 0 as given, and no num_ctx when none is needed', async () => {
     const format = { type: 'object', properties: { a: { type: 'number' } } };
     await llm.chat(req({ format, keepAlive: 0 }));

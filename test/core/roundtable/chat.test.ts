@@ -23,6 +23,7 @@ describe.each(dbKinds)('chatting with one agent on %s', (kind) => {
     expect(first.reply).toMatchObject({ agentId: 'growth', role: 'agent', text: 'Growth here — you said: What should we test next?' });
     const req = rt.llmCalls[0]!;
     expect(req.system).toContain('You are Growth, the growth specialist');
+    expect(req.maxTokens).toBe(600);
     expect(req.system).toContain('The user prefers experiments under a week.');
     expect(req.system).toContain('Personality evolution:\n- Keep in mind what the user told you they prefer');
     await rt.handlers['chat.send']({ agentId: 'growth', text: 'And after that?' });

@@ -59,6 +59,8 @@ describe.each(dbKinds)('a scripted standup on %s', (kind) => {
     expect(turnCalls.map(speakerOf)).toEqual(got.turns.map((t) => t.speakerName));
     expect(turnCalls[0]!.system).toContain('You are Opus, the project manager');
     expect(turnCalls[0]!.temperature).toBe(0.6);
+    // a turn is cut to 120 characters, so the model is asked for no more than 80 tokens
+    for (const c of turnCalls) expect(c.maxTokens).toBe(80);
     expect(turnCalls[1]!.messages[0]!.content).toContain(`Opus: ${turns[0]!.text}`);
     expect(e.llmCalls.filter((r) => r.format)).toHaveLength(1);
     const recorded = await e.db.query<{ purpose: string; agent_id: string | null; conversation_id: number }>(
