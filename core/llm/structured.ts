@@ -13,7 +13,10 @@ import type { ChatRequest, ChatResult, Llm } from './port.js';
  * outermost object cut out of surrounding prose, numbers clamped to declared
  * bounds — and validated. A reply that still fails gets ONE repair turn: the
  * bad reply goes back as the assistant's message with a user message listing
- * what was wrong. A second failure throws.
+ * what was wrong. A reply the host cut at the length limit (done_reason
+ * "length": unfinished JSON) does not go back — on a small context window it
+ * would crowd out the prompt —; the question is asked again with a note to
+ * answer shorter. A second failure throws.
  */
 export interface StructuredOptions {
   /** Repair turns after a failed reply (default 1). */
@@ -61,6 +64,13 @@ export function checkReply<T>(raw: string, schema: z.ZodType<T>, jsonSchema: Jso
   };
 }
 
+function shorterMessage(jsonSchema: JsonSchema): string {
+  return (
+    'Your last reply was cut off at the length limit before the JSON was complete. ' +
+    `Reply again, shorter (fewer and shorter items), with only one JSON value matching this JSON schema, and no other text: ${JSON.stringify(jsonSchema)}`
+  );
+}
+
 function repairMessage(issues: OutputIssue[], jsonSchema: JsonSchema): string {
   return (
     `Your reply could not be used: ${describeIssues(issues)}. ` +
@@ -88,10 +98,9 @@ export async function chatStructured<T>(
         { model: req.model, raw: result.text, issues: checked.issues, attempts: attempt + 1 },
       );
     }
-    messages = [
-      ...messages,
-      { role: 'assistant', content: result.text },
-      { role: 'user', content: repairMessage(checked.issues, jsonSchema) },
-    ];
+    messages =
+      result.doneReason === 'length'
+        ? [...req.messages, { role: 'user', content: shorterMessage(jsonSchema) }]
+        : [...messages, { role: 'assistant', content: result.text }, { role: 'user', content: repairMessage(checked.issues, jsonSchema) }];
   }
 }

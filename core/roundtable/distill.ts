@@ -16,6 +16,13 @@ import { CONVERSATION_COLUMNS, getTurns, type ConversationRow } from './queue.js
 
 /** Transcript lines sent to the distiller: all, then fewer when the model's context window is too small. */
 const TRANSCRIPT_KEEP = [Number.POSITIVE_INFINITY, 6, 3];
+/**
+ * The longest distillation asked for (options.num_predict): 6 memories, the
+ * pairs that changed and 3 action items fit in about 700 tokens of JSON; a
+ * model that keeps writing past that is cut and asked again, shorter, instead
+ * of filling its whole context window.
+ */
+const DISTILL_MAX_TOKENS = 1024;
 
 export type DistillOutcome =
   | { status: 'done'; memories: number; drifts: number; actionItems: number }
@@ -157,7 +164,7 @@ export async function distillConversation(
     try {
       const res = await llm.chatStructured(
         { agentId: null, purpose: 'distill', conversationId: conv.id },
-        { system: prompt.system, messages: [{ role: 'user', content: prompt.user }], temperature: 0.2, ...(deps.signal ? { signal: deps.signal } : {}) },
+        { system: prompt.system, messages: [{ role: 'user', content: prompt.user }], temperature: 0.2, maxTokens: DISTILL_MAX_TOKENS, ...(deps.signal ? { signal: deps.signal } : {}) },
         distillSchema(conv.participants),
       );
       reply = res.value;

@@ -23,10 +23,13 @@
  * Grammar from a JSON schema: node-llama-cpp's JSON-schema grammar understands
  * a subset of JSON schema and the tiny model only finishes the JSON reliably
  * when arrays are bounded and strings short, so the schema is rewritten first:
- * anyOf becomes oneOf, unknown keywords go, arrays get minItems 1 / maxItems 3
- * and strings maxLength 40 unless they say otherwise. Numeric bounds cannot be
- * expressed in the grammar: out-of-range numbers come back as the model wrote
- * them.
+ * anyOf becomes oneOf, unknown keywords go, arrays get minItems 1 (unless they
+ * say otherwise) and at most 2 items, strings at most 40 characters. The model
+ * writes up to every bound it is given, so a schema's own larger bounds (a
+ * distillation's 16 memories of 300 characters) would never finish in its
+ * 2,048-token window; tighter bounds keep every reply valid for the schema.
+ * Numeric bounds cannot be expressed in the grammar: out-of-range numbers come
+ * back as the model wrote them.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -104,6 +107,10 @@ function isRecord(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Longest array and string the grammar lets the tiny model write (it fills every bound it is given). */
+const MAX_ITEMS = 2;
+const MAX_STRING = 40;
+
 /** Rewrites a JSON schema into the subset node-llama-cpp's grammar handles, with bounds the tiny model can finish. */
 export function grammarSchema(schema: unknown): Json {
   if (!isRecord(schema)) return { type: 'string', maxLength: 40 };
@@ -127,7 +134,7 @@ export function grammarSchema(schema: unknown): Json {
     if (schema['items'] !== undefined) out['items'] = grammarSchema(schema['items']);
     if (Array.isArray(schema['prefixItems'])) out['prefixItems'] = schema['prefixItems'].map(grammarSchema);
     const min = typeof schema['minItems'] === 'number' ? schema['minItems'] : 1;
-    const max = typeof schema['maxItems'] === 'number' ? schema['maxItems'] : Math.max(min, 3);
+    const max = Math.max(min, Math.min(typeof schema['maxItems'] === 'number' ? schema['maxItems'] : MAX_ITEMS, MAX_ITEMS));
     out['minItems'] = min;
     out['maxItems'] = max;
   }
@@ -136,7 +143,7 @@ export function grammarSchema(schema: unknown): Json {
     if (format === 'date-time' || format === 'date' || format === 'time') out['format'] = format;
     else {
       if (typeof schema['minLength'] === 'number') out['minLength'] = schema['minLength'];
-      out['maxLength'] = typeof schema['maxLength'] === 'number' ? schema['maxLength'] : 40;
+      out['maxLength'] = Math.min(typeof schema['maxLength'] === 'number' ? schema['maxLength'] : MAX_STRING, MAX_STRING);
     }
   }
   return out;

@@ -81,6 +81,20 @@ describe('chatStructured', () => {
     expect(msgs.at(-1)?.content).toContain('action');
   });
 
+  it('asks again, shorter, without the cut reply, when the host stopped at the length limit', async () => {
+    // (the scripted server streams a word per token: the pretty-printed reply is cut, the compact one is one token)
+    srv.script(MODEL, { raw: JSON.stringify({ ...good, reasons: ['a long one', 'and another', 'and more'] }, null, 1) }, { json: good });
+    const out = await chatStructured(llm, { ...req, maxTokens: 12 }, Decision);
+    expect(out.value).toEqual(good);
+    expect(out.repaired).toBe(true);
+    const [first, second] = srv.bodies('/api/chat');
+    expect(first?.options?.num_predict).toBe(12);
+    const msgs = second?.messages ?? [];
+    expect(msgs.map((m) => m.role)).toEqual(['system', 'user', 'user']);
+    expect(msgs.at(-1)?.content).toMatch(/^Your last reply was cut off at the length limit/);
+    expect(msgs.some((m) => m.role === 'assistant')).toBe(false);
+  });
+
   it('repairs broken JSON', async () => {
     srv.script(MODEL, { json: good }, { json: good });
     srv.fault({ kind: 'invalid_json' });

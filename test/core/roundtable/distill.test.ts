@@ -70,6 +70,7 @@ describe.each(dbKinds)('distillation on %s', (kind) => {
     const calls = await e.db.query<{ purpose: string; conversation_id: number }>('SELECT purpose, conversation_id FROM ops_llm_calls');
     expect(calls.rows).toEqual([{ purpose: 'distill', conversation_id: conv.id }]);
     expect(e.llmCalls[0]!.format).toBeTruthy();
+    expect(e.llmCalls[0]!.maxTokens).toBe(1024);
 
     // re-running changes nothing and asks the model nothing
     expect(await distillConversation({ ctx: e.ctx, llm: e.llm! }, conv)).toEqual({ status: 'already' });
