@@ -85,6 +85,7 @@ describe('the real tiny model behind the Ollama API', () => {
       expect(got.turns.length).toBe(conv.turnsPlanned);
       expect(got.turns.length).toBeGreaterThanOrEqual(f.minTurns);
       expect(got.turns.length).toBeLessThanOrEqual(f.maxTurns);
+      if (format === 'standup') expect(got.turns[0]!.speaker).toBe('opus');
       for (const [i, t] of got.turns.entries()) {
         expect(t.text.trim().length).toBeGreaterThan(0);
         expect(t.text.length).toBeLessThanOrEqual(TURN_MAX);
