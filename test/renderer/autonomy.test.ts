@@ -92,7 +92,12 @@ describe('autonomy view in Chromium', () => {
     const conditions = dialog.getByLabel('Rule conditions');
     const text = await conditions.inputValue();
     await conditions.fill(text.replace(/"skip_probability": [\d.]+/, '"skip_probability": 5'));
-    await dialog.getByRole('button', { name: 'Save rule' }).click();
+    // (once in CI the button stayed disabled for 30 s: say what the dialog showed if that happens again)
+    const save = dialog.getByRole('button', { name: 'Save rule' });
+    await expect
+      .poll(async () => ((await save.isEnabled()) ? 'enabled' : `disabled; the dialog says: ${await dialog.innerText()} | conditions: ${await conditions.inputValue()}`), { timeout: 15_000 })
+      .toBe('enabled');
+    await save.click();
     const error = dialog.getByTestId('rule-error');
     await expect.poll(() => error.count()).toBe(1);
     expect(await error.innerText()).toMatch(/The conditions of "proactive_research" are not valid: .*skip_probability/);
