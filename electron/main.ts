@@ -5,7 +5,7 @@
  * once the window is closed. No business rules live here.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol } from 'electron';
 import type { Handlers } from '../core/api/contract.js';
 import { AppError, isAppError } from '../core/api/errors.js';
 import { prepareDataDir } from '../core/data/layout.js';
@@ -21,6 +21,7 @@ import { appProtocolLocation, devServerLocation, type AppLocation } from './app-
 import { STREAM_CHANNEL } from './channels.js';
 import { registerIpc } from './ipc.js';
 import { installMenu } from './menu.js';
+import { registerNotify } from './notify.js';
 import { installTray, quitsWhenLastWindowCloses, type AppTray } from './tray.js';
 import { createMainWindow, hardenSession } from './window.js';
 
@@ -119,6 +120,7 @@ async function startEngine(location: AppLocation): Promise<void> {
     onInvalidInput: (call, message) => log.warn(`Refused input for ${call}`, { message }),
     onInternalError: (call, err) => log.error(`Call ${call} failed`, { error: err instanceof Error ? err.stack : String(err) }),
   });
+  registerNotify(ipcMain, Notification, (url) => location.isAppUrl(url), { onClick: showWindow, onRefused: (message) => log.warn(message) });
   const pause = await handlers['runtime.status']({}).then((s) => s.pause, () => null);
   const menu = installMenu(app.getPath('userData'), handlers, pause?.paused ?? false);
   const tray = openTray(handlers, pause);

@@ -2,7 +2,8 @@
  * The main window, locked down: context isolation, sandbox, no Node in the
  * page, web security on; no new windows (http(s) links open in the system
  * browser); no navigation away from the app's own page; no webviews; no
- * permission prompts; the app's one CSP as a header on everything loaded (the
+ * permission prompts (notifications are shown by the main process, see
+ * notify.ts, so the page needs none); the app's one CSP as a header on everything loaded (the
  * app:// protocol sends it itself; this covers the dev server too).
  */
 import { BrowserWindow, session, shell, type Session } from 'electron';

@@ -17,8 +17,8 @@ export type NotifyPrefs = Record<AlertKind, boolean>;
 
 declare global {
   interface Window {
-    /** Provided by the desktop preload: native notifications through Electron. */
-    emtDesktop?: { notify?(title: string, body: string): void };
+    /** Provided by the desktop preload (electron/preload.ts): native notifications shown by Electron's main process; resolves to whether one was shown. */
+    emtDesktop?: { notify?(title: string, body: string): Promise<boolean> | void };
   }
 }
 
@@ -64,7 +64,7 @@ export function notifyAlert(kind: AlertKind, title: string, body: string): boole
   shown.push({ kind, title, body });
   const desktop = window.emtDesktop?.notify;
   if (desktop) {
-    desktop(title, body);
+    void desktop(title, body);
     return true;
   }
   if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return false;

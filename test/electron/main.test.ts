@@ -43,7 +43,7 @@ describe('electron main', () => {
   });
 
   it('answers every contract call over IPC, for its own page only', async () => {
-    expect([...fx.ipc.keys()].sort()).toEqual(callNames.map((n) => `emt:${n}`).sort());
+    expect([...fx.ipc.keys()].sort()).toEqual([...callNames.map((n) => `emt:${n}`), 'emt:desktop.notify'].sort());
     const agents = await invoke('agents.list', `${entryUrl}#/stage`, {});
     expect(agents.ok && (agents.value as unknown[]).length).toBe(6);
     expect(await invoke('agents.list', 'https://evil.example/', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
@@ -60,6 +60,18 @@ describe('electron main', () => {
       wc?.sent.some((s) => s.channel === 'emt:stream' && (s.msg as { type: string; mission?: { id: number; status: string } }).mission?.status === 'succeeded'),
     );
     expect(wc?.sent.some((s) => (s.msg as { event?: { missionId: number } }).event?.missionId === missionId)).toBe(true);
+  });
+
+  it('shows a notification asked for by its own page (title and body only), refuses other pages, and a click shows the window', async () => {
+    const before = fx.notifications.length;
+    expect(await invoke('desktop.notify', `${entryUrl}#/stage`, { title: 'Worker crawl turned off', body: 'Last error: site down.' })).toEqual({ ok: true, value: { shown: true } });
+    expect(fx.notifications.slice(before).map((n) => n.options)).toEqual([{ title: 'Worker crawl turned off', body: 'Last error: site down.' }]);
+    expect(await invoke('desktop.notify', 'https://evil.example/', { title: 'Hi', body: 'there' })).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    expect(await invoke('desktop.notify', entryUrl, { title: 'Hi', body: 'there', sound: 'loud' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(fx.notifications.length).toBe(before + 1);
+    const shown = fx.windows[0]?.shown ?? 0;
+    fx.notifications[before]?.emit('click');
+    expect(fx.windows[0]?.shown).toBe(shown + 1);
   });
 
   it('denies new windows and sends web links to the system browser', () => {

@@ -12,6 +12,8 @@ vi.mock('electron', () => ({
   ipcRenderer: {
     invoke: (channel: string, input: unknown) => {
       invoked.push({ channel, input });
+      // the main process's notify answer (electron/notify.ts): shown unless the title says otherwise
+      if (channel === 'emt:desktop.notify') return Promise.resolve({ ok: true, value: { shown: (input as { title: string }).title !== 'unsupported' } });
       return Promise.resolve({ ok: true, value: channel });
     },
     on: (channel: string, fn: (...args: unknown[]) => void) => {
@@ -22,6 +24,10 @@ vi.mock('electron', () => ({
   },
 }));
 
+interface Desktop {
+  notify(title: unknown, body: unknown): Promise<boolean>;
+}
+
 interface Bridge {
   invoke(call: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string } }>;
   on(listener: (msg: unknown) => void): () => void;
@@ -29,14 +35,31 @@ interface Bridge {
 
 describe('preload', () => {
   let emt: Bridge;
+  let desktop: Desktop;
   beforeAll(async () => {
     await import('../../electron/preload.js');
     emt = exposed.get('emt') as Bridge;
+    desktop = exposed.get('emtDesktop') as Desktop;
   });
 
-  it('exposes only window.emt with invoke and on', () => {
-    expect([...exposed.keys()]).toEqual(['emt']);
+  it('exposes only window.emt (invoke, on, pathForFile) and window.emtDesktop (notify)', () => {
+    expect([...exposed.keys()]).toEqual(['emt', 'emtDesktop']);
     expect(Object.keys(emt).sort()).toEqual(['invoke', 'on', 'pathForFile']);
+    expect(Object.keys(desktop)).toEqual(['notify']);
+  });
+
+  it('asks the main process for a notification on its own channel, with the title and body only', async () => {
+    const before = invoked.length;
+    expect(await desktop.notify('Import finished', 'The company is open.')).toBe(true);
+    expect(await desktop.notify('unsupported', 'Nothing shows')).toBe(false);
+    expect(invoked.slice(before)).toEqual([
+      { channel: 'emt:desktop.notify', input: { title: 'Import finished', body: 'The company is open.' } },
+      { channel: 'emt:desktop.notify', input: { title: 'unsupported', body: 'Nothing shows' } },
+    ]);
+    // anything but two strings never reaches IPC
+    expect(await desktop.notify({ title: 'x' }, 'y')).toBe(false);
+    expect(await desktop.notify('x', 42)).toBe(false);
+    expect(invoked.length).toBe(before + 2);
   });
 
   it('forwards every contract call to its own channel', async () => {

@@ -177,10 +177,11 @@ describe("Electron's security checklist", () => {
     });
   });
 
-  it('20. no Electron API reaches the page: the preload exposes window.emt with invoke and on only', async () => {
+  it('20. no Electron API reaches the page: the preload exposes named functions only (window.emt: invoke, on, pathForFile; window.emtDesktop: notify)', async () => {
     await import('../../electron/preload.js');
-    expect([...fx.exposed.keys()]).toEqual(['emt']);
+    expect([...fx.exposed.keys()]).toEqual(['emt', 'emtDesktop']);
     expect(Object.keys(fx.exposed.get('emt') as object).sort()).toEqual(['invoke', 'on', 'pathForFile']);
+    expect(Object.keys(fx.exposed.get('emtDesktop') as object)).toEqual(['notify']);
   });
 });
 

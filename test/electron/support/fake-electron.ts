@@ -2,7 +2,7 @@
  * A stand-in for the "electron" module (its binary cannot run on these
  * machines): it records what electron/main.ts asks of Electron — windows and
  * their options, IPC handlers, session handlers, the custom protocol, the
- * menu, the tray — and answers dialogs from a script the test sets. Tests mock
+ * menu, the tray, notifications — and answers dialogs from a script the test sets. Tests mock
  * "electron" with `electronModule` and read `fx`.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -130,6 +130,22 @@ export class FakeTray extends Emitter {
   }
 }
 
+/** Electron's Notification: records what was shown; `supported` stands for Notification.isSupported(). */
+export class FakeNotification extends Emitter {
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  shown = false;
+  constructor(readonly options: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    this.shown = true;
+    fx.notifications.push(this);
+  }
+}
+
 export interface DialogCall {
   kind: 'save' | 'open' | 'message' | 'error';
   opts: Record<string, unknown>;
@@ -149,6 +165,8 @@ export const fx = {
   /** Every window opened, closed ones too. */
   windows: [] as FakeWindow[],
   trays: [] as FakeTray[],
+  /** Notifications shown, in order. */
+  notifications: [] as FakeNotification[],
   headersListener: null as null | ((details: { responseHeaders: Record<string, string[]> }, cb: (r: unknown) => void) => void),
   permissionHandler: null as null | ((wc: unknown, permission: string, cb: (ok: boolean) => void) => void),
   permissionCheck: null as null | ((...args: unknown[]) => boolean),
@@ -229,6 +247,7 @@ export const electronModule = {
   ipcRenderer: { invoke: () => Promise.resolve({ ok: true, value: null }), on: () => {}, removeListener: () => {} },
   webUtils: { getPathForFile: (file: { path?: string }) => file.path ?? '' },
   Tray: FakeTray,
+  Notification: FakeNotification,
   nativeImage: { createFromPath: (p: string) => new FakeImage(p) },
   Menu: { buildFromTemplate: (t: MenuItem[]) => t, setApplicationMenu: (m: MenuItem[]) => (fx.menu = m) },
 };
