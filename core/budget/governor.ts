@@ -9,6 +9,7 @@ import { INITIATIVE_WAKE } from '../initiative/queue.js';
 import { ROUNDTABLE_WAKE } from '../roundtable/queue.js';
 import { measure, wantedLines, type BudgetLine, type Subject } from './limits.js';
 import { periodsAt } from './periods.js';
+import { estimateTokens, release, reserve, RESERVE_LOCK, secondsPerToken } from './reservations.js';
 
 /** The trigger rule whose proposal a step belongs to, if any. */
 export async function ruleOfStep(q: Queryable, stepId: number): Promise<{ id: number; name: string } | null> {
@@ -61,14 +62,23 @@ async function alertOnce(ctx: EngineCtx, l: BudgetLine, level: 'warning' | 'exha
   });
 }
 
+/** A call held only because calls in flight reserved the rest looks again this soon (they land in seconds). */
+export const IN_FLIGHT_RECHECK_MS = 30_000;
+
 /**
- * The budget governor: checks every LLM call before it is sent. Past
+ * The budget governor: checks every LLM call (every HTTP request: a repair
+ * turn, a retry and a fallback model too) right before it is sent. Past
  * warn_ratio a warning (once per period); at 100 % the call is refused with
  * 'budget_exhausted', which workers treat as "pause" (the step stays queued
  * with the reason) and conversations as "skip that speaker or wait".
+ *
+ * The check and a reservation of the call's estimated use are one critical
+ * section (see reservations.ts), so calls sent at once cannot all pass a
+ * budget that admits one; the reservation is dropped once the call's real use
+ * is recorded.
  */
 export function budgetGuard(ctx: EngineCtx): LlmGuard {
-  return async (meta) => {
+  return async (meta, req) => {
     const rule = meta.stepId ? await ruleOfStep(ctx.db, meta.stepId) : null;
     const policy = await cachedPolicy(ctx, 'budget_policy');
     if (!policy.enabled) return { ruleId: rule?.id ?? null };
@@ -77,24 +87,46 @@ export function budgetGuard(ctx: EngineCtx): LlmGuard {
     if (wanted.length === 0) return { ruleId: subject.ruleId };
     const now = ctx.clock.now();
     const periods = periodsAt(now, (await cachedPolicy(ctx, 'timezone')).name);
-    const lines = await measure(ctx.db, wanted, subject, periods);
-    const over = lines.find((l) => l.spent >= l.budget);
+    const tokens = estimateTokens(req);
+    const seconds = wanted.some((w) => w.unit === 'seconds') ? tokens * (await secondsPerToken(ctx.db, periods.dayStart)) : 0;
+    const { lines, over, reservation } = await ctx.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [RESERVE_LOCK]);
+      const measured = await measure(tx, wanted, subject, periods, now);
+      const full = measured.find((l) => l.spent + l.reserved >= l.budget);
+      if (full) return { lines: measured, over: full, reservation: null };
+      const id = await reserve(tx, { agentId: meta.agentId, ruleId: subject.ruleId, tokens, seconds, purpose: meta.purpose }, now);
+      return { lines: measured, over: null, reservation: id };
+    });
     for (const l of lines) {
       if (l !== over && l.spent < l.budget && l.spent >= policy.warn_ratio * l.budget) await alertOnce(ctx, l, 'warning', meta, subject.ruleName);
     }
     if (over) {
+      const what = `${whose(over, subject.ruleName)} ${over.unit === 'tokens' ? 'token' : 'LLM-time'} budget`;
+      if (over.spent < over.budget) {
+        // not used up yet: calls in flight reserved the rest; their real use decides
+        throw new AppError(
+          'budget_exhausted',
+          `${what} is taken by calls in progress (${amount(over)}, ${reservedText(over)}). The work waits for them to finish.`,
+          { scope: over.scope, scopeId: over.scopeId, period: over.period, unit: over.unit, spent: over.spent, reserved: over.reserved, budget: over.budget, retryInMs: Math.min(IN_FLIGHT_RECHECK_MS, policy.recheck_seconds * 1000) },
+        );
+      }
       await alertOnce(ctx, over, 'exhausted', meta, subject.ruleName);
       const untilNewDay = periods.dayEnd - now;
       const retryInMs = Math.max(1000, over.period === 'day' ? Math.min(policy.recheck_seconds * 1000, untilNewDay) : policy.recheck_seconds * 1000);
       throw new AppError(
         'budget_exhausted',
-        `${whose(over, subject.ruleName)} ${over.unit === 'tokens' ? 'token' : 'LLM-time'} budget is used up (${amount(over)}). ` +
+        `${what} is used up (${amount(over)}). ` +
           `The work waits until you raise ${over.setting} or grant an allowance${over.period === 'day' ? ', or the day ends' : ''}.`,
         { scope: over.scope, scopeId: over.scopeId, period: over.period, unit: over.unit, spent: over.spent, budget: over.budget, retryInMs },
       );
     }
-    return { ruleId: subject.ruleId };
+    const id = reservation as number;
+    return { ruleId: subject.ruleId, settle: () => release(ctx.db, id) };
   };
+}
+
+function reservedText(l: BudgetLine): string {
+  return l.unit === 'tokens' ? `${Math.round(l.reserved).toLocaleString('en-US')} more reserved` : `${l.reserved.toFixed(1)} more seconds reserved`;
 }
 
 /** Steps held by a budget become due now (after a raise or an allowance); they re-check on their next claim. */

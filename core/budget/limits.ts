@@ -2,6 +2,7 @@ import type { Queryable } from '../db/db.js';
 import { iso } from '../ops/time.js';
 import type { BudgetPolicy } from './budget-policy.js';
 import type { Periods } from './periods.js';
+import { reservedFor } from './reservations.js';
 
 export type BudgetScope = 'agent' | 'company' | 'rule';
 export type BudgetUnit = 'tokens' | 'seconds';
@@ -18,6 +19,8 @@ export interface BudgetLine {
   budget: number;
   allowance: number;
   spent: number;
+  /** What calls in flight have reserved against it (their estimate, until their real use is recorded). */
+  reserved: number;
   /** Where the budget is set, for the sentence a person reads. */
   setting: string;
 }
@@ -69,8 +72,8 @@ interface Spent {
   rule_day_tokens: number;
 }
 
-/** What has been spent against the given budgets this period, with allowances added to them. */
-export async function measure(q: Queryable, wanted: Wanted[], s: Subject, p: Periods): Promise<BudgetLine[]> {
+/** What has been spent (and is reserved by calls in flight) against the given budgets this period, with allowances added to them. */
+export async function measure(q: Queryable, wanted: Wanted[], s: Subject, p: Periods, nowMs: number): Promise<BudgetLine[]> {
   if (wanted.length === 0) return [];
   const res = await q.query<Spent>(
     `SELECT
@@ -89,6 +92,7 @@ export async function measure(q: Queryable, wanted: Wanted[], s: Subject, p: Per
      FROM ops_budget_allowances WHERE period_key = ANY($1::text[]) GROUP BY 1, 2, 3`,
     [[p.dayKey, p.monthKey]],
   );
+  const r = await reservedFor(q, s, nowMs);
   return wanted.map((w) => {
     const periodKey = w.period === 'day' ? p.dayKey : p.monthKey;
     const a = allowances.rows.find((r) => r.scope === w.scope && r.scopeId === w.scopeId && r.periodKey === periodKey);
@@ -99,6 +103,8 @@ export async function measure(q: Queryable, wanted: Wanted[], s: Subject, p: Per
         : w.scope === 'rule'
           ? sp.rule_day_tokens
           : w.period === 'month' ? sp.company_month_tokens : w.unit === 'tokens' ? sp.company_day_tokens : sp.company_day_ms / 1000;
-    return { scope: w.scope, scopeId: w.scopeId, period: w.period, periodKey, unit: w.unit, budget: w.base + allowance, allowance, spent, setting: w.setting };
+    const reserved =
+      w.scope === 'agent' ? (w.unit === 'tokens' ? r.agentTokens : r.agentSeconds) : w.scope === 'rule' ? r.ruleTokens : w.unit === 'tokens' ? r.companyTokens : r.companySeconds;
+    return { scope: w.scope, scopeId: w.scopeId, period: w.period, periodKey, unit: w.unit, budget: w.base + allowance, allowance, spent, reserved, setting: w.setting };
   });
 }

@@ -45,11 +45,11 @@ export async function getBudgetStatus(ctx: EngineCtx): Promise<Status> {
   });
   const lines: BudgetLine[] = [];
   const company = { agentId: null, ruleId: null, ruleName: null };
-  lines.push(...(await measure(ctx.db, wantedLines(policy, company), company, p)));
+  lines.push(...(await measure(ctx.db, wantedLines(policy, company), company, p, now)));
   const agents = [];
   for (const a of await listAgents(ctx.db)) {
     const subject = { agentId: a.id, ruleId: null, ruleName: null };
-    const own = await measure(ctx.db, wantedLines(policy, subject).filter((w) => w.scope === 'agent'), subject, p);
+    const own = await measure(ctx.db, wantedLines(policy, subject).filter((w) => w.scope === 'agent'), subject, p, now);
     lines.push(...own);
     const tokenLine = own.find((l) => l.unit === 'tokens');
     const s = sum(rows.rows.filter((r) => r.agentId === a.id));
@@ -60,7 +60,7 @@ export async function getBudgetStatus(ctx: EngineCtx): Promise<Status> {
     const rules = await ctx.db.query<{ id: number; name: string }>('SELECT id::int AS id, name FROM ops_trigger_rules WHERE name = ANY($1::text[])', [ruleNames]);
     for (const r of rules.rows) {
       const subject = { agentId: null, ruleId: r.id, ruleName: r.name };
-      lines.push(...(await measure(ctx.db, wantedLines(policy, subject).filter((w) => w.scope === 'rule'), subject, p)));
+      lines.push(...(await measure(ctx.db, wantedLines(policy, subject).filter((w) => w.scope === 'rule'), subject, p, now)));
     }
   }
   const held = await ctx.db.query<Status['held'][number]>(

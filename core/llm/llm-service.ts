@@ -20,11 +20,19 @@ export interface CallMeta {
 
 export type LlmRequest = Omit<ChatRequest, 'model'> & { model?: string };
 
+/** What a guard lets through: the trigger rule the call's record carries, and what to undo once it is recorded. */
+export interface LlmPass {
+  ruleId?: number | null;
+  /** Runs after the call is recorded, sent or failed (the governor drops its reservation). */
+  settle?: () => Promise<void>;
+}
+
 /**
- * Asked before every call is sent (the budget governor): throws to hold the
- * call, or returns what the call's record should also carry (its trigger rule).
+ * Asked right before every HTTP call to the model is sent — a structured
+ * output's repair turn, its "shorter" retry and a fallback model each count
+ * as a call — (the budget governor): throws to hold the call, or lets it pass.
  */
-export type LlmGuard = (meta: CallMeta) => Promise<{ ruleId?: number | null } | void>;
+export type LlmGuard = (meta: CallMeta, req: ChatRequest) => Promise<LlmPass | void>;
 
 export interface LlmHealth {
   status: 'ok' | 'unreachable';
@@ -123,8 +131,6 @@ export class LlmService {
   }
 
   private async withModel<R>(meta: CallMeta, req: LlmRequest, call: (llm: Llm, req: ChatRequest) => Promise<R>): Promise<R> {
-    let ruleId: number | null = null;
-    for (const guard of this.guards) ruleId = (await guard(meta))?.ruleId ?? ruleId;
     const policy = await cachedPolicy(this.ctx, 'llm_policy');
     const health = await this.check();
     if (!health.active) throw new AppError('llm_unreachable', health.reason ?? 'No Ollama host answers.');
@@ -133,7 +139,7 @@ export class LlmService {
     const full: ChatRequest = { ...req, model: primary };
     if (full.keepAlive === undefined) full.keepAlive = policy.keep_alive;
     if (full.numCtx === undefined && policy.num_ctx) full.numCtx = policy.num_ctx;
-    const llm = this.recorded(meta, host, this.llm(host), ruleId);
+    const llm = this.recorded(meta, host, this.llm(host));
     try {
       return await call(llm, full);
     } catch (err) {
@@ -154,11 +160,40 @@ export class LlmService {
     }
   }
 
-  /** Wraps an Llm so that every call through it, success or failure, is recorded. */
-  private recorded(meta: CallMeta, host: string, inner: Llm, ruleId: number | null): Llm {
+  /** Every guard, in order; a refusal settles the passes already given and goes to the caller. */
+  private async pass(meta: CallMeta, req: ChatRequest): Promise<{ ruleId: number | null; passes: LlmPass[] }> {
+    const passes: LlmPass[] = [];
+    let ruleId: number | null = null;
+    try {
+      for (const guard of this.guards) {
+        const p = await guard(meta, req);
+        if (!p) continue;
+        passes.push(p);
+        ruleId = p.ruleId ?? ruleId;
+      }
+    } catch (err) {
+      await this.settle(passes);
+      throw err;
+    }
+    return { ruleId, passes };
+  }
+
+  private async settle(passes: LlmPass[]): Promise<void> {
+    for (const p of passes) {
+      await p.settle?.().catch((err: unknown) => this.ctx.log.warn('A budget reservation could not be dropped; it expires by itself', { error: toAppError(err).message }));
+    }
+  }
+
+  /**
+   * Wraps an Llm so that every call through it — the one place every HTTP
+   * call to the model goes through — passes the guards right before it is
+   * sent and is recorded, success or failure.
+   */
+  private recorded(meta: CallMeta, host: string, inner: Llm): Llm {
     const { ctx } = this;
     return {
-      async chat(req) {
+      chat: async (req) => {
+        const { ruleId, passes } = await this.pass(meta, req);
         const t0 = ctx.clock.perf();
         try {
           const res = await inner.chat(req);
@@ -181,6 +216,8 @@ export class LlmService {
             error: e.message,
           }).catch(() => {});
           throw err;
+        } finally {
+          await this.settle(passes);
         }
       },
     };

@@ -120,7 +120,7 @@ describe('budgets, inbox, why and routines in Chromium', () => {
     await expect.poll(notified).toContainEqual({ title: 'Awaiting approval: Post to Bluesky: notify me', body: 'Steps: post_bluesky' });
     // the governor's own check before an LLM call, past the company's daily budget: one event, one notification
     await recordLlmCall(engine.ctx.db, { agentId: 'growth', purpose: 'step', model: 'qwen3:1.7b', host: 'http://127.0.0.1:1', promptTokens: 30_000, completionTokens: 25_000, durationMs: 1000, outcome: 'ok', at: new Date(stage.clock.now()).toISOString() });
-    await budgetGuard(engine.ctx)({ agentId: 'growth', purpose: 'chat' }).catch(() => {});
+    await budgetGuard(engine.ctx)({ agentId: 'growth', purpose: 'chat' }, { model: 'qwen3:1.7b', messages: [{ role: 'user', content: 'hello' }] }).catch(() => {});
     await expect.poll(async () => (await notified()).filter((n) => /budget is used up/.test(n.title)).length).toBe(1);
     // turned off in the settings: no more of that kind
     await page.evaluate(() => localStorage.setItem('emt.notifications', JSON.stringify({ approval: false })));
