@@ -12,7 +12,7 @@ import { useRuntime } from './runtime-store.js';
 
 /** Events that notify, with the sentence shown when the event has no summary. */
 const eventAlerts: Record<string, { kind: AlertKind; fallback: string }> = {
-  worker_disabled: { kind: 'breaker', fallback: 'Turn it back on in Settings → workers once the cause is fixed.' },
+  worker_disabled: { kind: 'breaker', fallback: 'Turn it back on in Settings → Policies → Workers once the cause is fixed.' },
   budget_warning: { kind: 'budget', fallback: 'At 100 % its LLM work waits.' },
   budget_exhausted: { kind: 'budget', fallback: 'Raise the budget or grant an allowance (Models → Budget), and the held work resumes.' },
   proposal_pending: { kind: 'approval', fallback: 'Approve or reject it in Proposals.' },

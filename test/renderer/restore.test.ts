@@ -2,6 +2,7 @@
  * Restoring a backup from Settings → Data, end to end: a real `serve` on a
  * PGlite data folder, Chromium, the built UI. The question is asked in the app
  * (not window.confirm), says what will be replaced, and Keep it changes nothing.
+ * An import that finished becomes a notification while that alert is on.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -72,6 +73,44 @@ describe('restoring a backup in Chromium', () => {
     expect((list.body.value ?? []).map((b) => b.reason)).toContain('before_restore');
     await expect.poll(() => page.getByTestId('backup-row').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     expect(nativeDialogs).toBe(0);
+    expect(problems).toEqual([]);
+  }, 180_000);
+
+  it('notifies when an import has finished (Notification API), and not once that alert is off', async () => {
+    await page.context().grantPermissions(['notifications'], { origin: new URL(serve.url).origin });
+    // The real Notification, recorded: what the page shows still goes through its constructor.
+    await page.addInitScript(() => {
+      const Real = window.Notification;
+      const list: { title: string; body: string }[] = [];
+      (window as unknown as { __shown: typeof list }).__shown = list;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          list.push({ title, body: options?.body ?? '' });
+        }
+      };
+    });
+    await page.goto(`${serve.url}/#/settings/data`);
+    await page.reload();
+    await page.getByTestId('data-pane').waitFor();
+    const imports = () => page.evaluate(() => (window as unknown as { __shown: { title: string }[] }).__shown.filter((n) => n.title === 'Import finished').length);
+    const exported = await serve.call<{ file: string }>('data.export', {});
+    const file = exported.body.value?.file ?? '';
+    const archive = path.isAbsolute(file) ? file : path.join(dir, 'company', 'exports', file);
+    const importsDone = async (): Promise<number> => ((await serve.call<{ reason: string }[]>('backups.list', {})).body.value ?? []).filter((b) => b.reason === 'before_import').length;
+
+    expect((await serve.call('data.import', { path: archive })).status).toBe(200);
+    await expect.poll(imports, { timeout: 60_000 }).toBe(1);
+
+    await page.evaluate(() => (window.location.hash = '#/settings/appearance'));
+    await page.getByTestId('notification-settings').getByRole('checkbox', { name: 'An import has finished' }).uncheck();
+    await page.evaluate(() => (window.location.hash = '#/settings/data'));
+    const before = await importsDone();
+    expect((await serve.call('data.import', { path: archive })).status).toBe(200);
+    expect(await importsDone()).toBe(before + 1);
+    // The page hears of it (its backups list shows the new before_import backup), and makes no notification.
+    await expect.poll(() => page.getByTestId('backup-row').filter({ hasText: /before.import/ }).count(), { timeout: 60_000 }).toBe(before + 1);
+    expect(await imports()).toBe(1);
     expect(problems).toEqual([]);
   }, 180_000);
 });
