@@ -5,7 +5,7 @@ import { callQuiet } from './call.js';
 export type StepKindInfo = CallOutput<'steps.kinds'>[number];
 
 /** Step kinds that need the LLM: they wait (queued, not failed) while no Ollama host answers. */
-export const llmStepKinds: readonly string[] = ['analyze', 'write_content', 'draft_tweet'];
+export const llmStepKinds: readonly string[] = ['analyze', 'write_content', 'draft_tweet', 'briefing'];
 
 interface StepKindsState {
   kinds: StepKindInfo[];
