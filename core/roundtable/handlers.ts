@@ -67,6 +67,7 @@ export function roundtableHandlers(ctx: EngineCtx, llm: LlmService | null): Hand
       const since = await ctx.db.query<{ ms: number | null }>('SELECT (extract(epoch FROM min(applied_at)) * 1000)::float8 AS ms FROM schema_migrations');
       const sinceMs = Number(since.rows[0]?.ms ?? NaN);
       const startedToday = Number.isFinite(sinceMs) && localDate(sinceMs, tz) === day;
+      const names = new Map((await listAgents(ctx.db)).map((a) => [a.id, a.displayName]));
       const beforeStart = (hour: number, grace: number): boolean => startedToday && localHour(sinceMs, tz) > hour + grace;
       return {
         timezone: tz,
@@ -79,7 +80,7 @@ export function roundtableHandlers(ctx: EngineCtx, llm: LlmService | null): Hand
             hour: s.hour,
             name: s.name,
             format: s.format,
-            participants: describeRule(s.participants),
+            participants: describeRule(s.participants, (id) => names.get(id) ?? id),
             probability: s.probability,
             decision: !d
               ? null

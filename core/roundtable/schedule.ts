@@ -69,10 +69,24 @@ export function expectedShareBy(hour: number, slots: readonly ScheduleSlot[] = d
   return total > 0 ? upTo / total : 1;
 }
 
-export function describeRule(rule: ParticipantsRule): string {
+/** "a", "a and b", "a, b and c". */
+function listOf(names: string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/**
+ * Who takes part, in words a person reads: agents by their display name
+ * (`nameOf`, the id where it has none), "Opus, Brain and 2–4 more".
+ */
+export function describeRule(rule: ParticipantsRule, nameOf: (agentId: string) => string = (id) => id): string {
   switch (rule.kind) {
-    case 'with':
-      return `${rule.agents.join(' + ')} and ${rule.extra[0] === rule.extra[1] ? rule.extra[0] : `${rule.extra[0]}–${rule.extra[1]}`} more`;
+    case 'with': {
+      const names = rule.agents.map(nameOf);
+      const [lo, hi] = rule.extra;
+      if (hi === 0) return listOf(names);
+      const more = lo === hi ? `${lo} more` : lo === 0 ? `up to ${hi} more` : `${lo}–${hi} more`;
+      return `${names.join(', ')} and ${more}`;
+    }
     case 'random':
       return `${rule.count[0] === rule.count[1] ? rule.count[0] : `${rule.count[0]}–${rule.count[1]}`} random agents`;
     case 'low_affinity_pair':

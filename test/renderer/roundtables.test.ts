@@ -167,6 +167,12 @@ describe('roundtables and agent detail in Chromium', () => {
     await expect.poll(() => night.innerText()).toMatch(/before start/i);
     expect(await night.locator('.slot-decision').getAttribute('title')).toBe('The company did not exist yet at this hour.');
     expect(await page.getByTestId('schedule-panel').innerText()).not.toMatch(/\bmissed\b/i);
+    // Who takes part, by name: never an agent's id.
+    const who = (hour: number) => page.locator(`[data-testid=schedule-slot][data-hour="${hour}"] td`).nth(2).innerText();
+    expect(await who(3)).toBe('X-Alt and 1–2 more');
+    expect(await who(6)).toBe('Opus, Brain and 2–4 more');
+    expect(await who(2)).toBe('Brain, Observer and up to 1 more');
+    expect(await page.getByTestId('schedule-panel').innerText()).not.toMatch(/twitter-alt|\bopus\b|\bbrain\b/);
     await page.setViewportSize({ width: 1440, height: 1900 });
     await page.screenshot({ path: SCREENSHOT_ROUNDTABLES });
 

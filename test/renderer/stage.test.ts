@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Engine } from '../../core/engine.js';
 import { saveArtifact } from '../../core/executors/artifacts.js';
+import { recordLlmCall } from '../../core/llm/accounting.js';
+import { writeEvent } from '../../core/ops/events.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
 import { openStage, type StageHarness } from './stage-harness.js';
 
@@ -300,6 +302,44 @@ describe('stage in Chromium', () => {
     expect(fresh.url()).toBe(`${url}/#/proposals`);
     await fresh.close();
     await other.close();
+  });
+
+  it('shows whole tags and "+N" for the rest, never a tag cut mid-word; the token chart names agents', async () => {
+    const tags = ['deploy', 'release-candidate', 'customer-feedback', 'infrastructure', 'observability', 'quarterly-planning', 'onboarding-emails', 'pricing-experiment', 'mobile-signups', 'support-backlog', 'x'];
+    await writeEvent(engine.ctx, engine.ctx.db, { agentId: 'twitter-alt', kind: 'note', title: 'Many tags on one signal', summary: 'Tagged to the hilt.', tags });
+    await recordLlmCall(engine.ctx.db, { agentId: 'twitter-alt', purpose: 'step', model: 'qwen3:1.7b', host: 'http://127.0.0.1:1', promptTokens: 900, completionTokens: 300, durationMs: 800, outcome: 'ok', at: new Date(stage.clock.now()).toISOString() });
+    const row = page.locator('[data-testid=feed-row]', { hasText: 'Many tags on one signal' });
+    for (const width of [1440, 1024]) {
+      await page.setViewportSize({ width, height: width === 1440 ? 900 : 700 });
+      await page.goto(`${stage.url()}/#/stage`);
+      await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1);
+      // every chip in the tag line is inside it, whole; the chips left out are counted in "+N"
+      await expect.poll(() => row.getByTestId('feed-tags-more').count()).toBe(1);
+      const fit = await row.locator('.feed-tags').evaluate((line) => {
+        const box = line.getBoundingClientRect();
+        const chips = [...line.querySelectorAll<HTMLElement>('.tag')];
+        return {
+          outside: chips.filter((c) => { const r = c.getBoundingClientRect(); return r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5 || c.scrollWidth > c.clientWidth + 1; }).map((c) => c.textContent),
+          shown: chips.filter((c) => !c.classList.contains('tag-more')).map((c) => c.textContent),
+          more: line.querySelector('.tag-more')?.textContent ?? '',
+          room: box.width,
+          used: chips.length ? chips[chips.length - 1]!.getBoundingClientRect().right - box.left : 0,
+        };
+      });
+      await row.screenshot({ path: `/tmp/feed-tags-${width}.png` });
+      expect(fit.outside, `width ${width}`).toEqual([]);
+      expect(fit.shown.length).toBeGreaterThan(0);
+      expect(fit.shown).toEqual(tags.slice(0, fit.shown.length).map((t) => `#${t}`));
+      expect(fit.more).toBe(`+${tags.length - fit.shown.length}`);
+      // not more left out than need be: the next tag would not have fitted
+      expect(fit.room - fit.used).toBeLessThan(tags[fit.shown.length]!.length * 8 + 30);
+      expect(await row.getByTestId('feed-tags-more').getAttribute('title')).toBe(tags.slice(fit.shown.length).map((t) => `#${t}`).join(' '));
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${stage.url()}/#/stage`);
+    const legend = page.getByTestId('tokens-chart').locator('.u-legend .u-label');
+    await expect.poll(() => legend.allInnerTexts(), { timeout: 20_000 }).toContain('X-Alt');
+    expect(await legend.allInnerTexts()).not.toContain('twitter-alt');
   });
 
   it('logged no errors in the page', () => {

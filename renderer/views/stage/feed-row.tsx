@@ -1,5 +1,6 @@
 import { memo } from 'react';
 import { AgentAvatar } from '../../components/agent-avatar.js';
+import { fitTags, type TagMetrics } from '../../lib/fit-tags.js';
 import { missionHref } from '../../lib/router.js';
 import { clockTime, timeAgo } from '../../lib/time-format.js';
 import type { AgentEvent } from '../../store/entities.js';
@@ -9,6 +10,8 @@ interface Props {
   agentName: string;
   fresh: boolean;
   now: number;
+  /** How tags fit on a line, once the feed has measured it (until then every tag is laid out and the line wraps out of sight). */
+  tagMetrics: TagMetrics | null;
   onTag(tag: string): void;
 }
 
@@ -20,7 +23,9 @@ function tone(kind: string): string {
 }
 
 /** One signal: who, what, when, and the tags to filter by. */
-export const FeedRow = memo(function FeedRow({ event: e, agentName, fresh, now, onTag }: Props) {
+export const FeedRow = memo(function FeedRow({ event: e, agentName, fresh, now, tagMetrics, onTag }: Props) {
+  const shown = tagMetrics ? fitTags(e.tags.map((t) => `#${t}`), tagMetrics) : e.tags.length;
+  const rest = e.tags.slice(shown);
   return (
     <div className={`feed-row feed-${tone(e.kind)}${fresh ? ' is-fresh' : ''}`} data-testid="feed-row" data-kind={e.kind} data-mission={e.missionId ?? ''}>
       <AgentAvatar agentId={e.agentId} name={agentName} size="sm" />
@@ -43,11 +48,16 @@ export const FeedRow = memo(function FeedRow({ event: e, agentName, fresh, now, 
         {e.summary && <div className="feed-summary">{e.summary}</div>}
         {e.tags.length > 0 && (
           <div className="feed-tags">
-            {e.tags.map((t) => (
+            {e.tags.slice(0, shown).map((t) => (
               <button key={t} type="button" className="tag" onClick={() => onTag(t)} title={`Show only #${t}`}>
                 #{t}
               </button>
             ))}
+            {rest.length > 0 && (
+              <span className="tag tag-more" data-testid="feed-tags-more" title={rest.map((t) => `#${t}`).join(' ')} aria-label={`${rest.length} more tags: ${rest.join(', ')}`}>
+                +{rest.length}
+              </span>
+            )}
           </div>
         )}
       </div>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { EmptyState, Skeleton } from '../../components/empty-state.js';
+import type { TagMetrics } from '../../lib/fit-tags.js';
 import { useNow } from '../../lib/use-now.js';
 import { agentName, useAgents } from '../../store/agents-store.js';
 import { useRuntime } from '../../store/runtime-store.js';
@@ -41,6 +42,9 @@ export function SignalFeed() {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
+  const [width, setWidth] = useState(0);
+  const [tagMetrics, setTagMetrics] = useState<TagMetrics | null>(null);
+  const probeRef = useRef<HTMLDivElement>(null);
   const seen = useRef({ shift: shift.seq, jump: jump.seq, band: 0 });
 
   const top = newerCursor ? BAND : 0;
@@ -88,7 +92,10 @@ export function SignalFeed() {
         setScrollTop(el.scrollTop);
       });
     };
-    const ro = new ResizeObserver(() => setViewport(el.clientHeight));
+    const ro = new ResizeObserver(() => {
+      setViewport(el.clientHeight);
+      setWidth(el.clientWidth);
+    });
     ro.observe(el);
     el.addEventListener('scroll', onScroll, { passive: true });
     return () => {
@@ -108,6 +115,18 @@ export function SignalFeed() {
     if (olderCursor && at + el.clientHeight / FEED_ROW_PX >= rows.length - EDGE_ROWS) void f.loadOlder().catch(() => {});
     if (newerCursor && at <= EDGE_ROWS) void f.loadNewer().catch(() => {});
   }, [first, last, rows.length, olderCursor, newerCursor, loaded, loading, top]);
+
+  // How tags fit on a row's line: one character's width and a chip's padding from two hidden chips, the room from a
+  // mounted row; read again when the feed's width changes, never per row.
+  const hasRows = rows.length > 0;
+  useLayoutEffect(() => {
+    const main = scrollRef.current?.querySelector<HTMLElement>('.feed-row .feed-main');
+    const [ten, twenty] = Array.from(probeRef.current?.children ?? []).map((c) => c.getBoundingClientRect().width);
+    if (!main || ten === undefined || twenty === undefined) return;
+    const charPx = (twenty - ten) / 10;
+    const next: TagMetrics = { room: main.clientWidth, charPx, padPx: ten - 10 * charPx, gapPx: 4 };
+    setTagMetrics((prev) => (prev && prev.room === next.room && prev.charPx === next.charPx && prev.padPx === next.padPx ? prev : next));
+  }, [width, hasRows, loaded]);
 
   useEffect(() => {
     if (atNewest && unseen) useFeed.getState().markSeen();
@@ -138,6 +157,10 @@ export function SignalFeed() {
       </header>
       <FeedFilters />
       <FeedJump />
+      <div ref={probeRef} className="tag-probe" aria-hidden="true">
+        <span className="tag">##########</span>
+        <span className="tag">####################</span>
+      </div>
       <div className="feed-viewport">
         {unseen > 0 && !atNewest && (
           <button type="button" className="feed-new-pill" data-testid="feed-new-pill" onClick={toNewest}>
@@ -154,7 +177,7 @@ export function SignalFeed() {
               {top > 0 && <div className="feed-band" style={{ top: 0 }}>Loading newer signals…</div>}
               {mounted.map((e, i) => (
                 <div key={e.id} className="feed-slot" style={{ transform: `translateY(${top + (first + i) * FEED_ROW_PX}px)` }}>
-                  <FeedRow event={e} agentName={agentName(agents, e.agentId)} fresh={fresh.has(e.id)} now={now} onTag={onTag} />
+                  <FeedRow event={e} agentName={agentName(agents, e.agentId)} fresh={fresh.has(e.id)} now={now} tagMetrics={tagMetrics} onTag={onTag} />
                 </div>
               ))}
               <div className="feed-band" style={{ top: top + rows.length * FEED_ROW_PX }} data-testid="feed-end">
