@@ -10,6 +10,7 @@
  */
 import type { AtpAgent, RichText } from '@atproto/api';
 
+import { z } from 'zod';
 import { AppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { abortError, isoNow } from '../ports/clock.js';
@@ -33,11 +34,39 @@ export interface BlueskyPublisherOptions {
   fetch?: FetchFn;
 }
 
-interface XrpcLikeError {
-  status?: number;
-  error?: string;
-  message?: string;
-  cause?: unknown;
+/**
+ * What Bluesky sends back on an error, as far as we read it: an XRPC error
+ * body `{ error, message? }`, parsed, never cast. A body of another shape (not
+ * JSON, or fields of other types) is kept as "malformed" so the sentence says
+ * so instead of echoing whatever came.
+ */
+const text = z.string().trim().min(1).max(2000);
+const xrpcErrorBody = z.looseObject({ error: z.string().trim().min(1).max(200), message: text.optional().catch(undefined) });
+
+/** What the client library threw, read field by field (a field of another type is as good as absent). */
+const thrown = z.looseObject({
+  status: z.number().int().optional().catch(undefined),
+  message: text.optional().catch(undefined),
+});
+
+/** The last error response of a session: its status and the server's words, or null when its body was not an XRPC error. */
+interface ErrorResponse {
+  status: number;
+  statusText: string;
+  said: string | null;
+}
+
+/** Reads an error response's body (from a copy: the client library reads the original). */
+async function readErrorResponse(res: Response): Promise<ErrorResponse> {
+  const raw = await res.clone().text().catch(() => '');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw) as unknown;
+  } catch {
+    json = undefined;
+  }
+  const body = xrpcErrorBody.safeParse(json);
+  return { status: res.status, statusText: res.statusText, said: body.success ? (body.data.message ?? body.data.error) : null };
 }
 
 /** The innermost system error code (ECONNREFUSED …) behind "fetch failed". */
@@ -57,15 +86,35 @@ function sentence(s: string): string {
   return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
-/** Turns what @atproto/api threw into a sentence with the server's own words. */
-function describe(err: unknown): { network: boolean; text: string } {
-  const x = (err && typeof err === 'object' ? err : {}) as XrpcLikeError;
-  // XRPCError uses status 1 ("Unknown") when no response came back
-  if (x.status === 1 || x.status === undefined) {
-    const code = networkCode(err);
-    if (code || x.status === 1) return { network: true, text: code ?? x.message ?? String(err) };
+interface Described {
+  network: boolean;
+  text: string;
+  status?: number;
+  /** The server answered an error whose body is not an XRPC error. */
+  malformed?: boolean;
+}
+
+/** Turns what @atproto/api threw, and the error response behind it, into a sentence with the server's own words. */
+function describe(err: unknown, response: ErrorResponse | null): Described {
+  if (response) {
+    if (response.said) return { network: false, text: sentence(response.said), status: response.status };
+    const status = `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`;
+    return { network: false, text: `the server answered ${status} with an error body that is not an XRPC error (JSON with an "error" name), so it gave no reason.`, status: response.status, malformed: true };
   }
-  return { network: false, text: sentence(x.message || x.error || String(err)) };
+  const x = thrown.safeParse(err);
+  const status = x.success ? x.data.status : undefined;
+  const message = x.success ? x.data.message : undefined;
+  // XRPCError uses status 1 ("Unknown") when no response came back
+  if (status === 1 || status === undefined) {
+    const code = networkCode(err);
+    if (code || status === 1) return { network: true, text: code ?? message ?? String(err) };
+  }
+  return { network: false, text: sentence(message ?? String(err)), ...(status !== undefined ? { status } : {}) };
+}
+
+/** The typed error for a failed request, with the status and whether the body was malformed in its details. */
+function failed(lead: string, d: Described): AppError {
+  return new AppError('publish_failed', `${lead}: ${d.text}`, { platform: 'bluesky', ...(d.status !== undefined ? { status: d.status } : {}), ...(d.malformed ? { malformedBody: true } : {}) });
 }
 
 function postUrl(uri: string): string | undefined {
@@ -88,24 +137,27 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
   const service = creds.service ?? DEFAULT_BLUESKY_SERVICE;
   const baseFetch: FetchFn = opts.fetch ?? ((input, init) => fetch(input, init));
 
-  /** A logged-in agent whose every request carries `signal`. */
-  async function session(signal: AbortSignal | undefined): Promise<AtpAgent> {
+  /** A logged-in agent whose every request carries `signal`, and the last error response it got. */
+  async function session(signal: AbortSignal | undefined): Promise<{ agent: AtpAgent; lastError: () => ErrorResponse | null }> {
+    let last: ErrorResponse | null = null;
     const agent = new (await loadAtproto()).AtpAgent({
       service,
-      fetch: (input, init) => baseFetch(input, signal ? { ...init, signal } : init),
+      fetch: async (input, init) => {
+        last = null;
+        const res = await baseFetch(input, signal ? { ...init, signal } : init);
+        if (!res.ok) last = await readErrorResponse(res);
+        return res;
+      },
     });
     try {
       await agent.login({ identifier: creds.handle, password: creds.appPassword });
     } catch (err) {
       if (signal?.aborted) throw abortError();
-      const d = describe(err);
+      const d = describe(err, last);
       if (d.network) throw new AppError('publish_failed', `Could not reach Bluesky at ${service}: ${d.text}.`, { platform: 'bluesky' });
-      throw new AppError('publish_failed', `Bluesky login failed for @${creds.handle}: ${d.text}`, {
-        platform: 'bluesky',
-        status: (err as XrpcLikeError).status,
-      });
+      throw failed(`Bluesky login failed for @${creds.handle}`, d);
     }
-    return agent;
+    return { agent, lastError: () => last };
   }
 
   return {
@@ -113,16 +165,16 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
 
     async publish(text, { signal }): Promise<PublishResult> {
       if (signal.aborted) throw abortError();
-      const agent = await session(signal);
+      const { agent, lastError } = await session(signal);
       const rich = await localFacets(text);
       let res: { uri: string; cid: string };
       try {
         res = await agent.post({ $type: 'app.bsky.feed.post', ...rich, createdAt: isoNow(opts.clock) });
       } catch (err) {
         if (signal.aborted) throw abortError();
-        const d = describe(err);
+        const d = describe(err, lastError());
         if (d.network) throw new AppError('publish_failed', `Lost Bluesky at ${service} while posting: ${d.text}.`, { platform: 'bluesky' });
-        throw new AppError('publish_failed', `Bluesky did not take the post: ${d.text}`, { platform: 'bluesky' });
+        throw failed('Bluesky did not take the post', d);
       }
       const url = postUrl(res.uri);
       return {
@@ -135,7 +187,7 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
 
     async metrics(ids, o = {}): Promise<PostMetrics[]> {
       if (ids.length === 0) return [];
-      const agent = await session(o.signal);
+      const { agent, lastError } = await session(o.signal);
       const out: PostMetrics[] = [];
       for (let i = 0; i < ids.length; i += 25) {
         let posts;
@@ -143,7 +195,7 @@ export function createBlueskyPublisher(creds: BlueskySettings, opts: BlueskyPubl
           posts = (await agent.getPosts({ uris: ids.slice(i, i + 25) })).data.posts;
         } catch (err) {
           if (o.signal?.aborted) throw abortError();
-          throw new AppError('publish_failed', `Could not read post metrics from Bluesky: ${describe(err).text}`, { platform: 'bluesky' });
+          throw failed('Could not read post metrics from Bluesky', describe(err, lastError()));
         }
         for (const p of posts) {
           out.push({ id: p.uri, likes: p.likeCount ?? 0, reposts: p.repostCount ?? 0, replies: p.replyCount ?? 0, quotes: p.quoteCount ?? 0 });

@@ -228,6 +228,38 @@ describe.each(dbKinds)('post_bluesky on %s', (kind) => {
     expect(await postCount()).toBe(0);
   });
 
+  it('an error body of the wrong shape gives a clear publish_failed naming the status, not whatever came', async () => {
+    await engine();
+    await configure();
+    const ex = createBlueskyPostExecutor();
+    // fields of the wrong types
+    pds.fault({ method: 'com.atproto.repo.createRecord', status: 502, body: { error: 42, message: ['not', 'a', 'sentence'] } });
+    const typed = await rejection(post(ex, { text: 'try me' }));
+    expect(typed).toMatchObject({
+      code: 'publish_failed',
+      message: 'Bluesky did not take the post: the server answered HTTP 502 Bad Gateway with an error body that is not an XRPC error (JSON with an "error" name), so it gave no reason.',
+      details: { platform: 'bluesky', status: 502, malformedBody: true },
+    });
+    // not an object at all, at login
+    pds.fault({ method: 'com.atproto.server.createSession', status: 500, body: 'upstream exploded' });
+    const login = await rejection(post(ex, { text: 'try me' }));
+    expect(login.message).toBe(
+      'Bluesky login failed for @emtesseract.test: the server answered HTTP 500 Internal Server Error with an error body that is not an XRPC error (JSON with an "error" name), so it gave no reason.',
+    );
+    expect(login.details).toMatchObject({ status: 500, malformedBody: true });
+    // an error name with a message of the wrong type: the name is the reason
+    pds.fault({ method: 'com.atproto.repo.createRecord', status: 400, body: { error: 'InvalidRequest', message: { nested: true } } });
+    expect((await rejection(post(ex, { text: 'try me' }))).message).toBe('Bluesky did not take the post: InvalidRequest.');
+    // metrics: the same
+    const pub = createBlueskyPublisher({ handle: pds.account.handle, appPassword: pds.account.password, service: pds.url }, { clock });
+    pds.fault({ method: 'app.bsky.feed.getPosts', status: 503, body: [1, 2, 3] });
+    const metrics = await rejection(pub.metrics!(['at://did:plc:x/app.bsky.feed.post/1']));
+    expect(metrics).toMatchObject({ code: 'publish_failed', details: { status: 503, malformedBody: true } });
+    expect(metrics.message).toMatch(/^Could not read post metrics from Bluesky: the server answered HTTP 503 Service Unavailable with an error body that is not an XRPC error/);
+    expect(pds.records).toEqual([]);
+    expect(await postCount()).toBe(0);
+  });
+
   it('reads engagement back for the outcome learner (metrics)', async () => {
     await engine();
     const pub = createBlueskyPublisher({ handle: pds.account.handle, appPassword: pds.account.password, service: pds.url }, { clock });
