@@ -4,6 +4,7 @@ import { exportArchive } from '../data/export-archive.js';
 import { prepareDataDir } from '../data/layout.js';
 import type { Db } from '../db/db.js';
 import { setLockOwner } from '../db/dir-lock.js';
+import { loadMigrations } from '../db/migrate.js';
 import { PgliteDb } from '../db/pglite.js';
 import { PostgresDb } from '../db/postgres.js';
 import { isoNow, SystemClock } from '../ports/clock.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     const out = await exportArchive(db, {
       file: path.resolve(flags.out),
       appVersion: process.env.npm_package_version ?? '0.1.0',
+      migrations: await loadMigrations(),
       now: isoNow(new SystemClock()),
       onProgress: (p) => {
         if (p.table !== last && p.rowsDone === p.rowsTotal) process.stderr.write(`  ${p.table}: ${p.rowsTotal} rows\n`);

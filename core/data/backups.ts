@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { backupInfo, backupReason } from '../api/data-calls.js';
 import { AppError } from '../api/errors.js';
 import type { Db } from '../db/db.js';
+import type { Migration } from '../db/migrate.js';
 import { ARCHIVE_NAME, archiveFileName, headerLine, type HeaderLine } from './archive-format.js';
 import { exportArchive, type ArchiveProgress } from './export-archive.js';
 
@@ -74,6 +75,8 @@ export interface CreateBackupOptions {
   reason: BackupReason;
   now: string;
   appVersion: string;
+  /** This build's migrations (which tables are the app's: see appTableNames). */
+  migrations: readonly Migration[];
   onProgress?: (p: ArchiveProgress) => void;
 }
 
@@ -83,7 +86,14 @@ export async function createBackup(db: Db, o: CreateBackupOptions): Promise<Back
   let name = archiveFileName(o.now, o.reason);
   for (let i = 2; (await stat(path.join(o.dir, name)).catch(() => null)) !== null; i++) name = archiveFileName(o.now, `${o.reason}-${i}`);
   const file = path.join(o.dir, name);
-  const { manifest, bytes } = await exportArchive(db, { file, appVersion: o.appVersion, now: o.now, reason: o.reason, ...(o.onProgress ? { onProgress: o.onProgress } : {}) });
+  const { manifest, bytes } = await exportArchive(db, {
+    file,
+    appVersion: o.appVersion,
+    migrations: o.migrations,
+    now: o.now,
+    reason: o.reason,
+    ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+  });
   return { id: name, file, bytes, reason: o.reason, createdAt: o.now, schemaVersion: manifest.schemaVersion, rows: manifest.tables.reduce((n, t) => n + t.rows, 0) };
 }
 

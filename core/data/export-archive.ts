@@ -6,19 +6,26 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { ArchiveManifest } from '../api/data-calls.js';
 import type { Db, Queryable } from '../db/db.js';
+import type { Migration } from '../db/migrate.js';
 import { canonicalRow, FORMAT, FORMAT_VERSION, manifestFrom, type HeaderLine, type RowValues } from './archive-format.js';
 import { ident, readSchema, schemaVersion, type TableInfo } from './schema-info.js';
 
 export interface ArchiveProgress {
   table: string;
+  /** Rows of `table` done, of its total. */
   rowsDone: number;
   rowsTotal: number;
+  /** Rows of the whole archive done, of its total (known from the counts taken before the first row). */
+  allDone: number;
+  allTotal: number;
 }
 
 export interface ExportOptions {
   /** Where the archive goes; written beside it as <file>.partial and renamed when complete. */
   file: string;
   appVersion: string;
+  /** This build's migrations: the archive carries the tables they create, and no other table of the schema. */
+  migrations: readonly Migration[];
   /** The archive's createdAt (from the Clock). */
   now: string;
   reason?: HeaderLine['reason'];
@@ -75,7 +82,7 @@ export async function exportArchive(db: Db, opts: ExportOptions): Promise<Export
   try {
     const manifest = await db.transaction(async (tx) => {
       await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-      const schema = await readSchema(tx);
+      const schema = await readSchema(tx, opts.migrations);
       const counts: { name: string; rows: number }[] = [];
       for (const t of schema.tables) {
         const r = await tx.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${ident(t.name)}`);
@@ -92,6 +99,8 @@ export async function exportArchive(db: Db, opts: ExportOptions): Promise<Export
         tables: counts,
       };
       const ends: { name: string; rows: number; sha256: string }[] = [];
+      const allTotal = counts.reduce((n, c) => n + c.rows, 0);
+      let allDone = 0;
       async function* lines(): AsyncGenerator<Buffer> {
         yield Buffer.from(JSON.stringify(header) + '\n');
         for (const [i, t] of schema.tables.entries()) {
@@ -99,7 +108,7 @@ export async function exportArchive(db: Db, opts: ExportOptions): Promise<Export
           const h = createHash('sha256');
           let done = 0;
           const total = counts[i]?.rows ?? 0;
-          opts.onProgress?.({ table: t.name, rowsDone: 0, rowsTotal: total });
+          opts.onProgress?.({ table: t.name, rowsDone: 0, rowsTotal: total, allDone, allTotal });
           for await (const page of tableRows(tx, t, opts.pageSize)) {
             let chunk = '';
             for (const r of page) {
@@ -108,7 +117,8 @@ export async function exportArchive(db: Db, opts: ExportOptions): Promise<Export
               chunk += line;
             }
             done += page.length;
-            opts.onProgress?.({ table: t.name, rowsDone: done, rowsTotal: total });
+            allDone += page.length;
+            opts.onProgress?.({ table: t.name, rowsDone: done, rowsTotal: total, allDone, allTotal });
             yield Buffer.from(chunk);
           }
           const end = { end: t.name, rows: done, sha256: h.digest('hex') };
@@ -117,7 +127,9 @@ export async function exportArchive(db: Db, opts: ExportOptions): Promise<Export
         }
         yield Buffer.from(JSON.stringify({ complete: true, tables: schema.tables.length }) + '\n');
       }
-      await pipeline(Readable.from(lines()), createGzip({ level: 6 }), createWriteStream(partial, { flags: 'w', mode: 0o600 }));
+      // 'wx' after removing whatever is there: never write through a link someone left under that name
+      await rm(partial, { force: true });
+      await pipeline(Readable.from(lines()), createGzip({ level: 6 }), createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
       return manifestFrom(header, ends);
     });
     await rename(partial, opts.file);

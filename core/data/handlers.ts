@@ -33,22 +33,23 @@ export function dataHandlers(host: EngineHost): DataHandlers {
         file = path.join(dir, archiveFileName(host.now(), 'export'));
       }
       host.bus.publish({ type: 'data', op: 'export', phase: 'start', rowsDone: 0, rowsTotal: 0 });
-      let done = 0;
+      let last = { rowsDone: 0, rowsTotal: 0 };
       try {
         const out = await exportArchive(host.currentDb, {
           file,
           appVersion: host.appVersion,
+          migrations: host.migrationList,
           now: host.now(),
           onProgress: (p) => {
-            host.bus.publish({ type: 'data', op: 'export', phase: 'progress', table: p.table, rowsDone: done + p.rowsDone, rowsTotal: 0 });
-            if (p.rowsDone === p.rowsTotal) done += p.rowsTotal;
+            last = { rowsDone: p.allDone, rowsTotal: p.allTotal };
+            host.bus.publish({ type: 'data', op: 'export', phase: 'progress', table: p.table, ...last });
           },
         });
         const rows = out.manifest.tables.reduce((n, t) => n + t.rows, 0);
         host.bus.publish({ type: 'data', op: 'export', phase: 'done', rowsDone: rows, rowsTotal: rows, bytes: out.bytes, message: path.basename(file) });
         return { file, bytes: out.bytes, manifest: out.manifest, durationMs: Math.round(host.perf() - t0) };
       } catch (err) {
-        host.bus.publish({ type: 'data', op: 'export', phase: 'failed', rowsDone: done, rowsTotal: 0, message: (err as Error).message });
+        host.bus.publish({ type: 'data', op: 'export', phase: 'failed', ...last, message: (err as Error).message });
         throw err;
       }
     },
@@ -57,7 +58,7 @@ export function dataHandlers(host: EngineHost): DataHandlers {
       const manifest = await readArchive(file, { knownSchemaVersion: host.knownSchemaVersion });
       const db = host.currentDb;
       const current: { name: string; rows: number }[] = [];
-      for (const t of (await readSchema(db)).tables) {
+      for (const t of (await readSchema(db, host.migrationList)).tables) {
         const r = await db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${ident(t.name)}`);
         current.push({ name: t.name, rows: Number(r.rows[0]?.n ?? 0) });
       }

@@ -5,7 +5,7 @@ import { latestVersion, migrateInTx, type Migration } from '../db/migrate.js';
 import type { ArchiveProgress } from './export-archive.js';
 import { tableChecksum } from './export-archive.js';
 import { archiveError, readArchive } from './read-archive.js';
-import { ident, readSchema, type TableInfo } from './schema-info.js';
+import { appTableNames, ident, readSchema, type TableInfo } from './schema-info.js';
 
 export interface LoadOptions {
   migrations: Migration[];
@@ -20,7 +20,8 @@ export interface LoadOutcome {
 }
 
 /**
- * Replaces everything in the current schema with the archive's rows, inside
+ * Replaces the app's tables in the current schema (appTableNames: what the
+ * migrations create; another application's tables are not touched) with the archive's rows, inside
  * the caller's transaction (so nothing is visible until it commits, and a
  * failure anywhere leaves the database as it was): drop the tables, rebuild
  * the schema at the archive's version, load every row (foreign keys are
@@ -30,7 +31,9 @@ export interface LoadOutcome {
  */
 export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions): Promise<LoadOutcome> {
   const known = latestVersion(opts.migrations);
-  const existing = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()`);
+  // only the app's own tables: another application's tables in the same schema are left alone
+  const ours = [...appTableNames(opts.migrations)];
+  const existing = await tx.query<{ name: string }>(`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY($1::text[])`, [ours]);
   if (existing.rows.length) await tx.exec(`DROP TABLE IF EXISTS ${existing.rows.map((r) => ident(r.name)).join(', ')} CASCADE`);
 
   let version = 0;
@@ -38,6 +41,8 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
   const loaded: TableInfo[] = [];
   let insertSql = '';
   let done = 0;
+  let allDone = 0;
+  let allTotal = 0;
   /** Secondary indexes, dropped while the rows load and built once after (a million rows into a live GIN index is most of an import's time). */
   let indexes: { name: string; definition: string }[] = [];
   const manifest = await readArchive(
@@ -46,17 +51,20 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
     {
       async onHeader(h) {
         version = h.schemaVersion;
+        allTotal = h.tables.reduce((n, t) => n + t.rows, 0);
         await migrateInTx(tx, opts.migrations.filter((m) => m.version <= version), opts.now);
-        schema = await readSchema(tx);
+        schema = await readSchema(tx, opts.migrations);
         // migrations seed rows (agents, relationships, rules): the archive's rows replace them
-        if (schema.tables.length) await tx.exec(`TRUNCATE ${schema.tables.map((t) => ident(t.name)).join(', ')} RESTART IDENTITY CASCADE`);
+        // (no CASCADE: it would empty any other table that references ours)
+        if (schema.tables.length) await tx.exec(`TRUNCATE ${schema.tables.map((t) => ident(t.name)).join(', ')} RESTART IDENTITY`);
         for (const fk of schema.foreignKeys) await tx.exec(`ALTER TABLE ${ident(fk.table)} DROP CONSTRAINT ${ident(fk.name)}`);
         indexes = (
           await tx.query<{ name: string; definition: string }>(
             `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-              WHERE i.schemaname = current_schema()
+              WHERE i.schemaname = current_schema() AND i.tablename = ANY($1::text[])
                 AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)
               ORDER BY i.indexname`,
+            [ours],
           )
         ).rows;
         if (indexes.length) await tx.exec(`DROP INDEX ${indexes.map((i) => ident(i.name)).join(', ')}`);
@@ -86,7 +94,8 @@ export async function loadArchive(tx: Queryable, file: string, opts: LoadOptions
           throw archiveError('malformed', `A row of table ${t.name} does not fit schema ${version}: ${(err as Error).message}.`);
         }
         done += rows.length;
-        opts.onProgress?.({ table: t.name, rowsDone: done, rowsTotal: t.rows });
+        allDone += rows.length;
+        opts.onProgress?.({ table: t.name, rowsDone: done, rowsTotal: t.rows, allDone, allTotal });
       },
     },
   );

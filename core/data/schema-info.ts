@@ -1,4 +1,5 @@
 import { tableExists, type Queryable } from '../db/db.js';
+import type { Migration } from '../db/migrate.js';
 
 /**
  * What an archive needs to know about the live schema, read from the catalog
@@ -37,7 +38,23 @@ export interface SchemaInfo {
 /** Tables the archive never carries: they are rebuilt by the migrator. */
 export const EXCLUDED_TABLES = new Set(['schema_migrations']);
 
-export async function readSchema(q: Queryable): Promise<SchemaInfo> {
+const CREATE_TABLE = /\bcreate\s+table\s+(?:if\s+not\s+exists\s+)?(?:"?[a-z_][a-z0-9_]*"?\.)?"?([a-z_][a-z0-9_]*)"?/gi;
+
+/**
+ * The app's own tables: those its migrations create, plus schema_migrations.
+ * A PostgreSQL schema may hold other applications' tables too; an export never
+ * carries them and an import never drops, empties or re-indexes them.
+ * (Migrations are plain SQL; a table is only ever created by CREATE TABLE.)
+ */
+export function appTableNames(migrations: readonly Migration[]): Set<string> {
+  const names = new Set(['schema_migrations']);
+  for (const m of migrations) for (const x of m.sql.matchAll(CREATE_TABLE)) names.add((x[1] as string).toLowerCase());
+  return names;
+}
+
+/** The app's tables in the current schema (see appTableNames), as the catalog describes them. */
+export async function readSchema(q: Queryable, migrations: readonly Migration[]): Promise<SchemaInfo> {
+  const ours = appTableNames(migrations);
   const cols = await q.query<{ table: string; column: string; type: string; identity: boolean; generated: boolean }>(
     `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
             a.attidentity <> '' AS identity, a.attgenerated <> '' AS generated
@@ -68,7 +85,7 @@ export async function readSchema(q: Queryable): Promise<SchemaInfo> {
   );
   const byName = new Map<string, TableInfo>();
   for (const c of cols.rows) {
-    if (EXCLUDED_TABLES.has(c.table) || c.generated) continue;
+    if (EXCLUDED_TABLES.has(c.table) || !ours.has(c.table) || c.generated) continue;
     let t = byName.get(c.table);
     if (!t) byName.set(c.table, (t = { name: c.table, columns: [], primaryKey: [] }));
     t.columns.push({ name: c.column, type: c.type, identity: c.identity });

@@ -1,4 +1,4 @@
-import { rename, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { calls, type CallName, type Handlers } from '../api/contract.js';
 import { AppError } from '../api/errors.js';
 import type { Db } from '../db/db.js';
@@ -13,11 +13,13 @@ import { createBackup, listBackups, type BackupInfo, type BackupReason } from '.
 import { backupJob } from '../data/backup-job.js';
 import { dataHandlers } from '../data/handlers.js';
 import { loadArchive } from '../data/load-archive.js';
+import type { ArchiveProgress } from '../data/export-archive.js';
 import { readArchive } from '../data/read-archive.js';
 import { openOrRecover, type Opened } from '../data/recover.js';
 import { schemaVersion } from '../data/schema-info.js';
 import type { ArchiveManifest } from '../api/data-calls.js';
 import { removeUnfinished, type DataLayout } from '../data/layout.js';
+import { finishSwap, moveSwapFolders, planSwap, stamp, undoSwap, writeSwapJournal } from '../data/db-swap.js';
 
 /** Where the company lives. */
 export type DataPlace =
@@ -52,8 +54,6 @@ export interface ImportOutcome {
   migratedFrom: number | null;
   durationMs: number;
 }
-
-const stamp = (iso: string): string => iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 
 /**
  * Owns { db, engine } for serve and the desktop app. Its `handlers` and `bus`
@@ -98,7 +98,7 @@ export class EngineHost {
       host.db = await host.openWithRecovery();
       const v = await schemaVersion(host.db);
       if (v > 0 && v < latestVersion(host.migrations) && host.backupsDir) {
-        const b = await createBackup(host.db, { dir: host.backupsDir, reason: 'before_migration', now: host.now(), appVersion: opts.appVersion });
+        const b = await createBackup(host.db, { dir: host.backupsDir, reason: 'before_migration', now: host.now(), appVersion: opts.appVersion, migrations: host.migrations });
         opts.engine.log.info(`Backed up the database before migrating it from schema ${v}`, { backup: b.file });
       }
       host.engine = await host.buildEngine(host.db);
@@ -127,6 +127,10 @@ export class EngineHost {
   }
   get appVersion(): string {
     return this.opts.appVersion;
+  }
+  /** This build's migrations (they also say which tables of a schema are the app's). */
+  get migrationList(): readonly Migration[] {
+    return this.migrations;
   }
   get knownSchemaVersion(): number {
     return latestVersion(this.migrations);
@@ -185,7 +189,8 @@ export class EngineHost {
       reason,
       now: this.now(),
       appVersion: this.opts.appVersion,
-      onProgress: (p) => this.bus.publish({ type: 'data', op: 'backup', phase: 'progress', table: p.table, rowsDone: p.rowsDone, rowsTotal: p.rowsTotal }),
+      migrations: this.migrations,
+      onProgress: (p) => this.bus.publish({ type: 'data', op: 'backup', phase: 'progress', table: p.table, rowsDone: p.allDone, rowsTotal: p.allTotal }),
     });
     this.bus.publish({ type: 'data', op: 'backup', phase: 'done', rowsDone: info.rows, rowsTotal: info.rows, bytes: info.bytes, message: info.id });
     return info;
@@ -219,17 +224,13 @@ export class EngineHost {
     progress('validated', 0, total);
     const backup = this.backupsDir ? await this.backup(op === 'restore' ? 'before_restore' : 'before_import') : null;
     return this.exclusive(op === 'restore' ? 'restoring a backup' : 'importing an archive', async () => {
-      let done = 0;
-      const onProgress = (p: { table: string; rowsDone: number; rowsTotal: number }): void => {
-        this.bus.publish({ type: 'data', op, phase: 'progress', table: p.table, rowsDone: done + p.rowsDone, rowsTotal: total });
-        if (p.rowsDone === p.rowsTotal) done += p.rowsTotal;
-      };
+      const onProgress = (p: ArchiveProgress): void => this.bus.publish({ type: 'data', op, phase: 'progress', table: p.table, rowsDone: p.allDone, rowsTotal: p.allTotal });
       await this.engine?.stop();
       this.engine = null;
       let migratedFrom: number | null;
       try {
         progress('swapping', 0, total);
-        migratedFrom = await this.swapIn(file, onProgress);
+        migratedFrom = await this.swapIn(file, op, onProgress);
       } catch (err) {
         progress('failed', 0, total, (err as Error).message);
         throw err;
@@ -245,7 +246,7 @@ export class EngineHost {
   }
 
   /** Loads `file` into a fresh database and makes it the current one; the old one stays current on any failure. */
-  private async swapIn(file: string, onProgress: (p: { table: string; rowsDone: number; rowsTotal: number }) => void): Promise<number | null> {
+  private async swapIn(file: string, op: 'import' | 'restore', onProgress: (p: ArchiveProgress) => void): Promise<number | null> {
     const place = this.opts.place;
     const load = (db: Db): Promise<number | null> =>
       db.transaction((tx) => loadArchive(tx, file, { migrations: this.migrations, now: this.now(), onProgress })).then((r) => r.migratedFrom);
@@ -262,35 +263,33 @@ export class EngineHost {
         throw err;
       }
     }
-    const dbDir = place.layout.db;
-    const at = stamp(this.now());
-    const next = `${dbDir}.importing-${at}`;
-    const old = `${dbDir}.replaced-${at}`;
-    await rm(next, { recursive: true, force: true });
-    const fresh = await PgliteDb.open(this.pgliteOptions(next));
+    const layout = place.layout;
+    const plan = planSwap(layout, op, this.now());
+    await rm(plan.next, { recursive: true, force: true });
+    const fresh = await PgliteDb.open(this.pgliteOptions(plan.next));
     let from: number | null;
     try {
       from = await load(fresh);
     } catch (err) {
       await fresh.close().catch(() => {});
-      await rm(next, { recursive: true, force: true });
+      await rm(plan.next, { recursive: true, force: true });
       throw err;
     }
     await fresh.close();
-    // The new folder is complete on disk. Swap folders by renames; the old one is kept until the new one opens.
+    // The new folder is complete on disk. The journal commits the swap (a crash from here on is finished at the
+    // next open, see db-swap.ts); the folders then swap by renames, and the old one is kept until the new one opens.
     await this.db?.close();
     this.db = null;
-    await rename(dbDir, old);
-    await rename(next, dbDir);
+    await writeSwapJournal(layout, plan);
+    await moveSwapFolders(layout, plan);
     try {
-      this.db = await PgliteDb.open(this.pgliteOptions(dbDir));
+      this.db = await PgliteDb.open(this.pgliteOptions(layout.db));
     } catch (err) {
-      await rename(dbDir, next).catch(() => {});
-      await rename(old, dbDir);
-      this.db = await PgliteDb.open(this.pgliteOptions(dbDir));
+      await undoSwap(layout, plan, `${layout.db}.broken-${stamp(this.now())}`);
+      this.db = await PgliteDb.open(this.pgliteOptions(layout.db));
       throw new AppError('internal', `The imported database did not open (${(err as Error).message}); the previous one is back in place.`);
     }
-    await rm(old, { recursive: true, force: true });
+    await finishSwap(layout, plan);
     return from;
   }
 

@@ -62,7 +62,7 @@ describe('PGlite under SIGKILL', () => {
       const db = await PgliteDb.open({ dataDir: layout.db });
       await migrate(db, { now: now(), migrations });
       await db.query(`INSERT INTO ops_agents (id, display_name, role, created_at, updated_at) VALUES ('brain', 'Brain', 'x', now(), now()) ON CONFLICT DO NOTHING`);
-      await createBackup(db, { dir: layout.backups, reason: 'manual', now: now(), appVersion: 'test' });
+      await createBackup(db, { dir: layout.backups, reason: 'manual', now: now(), appVersion: 'test', migrations });
       await db.close();
     }
     let committed = new Set<number>();
@@ -88,7 +88,7 @@ describe('PGlite under SIGKILL', () => {
           expect(Number(present.rows[0]?.n), `cycle ${cycle}: every committed row is there`).toBe(committed.size);
         }
         // a fresh backup now and then, as the backup policy would take
-        if (cycle % 5 === 0) await createBackup(opened.db, { dir: layout.backups, reason: 'scheduled', now: now(), appVersion: 'test' });
+        if (cycle % 5 === 0) await createBackup(opened.db, { dir: layout.backups, reason: 'scheduled', now: now(), appVersion: 'test', migrations });
       } finally {
         await opened.db.close();
       }

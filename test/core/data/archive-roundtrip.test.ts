@@ -37,7 +37,7 @@ beforeAll(async () => {
   // a real company: six simulated hours of the real engine (heartbeat, gates, workers, roundtables, memory)
   await simulate({ days: 0.25, seed: 7, db: company });
   const file = path.join(dir, 'company.emtx');
-  original = { file, manifest: (await exportArchive(company, { file, appVersion: 'test', now: NOW })).manifest };
+  original = { file, manifest: (await exportArchive(company, { file, appVersion: 'test', migrations, now: NOW })).manifest };
 }, 300_000);
 
 afterAll(async () => {
@@ -63,7 +63,7 @@ async function importAndExport(kind: DbKind, file: string, name: string): Promis
     expect(ins.rows[0]!.id).toBe(max.rows[0]!.m + 1);
     await target.query('DELETE FROM ops_agent_events WHERE id = $1', [ins.rows[0]!.id]);
     const again = path.join(dir, `${name}.emtx`);
-    return { file: again, manifest: (await exportArchive(target, { file: again, appVersion: 'test', now: NOW })).manifest };
+    return { file: again, manifest: (await exportArchive(target, { file: again, appVersion: 'test', migrations, now: NOW })).manifest };
   } finally {
     await target.close();
   }

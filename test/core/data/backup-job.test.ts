@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backupJob } from '../../../core/data/backup-job.ts';
 import { createBackup } from '../../../core/data/backups.ts';
+import { loadMigrations } from '../../../core/db/migrate.ts';
 import { setPolicy } from '../../../core/ops/policy.ts';
 import { FakeClock, isoNow } from '../../../core/ports/clock.ts';
 import { testEngine, type TestEngine } from '../../support/engine.ts';
@@ -27,7 +28,8 @@ afterAll(async () => {
 
 describe('the scheduled backup job', () => {
   it('backs up once per local day on the Clock, and keeps the newest N', async () => {
-    const job = backupJob({ backupsDir: dir, backup: (reason) => createBackup(e.db, { dir, reason, now: isoNow(clock), appVersion: 'test' }) });
+    const migrations = await loadMigrations();
+    const job = backupJob({ backupsDir: dir, backup: (reason) => createBackup(e.db, { dir, reason, now: isoNow(clock), appVersion: 'test', migrations }) });
     const first = (await job.run(e.ctx)) as { backup?: string };
     expect(first.backup).toMatch(/^2026-03-02T21-30-00Z-scheduled\.emtx$/);
     // later the same local day: nothing new
