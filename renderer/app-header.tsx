@@ -1,5 +1,6 @@
 import { PauseIndicator } from './components/pause-indicator.js';
 import { routeHref, type Route } from './lib/router.js';
+import { viewKey } from './lib/shortcuts.js';
 import { useRuntime } from './store/runtime-store.js';
 import { useTheme } from './store/theme-store.js';
 import { useUi } from './store/ui-store.js';
@@ -55,6 +56,8 @@ export function AppHeader({ route }: { route: Route }) {
             className={`tab${route.view === t.view ? ' is-active' : ''}`}
             href={tabHref(t.view)}
             aria-current={route.view === t.view ? 'page' : undefined}
+            aria-keyshortcuts={viewKey(t.view)}
+            title={viewKey(t.view) ? `${t.label} (key ${viewKey(t.view)})` : undefined}
           >
             {t.label}
             {t.view === 'proposals' && pending > 0 && <span className="tab-count">{pending}</span>}

@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts: a key per view, N for a new task, / to search the feed,
+ * Keyboard shortcuts: a key per view (1–9, the header's order), N for a new task, / to search the feed,
  * ? to list them. Ignored while typing in a field or with a modifier held.
  */
 import type { Route } from './router.js';
@@ -15,9 +15,16 @@ export const viewKeys: { key: string; route: Route; label: string }[] = [
   { key: '3', route: { view: 'proposals' }, label: 'Proposals' },
   { key: '4', route: { view: 'autonomy' }, label: 'Autonomy' },
   { key: '5', route: { view: 'roundtables', conversationId: null }, label: 'Roundtables' },
-  { key: '6', route: { view: 'models' }, label: 'Models' },
-  { key: '7', route: { view: 'settings' }, label: 'Settings' },
+  { key: '6', route: { view: 'agents', agentId: null }, label: 'Agents' },
+  { key: '7', route: { view: 'artifacts', artifactId: null }, label: 'Artifacts' },
+  { key: '8', route: { view: 'models' }, label: 'Models' },
+  { key: '9', route: { view: 'settings' }, label: 'Settings' },
 ];
+
+/** The key that goes to a view (every view has one, in the order of the header's tabs). */
+export function viewKey(view: Route['view']): string | undefined {
+  return viewKeys.find((v) => v.route.view === view)?.key;
+}
 
 export const shortcutList: Shortcut[] = [
   ...viewKeys.map((v) => ({ keys: v.key, label: `Go to ${v.label}` })),

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
 import { silentLog } from '../../core/ports/log.js';
 import { dispatchCall } from '../../core/server/dispatch.js';
-import { skyAt } from '../../renderer/components/office/office-state.js';
+import { recordLlmCall } from '../../core/llm/accounting.js';
+import { formatTokens, skyAt } from '../../renderer/components/office/office-state.js';
 import { gate } from '../support/gate.js';
 import { startOllamaServer, type FakeOllama } from '../support/ollama-server.js';
 import { openStage, type StageHarness } from './stage-harness.js';
@@ -126,6 +127,35 @@ describe('office in Chromium', () => {
     expect(await done.getByRole('link', { name: /Hold for a moment/ }).getAttribute('href')).toBe(`#/missions/${created.mission?.id}`);
   });
 
+  it('writes today’s numbers from stats.today on the whiteboard', async () => {
+    // Known work today: Brain's mission succeeded (above); one more fails at once (a payload no executor takes); 12,345 tokens.
+    const failed = (await call('proposals.create', { agentId: 'growth', title: 'A broken wait', steps: [{ kind: 'wait', payload: { seconds: 'soon' } }] })) as { mission?: { id: number } };
+    await expect.poll(async () => ((await call('missions.get', { id: failed.mission?.id })) as { mission: { status: string } }).mission.status, { timeout: 15_000 }).toBe('failed');
+    await recordLlmCall(stage.engine.ctx.db, { agentId: 'opus', purpose: 'chat', model: 'llama3.2:3b', host: srv.url, promptTokens: 12_000, completionTokens: 345, durationMs: 900, outcome: 'ok', at: new Date(stage.clock.now()).toISOString() });
+    type Today = { missionsToday: number; succeededToday: number; failedToday: number; queuedSteps: number; tokensToday: number };
+    const today = (await call('stats.today', {})) as Today;
+    expect(today).toMatchObject({ missionsToday: 2, succeededToday: 1, failedToday: 1, queuedSteps: 0, tokensToday: 12_345 });
+    expect(formatTokens(12_345)).toBe('12k');
+    // The board says what stats.today says, read again until the page has caught up (it looks again after mission and step events).
+    const board = page.getByTestId('office-canvas');
+    const expected = (t: Today) => ({
+      missions: String(t.missionsToday),
+      success: t.succeededToday + t.failedToday ? `${Math.round((t.succeededToday / (t.succeededToday + t.failedToday)) * 100)}%` : '—',
+      queued: String(t.queuedSteps),
+      tokens: formatTokens(t.tokensToday),
+    });
+    await call('proposals.create', { agentId: 'opus', title: 'A nudge for the board', steps: [{ kind: 'wait', payload: { seconds: 0 } }] });
+    await expect
+      .poll(async () => {
+        const shown = JSON.parse((await board.getAttribute('data-board')) || '{}') as Record<string, string>;
+        return JSON.stringify(shown) === JSON.stringify(expected((await call('stats.today', {})) as Today)) ? shown : null;
+      }, { timeout: 20_000 })
+      .toEqual({ missions: '3', success: '67%', queued: '0', tokens: '12k' });
+    // The same, in words, for screen readers.
+    expect(await page.getByTestId('office-board').textContent()).toBe('Today: missions 3, success 67%, queued 0, tokens 12k.');
+    await board.screenshot({ path: path.join(SHOTS, 'office-board.png') });
+  });
+
   it('sets the participants chatting when their conversation starts', async () => {
     // Turned on only now: the schedule's slot for this hour was already decided (skipped) at start.
     await call('policy.set', { key: 'roundtable_policy', value: { enabled: true, max_daily_conversations: 5, max_action_items_per_day: 3, stale_minutes: 10 } });
@@ -160,6 +190,20 @@ describe('office in Chromium', () => {
     expect(await page.getByTestId('notification-settings').getByRole('checkbox').count()).toBe(5);
     await page.keyboard.press('Escape');
     await expect.poll(() => page.getByTestId('shortcut-list').count()).toBe(0);
+    // Every view has a key, in the header's order, and the sheet lists each.
+    const views = ['stage', 'missions', 'proposals', 'autonomy', 'roundtables', 'agents', 'artifacts', 'models', 'settings'];
+    await page.keyboard.press('?');
+    const sheet = page.getByTestId('shortcut-list');
+    await expect.poll(() => sheet.count()).toBe(1);
+    const listed = await sheet.locator('.shortcut-row').evaluateAll((rows) => rows.map((r) => `${r.querySelector('kbd')?.textContent} ${r.querySelector('dd')?.textContent}`));
+    expect(listed.slice(0, 9)).toEqual(['1 Go to Stage', '2 Go to Missions', '3 Go to Proposals', '4 Go to Autonomy', '5 Go to Roundtables', '6 Go to Agents', '7 Go to Artifacts', '8 Go to Models', '9 Go to Settings']);
+    await page.keyboard.press('Escape');
+    for (const [i, view] of [...views.entries()].reverse()) {
+      await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await page.keyboard.press(String(i + 1));
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/${view}`);
+      await expect.poll(() => page.locator('.tab.is-active').innerText()).toMatch(new RegExp(`^${view}`, 'i'));
+    }
     await page.keyboard.press('2');
     await expect.poll(() => page.evaluate(() => location.hash)).toBe('#/missions');
     await page.keyboard.press('/');

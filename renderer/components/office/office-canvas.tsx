@@ -5,7 +5,7 @@ import { useMissions } from '../../store/missions-store.js';
 import { startOfficeSync, useOffice } from '../../store/office-store.js';
 import { ROOM_H, ROOM_W } from './office-room.js';
 import { OfficeScene } from './office-scene.js';
-import { officeAgents, skyAt, type OfficeAgent, type OfficeMetrics } from './office-state.js';
+import { boardRows, officeAgents, skyAt, type OfficeAgent, type OfficeMetrics } from './office-state.js';
 
 /** Frames per second while something moves; the feed beside it keeps the rest of the budget. */
 const FPS = 15;
@@ -34,6 +34,7 @@ export function OfficeCanvas() {
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
+  const boardRef = useRef<HTMLParagraphElement>(null);
 
   useEffect(() => {
     const wrap = wrapRef.current;
@@ -64,11 +65,17 @@ export function OfficeCanvas() {
       last = 0;
     };
 
-    const publish = (sky: string, drawn: number): void => {
+    const publish = (sky: string, drawn: number, metrics: OfficeMetrics | null): void => {
       const views = scene.views();
-      const next = JSON.stringify(views.map((v) => [v.id, v.state, v.walking]));
+      const board = metrics ? boardRows(metrics) : null;
+      const next = JSON.stringify([views.map((v) => [v.id, v.state, v.walking]), board]);
       if (next === stamp && canvas.dataset.sky === sky) return;
       stamp = next;
+      // What the whiteboard says, for tests and, in words, for screen readers.
+      canvas.dataset.board = board ? JSON.stringify(Object.fromEntries(board.map((r) => [r.label, r.value]))) : '';
+      if (boardRef.current) {
+        boardRef.current.textContent = board ? `Today: ${board.map((r) => `${r.label} ${r.value}`).join(', ')}.` : 'Today: reading the numbers…';
+      }
       canvas.dataset.agents = JSON.stringify(Object.fromEntries(views.map((v) => [v.id, v.state])));
       canvas.dataset.walking = views.filter((v) => v.walking).map((v) => v.id).join(' ');
       canvas.dataset.sky = sky;
@@ -105,8 +112,9 @@ export function OfficeCanvas() {
         scene.step(dt);
         const date = new Date(now);
         const sky = skyAt(date);
-        const drawn = scene.draw(out, scale, t, sky, date, readMetrics(), hover);
-        publish(sky, drawn);
+        const metrics = readMetrics();
+        const drawn = scene.draw(out, scale, t, sky, date, metrics, hover);
+        publish(sky, drawn, metrics);
       }
       raf = requestAnimationFrame(frame);
     };
@@ -176,6 +184,7 @@ export function OfficeCanvas() {
       <div ref={wrapRef} className="office-wrap">
         <canvas ref={canvasRef} className="office-canvas" data-testid="office-canvas" role="img" aria-label="The office: each agent at work, in a meeting or having a coffee" />
       </div>
+      <p ref={boardRef} className="office-sr" data-testid="office-board" />
       <ul ref={listRef} className="office-sr" aria-label="Who is where" />
     </section>
   );

@@ -7,7 +7,7 @@
 import { BOARD, CLOCK, DESKS, ROOM_H, ROOM_W, deskChair, drawRoom } from './office-room.js';
 import { pathBetween, spotOf, type Point, type Spot } from './office-layout.js';
 import { SPRITE_H, SPRITE_W, sprite, type Pose } from './office-sprites.js';
-import type { OfficeAgent, OfficeMetrics, Sky } from './office-state.js';
+import { boardRows, type OfficeAgent, type OfficeMetrics, type Sky } from './office-state.js';
 
 type G = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -35,13 +35,6 @@ export interface ActorView {
 function rect(g: G, x: number, y: number, w: number, h: number, c: string): void {
   g.fillStyle = c;
   g.fillRect(x, y, w, h);
-}
-
-function formatTokens(n: number): string {
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
-  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
-  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
-  return String(n);
 }
 
 export class OfficeScene {
@@ -253,14 +246,9 @@ export class OfficeScene {
     out.font = `700 ${Math.round(line * 0.78)}px ui-monospace, 'DejaVu Sans Mono', monospace`;
     out.fillStyle = '#3a62d0';
     out.fillText('TODAY', x + 4 * s, y + 2 * s);
-    const rows: [string, string, string][] = m
-      ? [
-          ['missions', String(m.missionsToday), '#1c2132'],
-          ['success', m.successRate === null ? '—' : `${Math.round(m.successRate * 100)}%`, m.successRate !== null && m.successRate < 0.6 ? '#c0392b' : '#1f8a4c'],
-          ['queued', String(m.queuedSteps), '#1c2132'],
-          ['tokens', formatTokens(m.tokensToday), '#7a3fb0'],
-        ]
-      : [['reading…', '', '#596179']];
+    const colour = (label: string): string =>
+      label === 'success' ? (m?.successRate != null && m.successRate < 0.6 ? '#c0392b' : '#1f8a4c') : label === 'tokens' ? '#7a3fb0' : '#1c2132';
+    const rows: [string, string, string][] = m ? boardRows(m).map((r) => [r.label, r.value, colour(r.label)]) : [['reading…', '', '#596179']];
     out.font = `600 ${Math.round(line * 0.66)}px ui-monospace, 'DejaVu Sans Mono', monospace`;
     rows.forEach(([label, value, colour], i) => {
       const ry = y + 2 * s + line * (i + 1);

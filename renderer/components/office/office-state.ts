@@ -68,3 +68,20 @@ export interface OfficeMetrics {
   queuedSteps: number;
   tokensToday: number;
 }
+
+export function formatTokens(n: number): string {
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)}M`;
+  if (n >= 10_000) return `${Math.round(n / 1000)}k`;
+  if (n >= 1000) return `${(n / 1000).toFixed(1)}k`;
+  return String(n);
+}
+
+/** What the whiteboard writes, line by line (the canvas draws it; the page also says it in words). */
+export function boardRows(m: OfficeMetrics): { label: 'missions' | 'success' | 'queued' | 'tokens'; value: string }[] {
+  return [
+    { label: 'missions', value: String(m.missionsToday) },
+    { label: 'success', value: m.successRate === null ? '—' : `${Math.round(m.successRate * 100)}%` },
+    { label: 'queued', value: String(m.queuedSteps) },
+    { label: 'tokens', value: formatTokens(m.tokensToday) },
+  ];
+}
