@@ -6,12 +6,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamMessage } from '../../../core/api/contract.ts';
 import { dataLayout, prepareDataDir } from '../../../core/data/layout.ts';
+import { schemaVersion } from '../../../core/data/schema-info.ts';
+import { latestVersion, loadMigrations, migrate } from '../../../core/db/migrate.ts';
+import { PgliteDb } from '../../../core/db/pglite.ts';
+import { PostgresDb } from '../../../core/db/postgres.ts';
 import { EngineHost, type DataPlace } from '../../../core/host/engine-host.ts';
 import { FakeClock } from '../../../core/ports/clock.ts';
 import { memoryLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { alterOneRow, archiveLines, writeArchiveLines } from '../../support/archive-tamper.ts';
 import { freshPostgresUrl } from '../../support/db.ts';
+import { testPostgresUrl } from '../../support/pg-url.ts';
 import { testClusterCacheDir } from '../../support/pglite-template.ts';
 
 let dir: string;
@@ -64,6 +69,13 @@ describe.each(['pglite', 'postgres'] as const)('the engine host on %s', (kind) =
     expect(out.bytes).toBeGreaterThan(100);
     expect(seen.some((m) => m.type === 'data' && m.op === 'export' && m.phase === 'progress' && m.table === 'ops_agent_events')).toBe(true);
     expect(seen.at(-1)).toMatchObject({ type: 'data', op: 'export', phase: 'done', bytes: out.bytes });
+    // every progress message knows the archive's total, so the bar shows a percentage that only grows to 100
+    const total = out.manifest.tables.reduce((n, t) => n + t.rows, 0);
+    const progress = seen.flatMap((m) => (m.type === 'data' && m.op === 'export' && m.phase === 'progress' ? [m] : []));
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.every((m) => m.rowsTotal === total)).toBe(true);
+    expect(progress.map((m) => m.rowsDone)).toEqual([...progress.map((m) => m.rowsDone)].sort((a, b) => a - b));
+    expect(progress.at(-1)?.rowsDone).toBe(total);
     const rowsAtExport = await eventCount(host);
     await addEvent(host, 'after export');
     const engineBefore = host.currentEngine;
@@ -133,6 +145,48 @@ describe.each(['pglite', 'postgres'] as const)('the engine host on %s', (kind) =
     await host.handlers['backups.delete']({ id: b.id });
     expect((await host.handlers['backups.list']({})).map((x) => x.id)).not.toContain(b.id);
     await expect(host.handlers['backups.delete']({ id: '../../etc/passwd' })).rejects.toThrow();
+  }, 120_000);
+});
+
+describe.each(['pglite', 'postgres'] as const)('a company at an older schema on %s', (kind) => {
+  it('is backed up before it is migrated, and that backup (an archive of the older schema) restores and is migrated forward', async () => {
+    const migrations = await loadMigrations();
+    const latest = latestVersion(migrations);
+    const older = latest - 3;
+    expect(migrations.some((m) => m.version > older && /CREATE TABLE/i.test(m.sql))).toBe(true); // a later migration adds a table
+    const root = path.join(dir, `older-${kind}`);
+    const place: DataPlace = kind === 'pglite' ? { kind: 'folder', layout: await prepareDataDir(root) } : { kind: 'postgres', url: await testPostgresUrl(), files: dataLayout(root) };
+    const db = place.kind === 'folder' ? await PgliteDb.open({ dataDir: place.layout.db, clusterCacheDir: testClusterCacheDir }) : await PostgresDb.open({ url: (place as { url: string }).url });
+    try {
+      await migrate(db, { now: '2026-03-01T00:00:00Z', migrations, upTo: older });
+      await db.query(`INSERT INTO ops_agent_events (agent_id, kind, title, created_at) VALUES ('brain', 'note', 'from the older schema', now())`);
+    } finally {
+      await db.close();
+    }
+
+    const host = await openHost(place);
+    try {
+      const backups = await host.handlers['backups.list']({});
+      expect(backups.map((b) => [b.reason, b.schemaVersion])).toEqual([['before_migration', older]]);
+      expect(await schemaVersion(host.currentDb)).toBe(latest);
+      const titles = async (): Promise<string[]> => (await host.currentDb.query<{ title: string }>('SELECT title FROM ops_agent_events ORDER BY id')).rows.map((r) => r.title);
+      expect(await titles()).toEqual(['from the older schema']);
+
+      await addEvent(host, 'after the migration');
+      const inspected = await host.handlers['data.inspect']({ path: backups[0]!.file });
+      expect(inspected.problem).toBe(`This archive is from schema ${older}; it will be migrated forward to ${latest} after import.`);
+      const restored = await host.handlers['backups.restore']({ id: backups[0]!.id });
+      expect(restored.migratedFrom).toBe(older);
+      expect(restored.manifest.schemaVersion).toBe(latest);
+      expect(await schemaVersion(host.currentDb)).toBe(latest);
+      expect(await titles()).toEqual(['from the older schema']);
+      // the tables of the later migrations are there, empty, and the engine runs on it
+      const later = await host.currentDb.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ops_step_effects`);
+      expect(Number(later.rows[0]?.n)).toBe(0);
+      expect((await host.handlers['agents.list']({})).length).toBeGreaterThan(0);
+    } finally {
+      await host.stop();
+    }
   }, 120_000);
 });
 
