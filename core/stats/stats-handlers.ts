@@ -60,7 +60,9 @@ export function createStatsHandlers(ctx: EngineCtx): HandlersFor<typeof statsCal
          FROM ops_llm_calls WHERE created_at >= $1 GROUP BY 1, 2 ORDER BY 1, 2`,
         [since, tz],
       );
-      return { rows: r.rows, dailyBudget: null };
+      // the company's daily budget, drawn as a line once one is set (and budgets are on)
+      const budget = await cachedPolicy(ctx, 'budget_policy');
+      return { rows: r.rows, dailyBudget: budget.enabled ? budget.company_daily_tokens : null };
     },
     'stats.missionOutcomes': async ({ days = DEFAULT_DAYS }) => {
       const { tz, since } = await window(ctx, days);

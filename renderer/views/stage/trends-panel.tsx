@@ -68,7 +68,7 @@ export function TrendsPanel() {
       events: { data: [ev.x, ...ev.ys.slice(0, 5)] as [number[], ...number[][]], series: top.map((k, i) => ({ label: k.replace(/_/g, ' '), color: kindColours[i] as string, kind: 'line' as const })) },
       tokens: {
         data: [tk.x, ...tk.ys, ...(budget !== null ? [tk.x.map(() => budget)] : [])] as [number[], ...number[][]],
-        series: [...tk.groups.map((a) => ({ label: agentName(agents, a === 'system' ? null : a), color: agentLook(a === 'system' ? null : a).color, kind: 'line' as const })), ...(budget !== null ? [{ label: 'budget', color: '#f87171', kind: 'line' as const, dash: true }] : [])],
+        series: [...tk.groups.map((a) => ({ label: agentName(agents, a === 'system' ? null : a), color: agentLook(a === 'system' ? null : a).color, kind: 'line' as const })), ...(budget !== null ? [{ label: 'company budget', color: '#f87171', kind: 'line' as const, dash: true }] : [])],
       },
       outcomes: {
         data: [oc.x, ...['succeeded', 'failed'].map((k) => oc.ys[oc.groups.indexOf(k)] ?? oc.x.map(() => 0))] as [number[], ...number[][]],
