@@ -130,6 +130,7 @@ async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs:
   const a = proactiveAction.parse(rule.actionConfig);
   const jitterMs = randRange(ctx.random, c.jitter_minutes[0], c.jitter_minutes[1]) * 60_000;
   const nextEligibleAt = iso(nowMs + rule.cooldownMinutes * 60_000 + jitterMs);
+  let chance: { roll: number; skipProbability: number } | undefined;
   if (!opts.manual) {
     const tz = (await cachedPolicy(ctx, 'timezone')).name;
     const hour = localHour(nowMs, tz);
@@ -140,9 +141,10 @@ async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs:
       return { bucket: 'noMatch' as const, reason };
     }
     const roll = ctx.random.next();
+    chance = { roll, skipProbability: c.skip_probability };
     if (roll < c.skip_probability) {
       const reason = `skipped by chance (rolled ${roll.toFixed(2)} < ${c.skip_probability})`;
-      await recordDecision(ctx.db, { ruleId: rule.id, decision: 'skipped', reason }, now);
+      await recordDecision(ctx.db, { ruleId: rule.id, decision: 'skipped', reason, ...chance }, now);
       await markRule(ctx.db, rule.id, { result: `skipped: ${reason}`, now, nextEligibleAt });
       return { bucket: 'skipped' as const, reason };
     }
@@ -157,7 +159,7 @@ async function runProactive(ctx: EngineCtx, rule: RuleRow, opts: RunOpts, nowMs:
     sourceRef: `rule:${rule.name}`,
     topic: choice.topic,
   };
-  const out = await fire(ctx, rule, firing, { now, nextEligibleAt, manual: opts.manual ?? false, advanceTopic: true, memory: choice });
+  const out = await fire(ctx, rule, firing, { now, nextEligibleAt, manual: opts.manual ?? false, advanceTopic: true, memory: choice, ...(chance ? { chance } : {}) });
   return { ...out, memoryInfluenced: choice.memoryInfluenced };
 }
 
@@ -165,7 +167,7 @@ async function fire(
   ctx: EngineCtx,
   rule: RuleRow,
   f: Firing,
-  o: { now: string; nextEligibleAt: string; manual: boolean; advanceTopic?: boolean; memory?: { memoryInfluenced: boolean; memoryId?: number } },
+  o: { now: string; nextEligibleAt: string; manual: boolean; advanceTopic?: boolean; memory?: { memoryInfluenced: boolean; memoryId?: number }; chance?: { roll: number; skipProbability: number } },
 ): Promise<{ bucket: Bucket; reason: string; proposalId?: number }> {
   const res = await createProposalAndMaybeAutoApprove(ctx, {
     agentId: f.agentId,
@@ -189,6 +191,7 @@ async function fire(
       memoryId: o.memory?.memoryId ?? null,
       proposalId: p.id,
       manual: o.manual,
+      ...o.chance,
     },
     o.now,
   );

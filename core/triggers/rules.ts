@@ -46,13 +46,16 @@ export interface DecisionInput {
   memoryId?: number | null;
   proposalId?: number | null;
   manual?: boolean;
+  /** A proactive rule's chance roll and the chance to be skipped it was drawn against. */
+  roll?: number | null;
+  skipProbability?: number | null;
 }
 
 export async function recordDecision(q: Queryable, d: DecisionInput, now: string): Promise<void> {
   await q.query(
-    `INSERT INTO ops_trigger_decisions (rule_id, decision, reason, topic, memory_influenced, memory_id, proposal_id, manual, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [d.ruleId, d.decision, d.reason ?? null, d.topic ?? null, d.memoryInfluenced ?? false, d.memoryId ?? null, d.proposalId ?? null, d.manual ?? false, now],
+    `INSERT INTO ops_trigger_decisions (rule_id, decision, reason, topic, memory_influenced, memory_id, proposal_id, manual, created_at, roll, skip_probability)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [d.ruleId, d.decision, d.reason ?? null, d.topic ?? null, d.memoryInfluenced ?? false, d.memoryId ?? null, d.proposalId ?? null, d.manual ?? false, now, d.roll ?? null, d.skipProbability ?? null],
   );
 }
 
