@@ -1,9 +1,12 @@
 /**
  * Calls that keep a company safe and portable: export and import of the whole
  * database as one engine-neutral archive, backups, and pausing the company.
- * Paths are paths on the machine the engine runs on (the desktop app's own
- * machine; for a browser, the HTTP transport adds upload and download routes
- * that land in and serve from the data folder's exports/ and imports/ folders).
+ * Paths are paths on the machine the engine runs on. The desktop app passes
+ * any path (from the system's file dialogs); over HTTP a path may only name a
+ * file in the data folder's exports/, backups/ or imports/ (by its file name),
+ * anything else is refused (core/data/archive-paths.ts), and the HTTP
+ * transport adds upload and download routes that land in and serve from
+ * imports/ and exports/.
  */
 import { z } from 'zod';
 

@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const server = await startHttpServer({
     handlers: host.handlers,
     bus: host.bus,
-    dataFiles: { imports: host.importsDir, exports: host.exportsDir },
+    dataFiles: { imports: host.importsDir, exports: host.exportsDir, backups: host.backupsDir },
     clock,
     log,
     host: flags.host ?? '127.0.0.1',

@@ -8,10 +8,14 @@ import { pipeline } from 'node:stream/promises';
 import { AppError, httpStatus, type ErrorCode } from '../api/errors.js';
 import { ARCHIVE_NAME } from '../data/archive-format.js';
 
-/** Where uploads land and which folder downloads come from (null: the route answers "not configured"). */
+/**
+ * Where uploads land and which folder downloads come from (null: the route answers "not configured");
+ * with backups, also the only folders data.export / data.inspect / data.import may name over HTTP.
+ */
 export interface DataRouteFolders {
   imports: string | null;
   exports: string | null;
+  backups?: string | null;
 }
 
 /** Uploads above this are refused (a big company compresses to far less). */

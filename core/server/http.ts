@@ -9,6 +9,7 @@ import { FailureLimiter, type FailureLimiterOptions } from './failure-limiter.js
 import { checkHost, checkOrigin, checkToken, isLoopbackHost, type Refusal } from './http-guard.js';
 import { safeDecode, serveStatic } from './static-files.js';
 import { handleDataRoute, type DataRouteFolders } from './data-routes.js';
+import { confineDataCalls } from './confined-data-calls.js';
 
 export { isLoopbackHost } from './http-guard.js';
 
@@ -64,10 +65,12 @@ const MAX_DRAIN = 16_000_000;
  * body, GET /api/stream as server-sent events, and the renderer's files.
  * Loopback only unless a token is configured.
  */
-export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
-  if (!isLoopbackHost(opts.host) && !opts.token) {
-    throw new AppError('forbidden', `Refusing to listen on ${opts.host} without a token: pass --token (or listen on 127.0.0.1).`);
+export async function startHttpServer(given: HttpServerOptions): Promise<RunningHttpServer> {
+  if (!isLoopbackHost(given.host) && !given.token) {
+    throw new AppError('forbidden', `Refusing to listen on ${given.host} without a token: pass --token (or listen on 127.0.0.1).`);
   }
+  // archive calls over HTTP touch only files in the data folder's exports/, backups/ and imports/
+  const opts: HttpServerOptions = { ...given, handlers: confineDataCalls(given.handlers, given.dataFiles) };
   const streams = new Set<ServerResponse>();
   const limiter = new FailureLimiter({ clock: opts.clock, ...opts.tokenFailures });
   const routes = [...(opts.routes ?? []), ...coreRoutes];

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,5 +64,70 @@ describe('data over HTTP (a real serve)', () => {
     const status = await serve.call<{ database: { kind: string } }>('runtime.status', {}, TOKEN);
     expect(status.status).toBe(200);
     expect(status.body.value?.database.kind).toBe('pglite');
+  }, 180_000);
+
+  it('reads and writes archives only inside the data folder: other paths, ../ tricks and links out are refused, recorded, and nothing is read or written', async () => {
+    const data = path.join(dir, 'data');
+    const exports = path.join(data, 'exports');
+    const outside = path.join(dir, 'outside');
+    await mkdir(outside, { recursive: true });
+    // a real archive outside the data folder (a copy of an export): readable if the confinement failed
+    const exp = await serve.call<{ file: string }>('data.export', {}, TOKEN);
+    expect(exp.status).toBe(200);
+    const stray = path.join(outside, 'stray.emtx');
+    await copyFile(exp.body.value!.file, stray);
+    const victim = path.join(outside, 'victim.emtx');
+    await writeFile(victim, 'not yours to overwrite');
+    await mkdir(path.join(data, 'imports'), { recursive: true });
+    await symlink(stray, path.join(data, 'imports', 'link.emtx'));
+    await symlink(stray, path.join(data, 'imports', 'linked-upload.emtx'));
+    await symlink(outside, path.join(exports, 'elsewhere'));
+    await symlink(victim, path.join(exports, 'victim-link.emtx'));
+    const before = await serve.call<{ items: { kind: string }[] }>('events.page', { limit: 500, kind: 'input_rejected' }, TOKEN);
+    const rejectedBefore = before.body.value!.items.length;
+
+    const refusedReads: unknown[] = [
+      { path: '/etc/passwd' },
+      { path: stray },
+      { path: '../outside/stray.emtx' },
+      { path: `${exports}/../../outside/stray.emtx` },
+      { path: 'link.emtx' },
+      { path: path.join(data, 'imports', 'link.emtx') },
+      { path: path.join(exports, 'elsewhere', 'stray.emtx') },
+      { uploadId: 'linked-upload' },
+    ];
+    for (const input of refusedReads) {
+      for (const call of ['data.inspect', 'data.import']) {
+        const r = await serve.call(call, input, TOKEN);
+        expect(r.status, `${call} ${JSON.stringify(input)}`).toBe(400);
+        expect(r.body.error?.message, `${call} ${JSON.stringify(input)}`).toMatch(
+          /^Over HTTP, archives are read only from this server's data folder \(an upload, or a file in its imports\/, exports\/ or backups\/ folder, named by its file name\); ".*" is outside it, so it was refused and nothing was read\.$/,
+        );
+      }
+    }
+    const refusedWrites = [victim, path.join(outside, 'new.emtx'), '../outside/new.emtx', `${exports}/../../outside/new.emtx`, path.join(exports, 'elsewhere', 'new.emtx'), 'victim-link.emtx'];
+    for (const target of refusedWrites) {
+      const r = await serve.call('data.export', { path: target }, TOKEN);
+      expect(r.status, target).toBe(400);
+      expect(r.body.error?.message, target).toMatch(/^Over HTTP, exports are written only into this server's data folder \(its exports\/ folder, named by file name, like company\.emtx\); ".*" is outside it, so it was refused and nothing was written\.$/);
+    }
+    expect(readFileSync(victim, 'utf8')).toBe('not yours to overwrite');
+    expect(readdirSync(outside).sort()).toEqual(['stray.emtx', 'victim.emtx']);
+
+    // each refusal is an input_rejected event with its sentence
+    const after = await serve.call<{ items: { kind: string; summary: string; payload: { call: string } }[] }>('events.page', { limit: 500, kind: 'input_rejected' }, TOKEN);
+    const fresh = after.body.value!.items.slice(0, after.body.value!.items.length - rejectedBefore);
+    expect(fresh.filter((e) => e.payload.call === 'data.export').length).toBeGreaterThanOrEqual(refusedWrites.length);
+    expect(fresh.some((e) => e.payload.call === 'data.inspect' && e.summary.includes('/etc/passwd'))).toBe(true);
+
+    // what stays allowed: a name in exports/ (read by name or by its path) and a new export by name
+    const name = path.basename(exp.body.value!.file);
+    expect((await serve.call('data.inspect', { path: name }, TOKEN)).status).toBe(200);
+    expect((await serve.call('data.inspect', { path: exp.body.value!.file }, TOKEN)).status).toBe(200);
+    const named = await serve.call<{ file: string }>('data.export', { path: 'quarter-close.emtx' }, TOKEN);
+    expect(named.status).toBe(200);
+    expect(named.body.value!.file).toBe(path.join(exports, 'quarter-close.emtx'));
+    expect(statSync(named.body.value!.file).size).toBeGreaterThan(100);
+    expect(existsSync(path.join(outside, 'quarter-close.emtx'))).toBe(false);
   }, 180_000);
 });
