@@ -140,6 +140,7 @@ function BackupsSection() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [restoring, setRestoring] = useState<BackupInfo | null>(null);
+  const [deleting, setDeleting] = useState<BackupInfo | null>(null);
   useEffect(() => void loadBackups(), [loadBackups]);
   const act = async (key: string, fn: () => Promise<unknown>): Promise<void> => {
     setBusy(key);
@@ -183,7 +184,7 @@ function BackupsSection() {
             >
               Restore
             </button>
-            <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => void act(b.id, () => callQuiet('backups.delete', { id: b.id }))}>
+            <button type="button" className="btn btn-small btn-ghost" disabled={busy !== null} onClick={() => setDeleting(b)}>
               Delete
             </button>
           </li>
@@ -203,6 +204,23 @@ function BackupsSection() {
           <p>
             Replace the current company with the backup of {restoring.createdAt} ({restoring.rows.toLocaleString('en')} rows, {formatBytes(restoring.bytes)})? The
             current company is backed up first, so restoring that backup undoes this.
+          </p>
+        </ConfirmDialog>
+      )}
+      {deleting && (
+        <ConfirmDialog
+          title="Delete a backup"
+          confirmLabel="Delete this backup"
+          onClose={() => setDeleting(null)}
+          onConfirm={() => {
+            const b = deleting;
+            setDeleting(null);
+            void act(b.id, () => callQuiet('backups.delete', { id: b.id }));
+          }}
+        >
+          <p>
+            Delete the backup of {deleting.createdAt} ({deleting.reason.replace('_', ' ')}, {deleting.rows.toLocaleString('en')} rows, {formatBytes(deleting.bytes)})? Its file is removed
+            and cannot be brought back.
           </p>
         </ConfirmDialog>
       )}
