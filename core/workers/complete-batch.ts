@@ -49,6 +49,7 @@ export class CompletionBatcher {
   private async flush(): Promise<void> {
     this.flushing++;
     try {
+      await this.gather();
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
@@ -68,4 +69,21 @@ export class CompletionBatcher {
       this.flushing--;
     }
   }
+
+  /**
+   * Lets the successes still on their way join the batch: steps that were claimed together
+   * finish a few promise hops apart (each one's end starts the next claimed one), so the batch
+   * is cut once the queue has stopped growing for GATHER_HOPS hops. No timer: a lone success
+   * waits a few microtasks, and the same inputs always give the same batches.
+   */
+  private async gather(): Promise<void> {
+    for (let seen = -1, hops = 0, quiet = 0; quiet < GATHER_HOPS && hops < MAX_GATHER_HOPS && this.queue.length < this.maxBatch; hops++) {
+      quiet = this.queue.length === seen ? quiet + 1 : 0;
+      seen = this.queue.length;
+      await Promise.resolve();
+    }
+  }
 }
+
+const GATHER_HOPS = 6;
+const MAX_GATHER_HOPS = 200;

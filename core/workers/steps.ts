@@ -1,4 +1,4 @@
-import { afterCommit, type Queryable } from '../db/db.js';
+import { afterCommit, STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -17,7 +17,10 @@ export async function claimStep(ctx: EngineCtx, kinds: readonly string[], worker
   return (await claimSteps(ctx, kinds, workerId, 1, skipAgents))[0] ?? null;
 }
 
-/** Claims up to `max` of the oldest due queued steps in one statement (a worker with free slots fills them at once). */
+/**
+ * Claims up to `max` of the oldest due queued steps in one statement (a worker with free slots
+ * fills them at once). The claimer announces each step on the bus when its executor starts.
+ */
 export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], workerId: string, max: number, skipAgents: readonly string[] = []): Promise<ClaimedStep[]> {
   const now = isoNow(ctx.clock);
   // Only when some agent is paused: the common claim stays the same statement.
@@ -47,13 +50,32 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
      ORDER BY c.run_after, c.id`,
     skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)],
   );
-  for (const step of res.rows) ctx.bus.publish({ type: 'step', step });
   return res.rows;
 }
 
 /** A claimed step and the agent whose mission it belongs to. */
 export interface ClaimedStep extends StepRow {
   agentId: string;
+}
+
+/**
+ * Hands claimed steps that never started back to the queue, as they were before the claim
+ * (the attempt is not spent), and wakes their workers: here through the bus, in other
+ * processes through NOTIFY. Only steps this worker still holds are touched.
+ */
+export async function releaseSteps(ctx: EngineCtx, steps: readonly StepRow[], workerId: string): Promise<void> {
+  if (!steps.length) return;
+  const res = await ctx.db.query<{ kind: string }>(
+    `WITH released AS (
+       UPDATE ops_mission_steps SET status = 'queued', reserved_by = NULL, heartbeat_at = NULL, started_at = NULL, attempts = attempts - 1
+       WHERE id = ANY($1::bigint[]) AND status = 'running' AND reserved_by = $2
+       RETURNING kind),
+     kinds AS (SELECT DISTINCT kind FROM released),
+     notified AS (SELECT pg_notify('${STEP_QUEUED_CHANNEL}', kind) FROM kinds WHERE $3::boolean)
+     SELECT kind, (SELECT count(*) FROM notified) AS notified FROM kinds`,
+    [steps.map((s) => s.id), workerId, ctx.db.kind === 'postgres'],
+  );
+  for (const { kind } of res.rows) ctx.bus.wake(kind);
 }
 
 /** Renews a running step's lease; false when the lease was lost (recovered elsewhere). */

@@ -9,7 +9,7 @@ import { isConnectionError } from '../db/connection-errors.js';
 import { DbOutage } from './db-outage.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { CompletionBatcher } from './complete-batch.js';
-import { claimSteps, failStep, renewLease, type ClaimedStep } from './steps.js';
+import { claimSteps, failStep, releaseSteps, renewLease, type ClaimedStep } from './steps.js';
 
 export interface WorkerPoolOptions {
   /** Only run these kinds (a scale-out worker process); default: every registered kind. */
@@ -34,8 +34,25 @@ export interface WorkerStatus {
   failed: number;
 }
 
+/**
+ * Claiming ahead: a dispatcher whose steps run fast holds, besides the steps it runs, a few
+ * claimed ones that start as soon as a slot frees — as many as its executors will start within
+ * this window at the pace they have been running (at most AHEAD_FACTOR × concurrency). A
+ * batch of fast steps is then claimed and recorded a batch at a time, while slow steps (an LLM
+ * call, a crawl, a wait) are never claimed ahead and stay free for other processes. So a step
+ * marked running has started, or will within about this long.
+ */
+const AHEAD_WINDOW_MS = 25;
+const AHEAD_FACTOR = 7;
+
 class Dispatcher {
   inflight = new Map<number, { controller: AbortController; missionId: number; done: Promise<void> }>();
+  /** Claimed ahead, not started yet (see AHEAD_WINDOW_MS), oldest first. */
+  ahead: ClaimedStep[] = [];
+  /** Steps whose executor is running (the rest of `inflight` are being recorded). */
+  executing = 0;
+  /** How long this kind's executors have taken lately (ms, moving average); null before the first. */
+  paceMs: number | null = null;
   enabled = true;
   concurrency = 1;
   paused: { reason: string; until: number } | null = null;
@@ -159,6 +176,11 @@ export class WorkerPool {
   private abortMission(missionId: number): void {
     for (const d of this.dispatchers.values()) {
       for (const f of d.inflight.values()) if (f.missionId === missionId) f.controller.abort(cancelledError(missionId));
+      // claimed ahead, never started: nothing to abort, only the "stopped" note to write
+      const never = d.ahead.filter((s) => s.missionId === missionId);
+      if (!never.length) continue;
+      d.ahead = d.ahead.filter((s) => s.missionId !== missionId);
+      for (const step of never) void this.stoppedByCancel(step);
     }
   }
 
@@ -176,6 +198,10 @@ export class WorkerPool {
     }
     await Promise.all([...this.dispatchers.values()].map(async (d) => {
       await d.loop;
+      // after the loop: a claim that was under way when we stopped has landed in d.ahead
+      await this.giveBack(d).catch((err) =>
+        this.ctx.log.warn(`Could not hand back the steps worker ${d.kind} had claimed ahead; their lease returns them`, { error: err instanceof Error ? err.message : String(err) }),
+      );
       await Promise.all([...d.inflight.values()].map((f) => f.done));
     }));
     this.dispatchers.clear();
@@ -214,10 +240,12 @@ export class WorkerPool {
         d.enabled = policy?.enabled ?? true;
         d.concurrency = policy?.concurrency ?? 1;
         if (!d.enabled) {
+          await this.giveBack(d);
           await d.idle(ctx, this.pollMs);
           continue;
         }
         if (d.paused && d.paused.until > ctx.clock.now()) {
+          await this.giveBack(d);
           await d.idle(ctx, d.paused.until - ctx.clock.now());
           continue;
         }
@@ -236,22 +264,30 @@ export class WorkerPool {
         // while the cached state is fresh; resume wakes this loop.
         const pause = await currentPause(ctx);
         if (pause.paused) {
+          await this.giveBack(d);
           await d.idle(ctx, this.pollMs);
           continue;
         }
-        let claimed = 0;
-        while (this.running && d.inflight.size < d.concurrency) {
-          // On PostgreSQL half the slots per claim: the first half runs (and its successes are
-          // written) while the second is claimed, so the server and this process work at the same
-          // time instead of in turns. PGlite runs on this thread: one claim for every free slot.
-          const free = Math.min(d.concurrency - d.inflight.size, this.claimChunk(d));
-          const steps = await claimSteps(ctx, [d.kind], this.workerId, free, ctx.pause?.pausedAgentIds);
+        const pausedAgents = ctx.pause?.pausedAgentIds ?? [];
+        if (pausedAgents.length) await this.giveBack(d, (s) => pausedAgents.includes(s.agentId));
+        this.startAhead(d);
+        const ahead = this.aheadOf(d);
+        const hold = d.concurrency + ahead;
+        while (this.running) {
+          // What it holds: steps running, being recorded, and claimed ahead. Slow steps are
+          // claimed as soon as a slot is free; fast ones a batch at a time, when half of what it
+          // may hold is free (or it holds nothing), since then the database is what they wait on.
+          const held = d.inflight.size + d.ahead.length;
+          const room = hold - held;
+          if (room <= 0 || (ahead > 0 && held > 0 && room < Math.ceil(hold / 2))) break;
+          const steps = await claimSteps(ctx, [d.kind], this.workerId, room, pausedAgents);
           await this.outage.ok();
-          claimed += steps.length;
-          for (const step of steps) this.execute(d, step);
-          if (steps.length < free) break;
+          d.ahead.push(...steps);
+          this.startAhead(d);
+          if (steps.length < room) break; // the queue has no more due steps of this kind
         }
-        if (claimed === 0 || d.inflight.size >= d.concurrency) await d.idle(ctx, this.pollMs);
+        // Look again when woken (a step queued, a slot freed) or at the next poll.
+        if (this.running) await d.idle(ctx, this.pollMs);
       } catch (err) {
         if (!this.running) break;
         if (isConnectionError(err)) {
@@ -265,20 +301,53 @@ export class WorkerPool {
     }
   }
 
-  private claimChunk(d: Dispatcher): number {
-    return this.ctx.db.kind === 'postgres' ? Math.ceil(d.concurrency / 2) : d.concurrency;
+  /** How many steps `d` may hold claimed beyond those it runs (see AHEAD_WINDOW_MS). */
+  private aheadOf(d: Dispatcher): number {
+    if (d.paceMs === null) return 0;
+    const wouldStart = Math.floor((d.concurrency * AHEAD_WINDOW_MS) / Math.max(d.paceMs, 0.01));
+    return Math.min(wouldStart, d.concurrency * AHEAD_FACTOR);
+  }
+
+  /** Starts claimed-ahead steps while `d` has free slots. */
+  private startAhead(d: Dispatcher): void {
+    while (this.running && d.enabled && !d.paused && d.ahead.length && d.executing < d.concurrency) this.execute(d, d.ahead.shift()!);
+  }
+
+  /** Hands `d`'s claimed-ahead steps (those matching `which`) back to the queue unstarted. */
+  private async giveBack(d: Dispatcher, which: (s: ClaimedStep) => boolean = () => true): Promise<void> {
+    const back = d.ahead.filter(which);
+    if (!back.length) return;
+    d.ahead = d.ahead.filter((s) => !which(s));
+    try {
+      await releaseSteps(this.ctx, back, this.workerId);
+    } catch (err) {
+      d.ahead.unshift(...back); // still ours: they start later, or go back on the next try
+      throw err;
+    }
   }
 
   private execute(d: Dispatcher, step: ClaimedStep): void {
     const controller = new AbortController();
-    const done = this.runStep(d, step, controller).finally(() => {
+    this.ctx.bus.publish({ type: 'step', step });
+    d.executing++;
+    let freed = false;
+    // The slot frees when the executor returns; its success is recorded after, batched with others.
+    const free = (): void => {
+      if (freed) return;
+      freed = true;
+      d.executing--;
+      this.startAhead(d);
+      d.wake();
+    };
+    const done = this.runStep(d, step, controller, free).finally(() => {
       d.inflight.delete(step.id);
+      free();
       d.wake();
     });
     d.inflight.set(step.id, { controller, missionId: step.missionId, done });
   }
 
-  private async runStep(d: Dispatcher, step: ClaimedStep, controller: AbortController): Promise<void> {
+  private async runStep(d: Dispatcher, step: ClaimedStep, controller: AbortController, free: () => void): Promise<void> {
     const { ctx } = this;
     let cancelRenew = (): void => {};
     const scheduleRenew = (): void => {
@@ -290,14 +359,23 @@ export class WorkerPool {
     };
     scheduleRenew();
     let out: Awaited<ReturnType<typeof d.executor.run>>;
+    const startedAt = ctx.clock.now();
+    const pace = (): void => {
+      // the executor's own time (its outcome is recorded after), a moving average over ~8 steps
+      const ms = ctx.clock.now() - startedAt;
+      d.paceMs = d.paceMs === null ? ms : d.paceMs + (ms - d.paceMs) / 8;
+    };
     try {
       out = await d.executor.run({ ctx, step, agentId: step.agentId, signal: controller.signal });
+      pace();
     } catch (err) {
+      pace();
       cancelRenew();
       if (!(await this.stoppedByCancel(step))) await this.recordFailure(d, step, err);
       return;
     }
     cancelRenew();
+    free();
     try {
       // Lost connection: tried again once the database answers. A success that was committed
       // before the connection dropped finds the step no longer running and writes nothing twice.
@@ -363,7 +441,11 @@ export class WorkerPool {
         if (failure.code !== 'aborted' && failure.code !== 'budget_exhausted' && failure.code !== 'db_unreachable') d.paused = { reason: failure.message, until: ctx.clock.now() + failure.delayMs };
       } else {
         d.failed++;
-        await this.countFailure(d.kind, failure.message);
+        if (await this.countFailure(d.kind, failure.message)) {
+          // the breaker tripped: nothing more starts, and what was claimed ahead goes back
+          d.enabled = false;
+          await this.giveBack(d);
+        }
       }
     } catch (e) {
       if (isConnectionError(e)) this.outage.lost(e);
@@ -371,10 +453,10 @@ export class WorkerPool {
     }
   }
 
-  /** Circuit breaker: N failures in a row turn the worker off through its policy and raise an alert. */
-  private async countFailure(kind: string, message: string): Promise<void> {
+  /** Circuit breaker: N failures in a row turn the worker off through its policy and raise an alert. True when it tripped. */
+  private async countFailure(kind: string, message: string): Promise<boolean> {
     const { ctx } = this;
-    await ctx.db.transaction(async (tx) => {
+    const tripped = await ctx.db.transaction(async (tx) => {
       const now = isoNow(ctx.clock);
       const res = await tx.query<{ n: number }>(
         `INSERT INTO ops_worker_state (kind, consecutive_failures, last_error, updated_at) VALUES ($1, 1, $2, $3)
@@ -384,7 +466,7 @@ export class WorkerPool {
         [kind, message, now],
       );
       const n = res.rows[0]?.n ?? 0;
-      if (n < this.breakerThreshold) return;
+      if (n < this.breakerThreshold) return false;
       const workers = await getPolicy(tx, 'workers');
       const cur = workers.kinds[kind] ?? { enabled: true, concurrency: 1 };
       await upsertPolicy(tx, 'workers', { kinds: { ...workers.kinds, [kind]: { ...cur, enabled: false } } }, now);
@@ -396,7 +478,9 @@ export class WorkerPool {
         tags: ['alert', 'worker', 'circuit_breaker', kind],
         payload: { kind, failures: n, lastError: message },
       });
+      return true;
     });
     forget(ctx, 'workers');
+    return tripped;
   }
 }
