@@ -5,6 +5,7 @@ import { queryMemories } from '../memory/store.js';
 import { isoNow } from '../ports/clock.js';
 import { badPayload } from '../workers/executor.js';
 import { saveArtifact } from './artifacts.js';
+import { earlierStepsText } from './earlier-steps.js';
 import { llmExecutor } from './llm-executor.js';
 import { agentSystemPrompt, firstLine, tidy } from './prompts.js';
 
@@ -12,6 +13,8 @@ const payload = z.object({
   topic: z.string().trim().min(1, 'a topic is required').max(500),
   question: z.string().max(2000).optional(),
   context: z.string().max(20_000).optional(),
+  /** Also read what the earlier steps of this mission wrote (a research cycle's crawled pages). */
+  fromEarlierSteps: z.boolean().optional(),
 });
 
 /** analyze: the agent studies a topic in its own voice, drawing on its high-confidence memories. */
@@ -24,7 +27,8 @@ export function analyzeExecutor(llm: LlmService) {
       memories,
       task: 'You are writing an analysis for your team. Be concrete: findings first, then a recommendation. Markdown, under 300 words.',
     });
-    const user = [`Analyze: ${p.data.topic}`, p.data.question ? `Question: ${p.data.question}` : '', p.data.context ? `Context:\n${p.data.context}` : '']
+    const earlier = p.data.fromEarlierSteps ? await earlierStepsText(ctx.db, step.missionId, step.id) : '';
+    const user = [`Analyze: ${p.data.topic}`, p.data.question ? `Question: ${p.data.question}` : '', p.data.context ? `Context:\n${p.data.context}` : '', earlier ? `What the earlier steps found:\n${earlier}` : '']
       .filter(Boolean)
       .join('\n\n');
     const res = await llm.chat(

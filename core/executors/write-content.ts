@@ -5,6 +5,7 @@ import { queryMemories } from '../memory/store.js';
 import { cachedPolicy } from '../ops/policy.js';
 import { badPayload } from '../workers/executor.js';
 import { saveArtifact } from './artifacts.js';
+import { earlierStepsText } from './earlier-steps.js';
 import { llmExecutor } from './llm-executor.js';
 import { agentSystemPrompt, capOnWord, firstLine, tidy } from './prompts.js';
 
@@ -16,6 +17,8 @@ const payload = z
     /** Revise this document instead of writing a new one. */
     artifactId: z.number().int().positive().optional(),
     instructions: z.string().max(2000).optional(),
+    /** Also read what the earlier steps of this mission wrote (a research cycle's analysis). */
+    fromEarlierSteps: z.boolean().optional(),
   })
   .refine((p) => p.brief || p.topic || p.artifactId, 'give a brief, a topic, or an artifactId to revise');
 
@@ -41,9 +44,12 @@ export function writeContentExecutor(llm: LlmService) {
       task: `You write for the company's audience. Output only the document, in Markdown, starting with a "# " title. At most ${Math.floor(policy.max_length_chars / 6)} words.`,
     });
     const subject = p.data.title || p.data.topic || parent?.title || 'Untitled';
-    const user = parent
-      ? `Revise this document.${p.data.instructions ? ` ${p.data.instructions}` : ''}${p.data.brief ? `\nBrief: ${p.data.brief}` : ''}\n\n---\n${parent.content}`
-      : `Write: ${subject}${p.data.brief ? `\nBrief: ${p.data.brief}` : ''}${p.data.instructions ? `\n${p.data.instructions}` : ''}`;
+    const earlier = p.data.fromEarlierSteps ? await earlierStepsText(ctx.db, step.missionId, step.id) : '';
+    const user =
+      (parent
+        ? `Revise this document.${p.data.instructions ? ` ${p.data.instructions}` : ''}${p.data.brief ? `\nBrief: ${p.data.brief}` : ''}\n\n---\n${parent.content}`
+        : `Write: ${subject}${p.data.brief ? `\nBrief: ${p.data.brief}` : ''}${p.data.instructions ? `\n${p.data.instructions}` : ''}`) +
+      (earlier ? `\n\nWhat the earlier steps found:\n${earlier}` : '');
     const res = await llm.chat(
       { agentId: agent.id, purpose: 'write_content', stepId: step.id, stepKind: 'write_content' },
       { system, messages: [{ role: 'user', content: user }], temperature: 0.7, signal },

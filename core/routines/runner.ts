@@ -2,29 +2,17 @@ import type { EngineCtx } from '../ops/ctx.js';
 import { getAgent } from '../ops/agents.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy } from '../ops/policy.js';
-import { createProposalAndMaybeAutoApprove, type StepSpec } from '../ops/proposal-service.js';
+import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
 import { iso } from '../ops/time.js';
 import { isoNow } from '../ports/clock.js';
 import { dueSlots, nextSlot } from './slots.js';
+import { stepsFor } from './steps.js';
 import { listRoutines, recordRun, type Routine, type RoutineRun } from './store.js';
 
 /** A slot handled within this long of its time ran "on time"; later, the app was closed or asleep. */
 export const ON_TIME_MS = 15 * 60_000;
 /** At most this many missed slots are listed one by one as skipped. */
 const MAX_SKIP_ROWS = 31;
-
-function stepsFor(r: Routine): StepSpec[] {
-  switch (r.kind) {
-    case 'briefing':
-      return [{ kind: 'briefing', payload: { prompt: r.prompt } }];
-    case 'consolidation':
-      return [{ kind: 'consolidate_memory', payload: {} }];
-    case 'social_scan':
-      return [{ kind: 'analyze', payload: { topic: 'Social scan: our recent posts and their engagement', question: r.prompt } }];
-    default:
-      return [{ kind: 'analyze', payload: { topic: `Research: ${r.prompt}`.slice(0, 500) } }];
-  }
-}
 
 /** Submits one run of a routine through the proposal service (every gate and budget applies). */
 async function submit(ctx: EngineCtx, r: Routine, dueAt: number | null, outcome: 'ran' | 'caught_up' | 'manual', reason: string | null): Promise<RoutineRun> {
@@ -35,7 +23,7 @@ async function submit(ctx: EngineCtx, r: Routine, dueAt: number | null, outcome:
     agentId: r.agentId,
     title: `${r.name}${dueAt === null ? ' (run now)' : ''}`,
     description: r.prompt,
-    steps: stepsFor(r),
+    steps: await stepsFor(ctx, r, dueAt),
     source: 'system',
     sourceRef: `routine:${r.id}:${dueAt === null ? `manual:${at}` : iso(dueAt)}`,
   });

@@ -8,6 +8,7 @@ import { FakeClock, macrotaskTurns } from '../../../core/ports/clock.ts';
 import { memoryLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
 import { dbKinds, freshDb } from '../../support/db.ts';
+import { ARTICLE_SENTENCE, ARTICLE_TITLE, startWebServer } from '../../support/web-server.ts';
 import { MODEL, meteredLlm } from '../budget/harness.ts';
 
 const TEN_MIN = 10 * 60_000;
@@ -39,7 +40,7 @@ describe.each(dbKinds)('routines on %s', (kind) => {
       heartbeat: false,
       // the routines' own timers, without the rest of the heartbeat
       routines: true,
-      workers: { kinds: ['analyze', 'briefing', 'consolidate_memory', 'wait'], pollMs: TEN_MIN },
+      workers: { kinds: ['analyze', 'briefing', 'consolidate_memory', 'wait', 'write_content', 'crawl'], pollMs: TEN_MIN },
       queuePollMs: TEN_MIN,
       llm: { service: { llmFor: () => model, probe: async () => ({ ok: true }) } },
       initialPolicy: {
@@ -83,6 +84,12 @@ describe.each(dbKinds)('routines on %s', (kind) => {
       ['Social scan', '13:00', 'growth', '2026-03-02T12:00:00.000Z'],
       ['Evening briefing', '20:00', 'opus', '2026-03-02T19:00:00.000Z'],
     ]);
+    // two posts, one with its engagement read back, before the first social scan
+    await db.query(
+      `INSERT INTO ops_posts (platform, agent_id, text, uri, remote_id, posted_at, likes, reposts, replies, metrics_at) VALUES
+         ('bluesky', 'twitter-alt', 'Our agents shipped the scheduler', 'at://a/1', '1', '2026-03-01T15:00:00Z', 7, 2, 1, '2026-03-01T18:00:00Z'),
+         ('bluesky', 'twitter-alt', 'Weekend thoughts on local models', 'at://a/2', '2', '2026-03-01T20:00:00Z', 0, 0, 0, NULL)`,
+    );
     await runUntil('2026-03-02T10:00:00Z');
     await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'creator', title: 'Write launch notes', steps: [{ kind: 'wait', payload: { seconds: 0 } }] }); // a wait of 0 s: one on the fake clock would hang settle() if the step is claimed after an advance
     for (const n of [1, 2]) await writeMemory(db, { agentId: 'brain', type: 'insight', content: `Weekend posts get fewer replies${n === 2 ? '!' : ''}`, confidence: 0.7 + n / 10, provenance: 'conversation' }, new Date(clock.now()).toISOString());
@@ -126,19 +133,101 @@ describe.each(dbKinds)('routines on %s', (kind) => {
     const missions = await db.query<{ title: string; status: string }>("SELECT m.title, m.status FROM ops_missions m JOIN ops_mission_proposals p ON p.id = m.proposal_id WHERE p.source_ref LIKE 'routine:%'");
     expect(missions.rows).toHaveLength(12); // research 4, social scan 2, briefing 3, consolidation 3
     expect(missions.rows.every((m) => m.status === 'succeeded')).toBe(true);
-    // the first evening's briefing names that day's missions
-    const briefing = await db.query<{ title: string; content: string }>("SELECT title, content FROM ops_artifacts WHERE title LIKE 'Daily briefing%' ORDER BY id");
-    expect(briefing.rows.map((b) => b.title)).toEqual(['Daily briefing — 2026-03-02', 'Daily briefing — 2026-03-04', 'Daily briefing — 2026-03-04']);
+    // each briefing is for the day it was due: the one caught up on wake (Wednesday) is Tuesday's, and names Tuesday's missions
+    const briefing = await db.query<{ title: string; content: string; meta: { missionIds: number[]; writtenOn: string } }>("SELECT title, content, meta FROM ops_artifacts WHERE title LIKE 'Daily briefing%' ORDER BY id");
+    expect(briefing.rows.map((b) => [b.title, b.meta.writtenOn])).toEqual([
+      ['Daily briefing — 2026-03-02', '2026-03-02'],
+      ['Daily briefing — 2026-03-03', '2026-03-04'],
+      ['Daily briefing — 2026-03-04', '2026-03-04'],
+    ]);
     const first = briefing.rows[0]!.content;
     for (const t of ['Write launch notes', 'Morning research', 'Social scan']) expect(first).toContain(t);
     expect(first).toContain('A steady day');
-    expect((await db.query("SELECT 1 FROM ops_agent_events WHERE kind = 'daily_briefing'")).rows).toHaveLength(3);
+    const dayMissions = async (from: string, to: string) =>
+      (await db.query<{ id: number; title: string }>('SELECT id::int AS id, title FROM ops_missions WHERE created_at >= $1 AND created_at < $2 ORDER BY id', [from, to])).rows;
+    const tuesday = await dayMissions('2026-03-02T23:00:00Z', '2026-03-03T23:00:00Z'); // Tuesday in Berlin
+    expect(tuesday.map((m) => m.title)).toEqual(['Night consolidation', 'Morning research']);
+    const missed = briefing.rows[1]!;
+    expect(missed.meta.missionIds).toEqual(tuesday.map((m) => m.id));
+    for (const m of tuesday) expect(missed.content).toContain(`#${m.id} ${m.title}`);
+    expect(missed.content).toContain('## Missions on 2026-03-03');
+    expect(missed.content).toContain('Written on 2026-03-04, when the app woke');
+    expect(missed.content).not.toContain('Social scan'); // Tuesday's scan was missed; the one caught up on wake is Wednesday's
+    const events = await db.query<{ title: string }>("SELECT title FROM ops_agent_events WHERE kind = 'daily_briefing' ORDER BY id");
+    expect(events.rows.map((x) => x.title)).toEqual([
+      'Daily briefing — 2026-03-02: 3 mission(s)', // research, the launch notes, the social scan
+      'Daily briefing — 2026-03-03 (caught up): 2 mission(s)',
+      expect.stringMatching(/^Daily briefing — 2026-03-04: \d+ mission\(s\)$/),
+    ]);
+    // the social scan reads our posts and their engagement
+    const scans = model.requests.filter((r) => r.messages.at(-1)?.content.startsWith('Analyze: Social scan'));
+    expect(scans).toHaveLength(2);
+    const scan = scans[0]!.messages.at(-1)!.content;
+    expect(scan).toContain('"Our agents shipped the scheduler" — 7 likes, 2 reposts, 1 replies (score 14)');
+    expect(scan).toContain('"Weekend thoughts on local models" — engagement not read back yet');
+    expect(scan).toContain('Measured: 1 of 2; best "Our agents shipped the scheduler" (score 14)');
+    // the research cycle analyzes, then writes a note from its analysis
+    const research = await db.query<{ kinds: string[]; status: string }>(
+      "SELECT array_agg(s.kind ORDER BY s.seq) AS kinds, m.status FROM ops_missions m JOIN ops_mission_steps s ON s.mission_id = m.id WHERE m.title = 'Morning research' GROUP BY m.id, m.status ORDER BY m.id",
+    );
+    expect(research.rows).toEqual(Array(4).fill({ kinds: ['analyze', 'write_content'], status: 'succeeded' }));
+    const notes = await db.query<{ title: string }>("SELECT title FROM ops_artifacts WHERE kind = 'document' AND meta->>'revisedFrom' IS NULL AND mission_id IN (SELECT id FROM ops_missions WHERE title = 'Morning research') ORDER BY id");
+    expect(notes.rows).toHaveLength(4);
+    const writes = model.requests.filter((r) => r.messages.at(-1)?.content.startsWith('Write: Research note — '));
+    expect(writes.map((r) => r.messages.at(-1)!.content.split('\n')[0])).toEqual([
+      'Write: Research note — 2026-03-02',
+      'Write: Research note — 2026-03-03',
+      'Write: Research note — 2026-03-04',
+      'Write: Research note — 2026-03-05',
+    ]);
+    expect(writes[0]!.messages.at(-1)!.content).toContain('What the earlier steps found:\n### Analysis: Research: A deep research cycle');
     // the night consolidation merged the two near-duplicate memories: the more confident one stays
     const mem = await db.query<{ content: string; superseded_by: number | null }>("SELECT content, superseded_by FROM ops_agent_memory WHERE agent_id = 'brain' AND content LIKE 'Weekend%' ORDER BY id");
     expect(mem.rows.map((m) => [m.content, m.superseded_by === null])).toEqual([
       ['Weekend posts get fewer replies', false],
       ['Weekend posts get fewer replies!', true],
     ]);
+  });
+
+  it('a research cycle reads the sources in its prompt, analyzes what it read, and writes a note from the analysis, all through the gates', { timeout: 180_000 }, async () => {
+    const web = await startWebServer();
+    try {
+      db = await freshDb(kind);
+      e = await open();
+      await e.handlers['policy.set']({ key: 'crawl_policy', value: { ...policyDefaults.crawl_policy, allowed_hosts: [web.host] } });
+      const research = (await e.handlers['routines.list']({})).find((r) => r.kind === 'research')!;
+      await e.handlers['routines.update']({ id: research.id, prompt: `What do lighthouse keepers teach us about counting? Read ${web.url}/article and ${web.url}/plain.` });
+      const run = await e.handlers['routines.runNow']({ id: research.id });
+      expect(run).toMatchObject({ outcome: 'manual', proposalId: expect.any(Number) });
+      await settle();
+      const steps = await db.query<{ kind: string; status: string; payload: Record<string, unknown> }>(
+        'SELECT s.kind, s.status, s.payload FROM ops_mission_steps s JOIN ops_missions m ON m.id = s.mission_id WHERE m.proposal_id = $1 ORDER BY s.seq',
+        [run.proposalId],
+      );
+      expect(steps.rows.map((x) => [x.kind, x.status])).toEqual([
+        ['crawl', 'succeeded'],
+        ['crawl', 'succeeded'],
+        ['analyze', 'succeeded'],
+        ['write_content', 'succeeded'],
+      ]);
+      expect(steps.rows.slice(0, 2).map((x) => x.payload['url'])).toEqual([`${web.url}/article`, `${web.url}/plain`]);
+      // the analysis read the pages; the note read the pages and the analysis
+      const asked = model.requests.slice(-2).map((r) => r.messages.at(-1)!.content);
+      expect(asked[0]).toMatch(/^Analyze: Research: What do lighthouse keepers/);
+      expect(asked[0]).toContain(`### ${ARTICLE_TITLE} (crawl)`);
+      expect(asked[0]).toContain(ARTICLE_SENTENCE);
+      expect(asked[0]).toContain('High water 06:12');
+      expect(asked[1]).toMatch(/^Write: Research note — 2026-03-02/);
+      expect(asked[1]).toContain('(analysis)\nFindings: fine.');
+      const doc = await db.query<{ kind: string }>("SELECT a.kind FROM ops_artifacts a JOIN ops_missions m ON m.id = a.mission_id WHERE m.proposal_id = $1 ORDER BY a.id", [run.proposalId]);
+      expect(doc.rows.map((a) => a.kind)).toEqual(['crawl', 'crawl', 'analysis', 'document']);
+      // the crawl quota is a gate: with no crawls left today the run is refused with the reason, and nothing runs
+      await e.handlers['policy.set']({ key: 'crawl_policy', value: { ...policyDefaults.crawl_policy, allowed_hosts: [web.host], max_per_day: 2 } });
+      const refused = await e.handlers['routines.runNow']({ id: research.id });
+      expect(refused).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/crawl/i) });
+    } finally {
+      await web.close();
+    }
   });
 
   it('editable, Run now through the gates, and a turned-off routine records its skip', { timeout: 180_000 }, async () => {
