@@ -49,7 +49,8 @@ export function briefingExecutor(llm: LlmService) {
     const today = localDate(ctx.clock.now(), tz);
     const late = day !== today;
     const missions = await missionsOfDay(ctx, step.missionId, dueMs);
-    const list = missions.map((m) => `- #${m.id} ${m.title} (${m.status}, ${m.agentId})`).join('\n') || `- no missions on ${day}`;
+    const when = late ? `on ${day}` : 'today';
+    const list = missions.map((m) => `- #${m.id} ${m.title} (${m.status}, ${m.agentId})`).join('\n') || `- no missions ${when}`;
     const system = agentSystemPrompt(agent, { task: 'You write the daily briefing for the person who runs this company: what got done, what failed, what matters tomorrow. Markdown, under 200 words.' });
     const res = await llm.chat(
       { agentId: agent.id, purpose: 'briefing', stepId: step.id, stepKind: 'briefing' },
@@ -57,7 +58,7 @@ export function briefingExecutor(llm: LlmService) {
     );
     const summary = tidy(res.text) || 'No summary from the model today.';
     const note = late ? `_Written on ${today}, when the app woke: it was closed or asleep when this briefing was due._\n\n` : '';
-    const content = `# Daily briefing — ${day}\n\n${note}${summary}\n\n## Missions on ${day}\n\n${list}\n`;
+    const content = `# Daily briefing — ${day}\n\n${note}${summary}\n\n## Missions ${when}\n\n${list}\n`;
     const artifact = await saveArtifact(ctx, ctx.db, {
       kind: 'document',
       title: `Daily briefing — ${day}`,

@@ -151,6 +151,7 @@ describe.each(dbKinds)('routines on %s', (kind) => {
     expect(missed.meta.missionIds).toEqual(tuesday.map((m) => m.id));
     for (const m of tuesday) expect(missed.content).toContain(`#${m.id} ${m.title}`);
     expect(missed.content).toContain('## Missions on 2026-03-03');
+    expect(first).toContain('## Missions today');
     expect(missed.content).toContain('Written on 2026-03-04, when the app woke');
     expect(missed.content).not.toContain('Social scan'); // Tuesday's scan was missed; the one caught up on wake is Wednesday's
     const events = await db.query<{ title: string }>("SELECT title FROM ops_agent_events WHERE kind = 'daily_briefing' ORDER BY id");
