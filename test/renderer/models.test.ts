@@ -261,6 +261,51 @@ describe('models view in Chromium', () => {
     await expect.poll(() => page.getByTestId('model-row').count(), { timeout: 10_000 }).toBe(3);
   });
 
+  it('explains what Ollama is while no host answers, and its Test button finds a host once it accepts', async () => {
+    // A second Ollama for the panel to find, not answering yet.
+    const other = await startOllamaServer({ models: [{ name: 'tinyllama:1.1b', size: 637_700_138 }] });
+    try {
+      await other.refuse();
+      await srv.refuse();
+      await page.goto(`${stage.url()}/#/models`);
+      const panel = page.getByTestId('first-run');
+      await expect.poll(() => panel.count(), { timeout: 20_000 }).toBe(1);
+      const text = await panel.innerText();
+      expect(text).toMatch(/^No Ollama host answers yet/);
+      expect(text).toContain('a free program that runs models on your own computer');
+      expect(text).toContain('nothing is lost or failed');
+      expect(text).toContain('OLLAMA_HOST=0.0.0.0 ollama serve');
+      expect(text).toContain('http://192.168.1.20:11434');
+
+      const address = panel.getByLabel('Ollama address');
+      const test = panel.getByRole('button', { name: 'Test', exact: true });
+      const use = panel.getByRole('button', { name: 'Use this host' });
+      // not an address: said in the panel, nothing asked
+      await address.fill('http://');
+      await test.click();
+      await expect.poll(() => panel.locator('.field-error').innerText()).toMatch(/not an address|Write the address/);
+      // the host refuses: why, and no way to use it
+      await address.fill(other.url.replace(/^http:\/\//, ''));
+      await test.click();
+      await expect.poll(() => panel.locator('.first-run-result .field-error').count(), { timeout: 15_000 }).toBe(1);
+      expect(await panel.locator('.first-run-result').innerText()).toMatch(/ECONNREFUSED|reach/i);
+      expect(await use.isDisabled()).toBe(true);
+      // it accepts: the same Test says so, and the host can be used
+      await other.accept();
+      await test.click();
+      await expect.poll(() => panel.locator('.text-ok').count(), { timeout: 15_000 }).toBe(1);
+      expect(await panel.locator('.text-ok').innerText()).toMatch(/^Ollama [\d.]+ answers, with 1 model\.$/);
+      await use.click();
+      // the engine tries it first now; LLM work resumes and the panel goes
+      await expect.poll(async () => ((await dispatchCall(engine.handlers, 'policy.get', { key: 'llm_policy' })) as { ok: true; value: { value: { hosts: string[] } } }).value.value.hosts).toEqual([other.url, srv.url]);
+      await expect.poll(() => panel.count(), { timeout: 20_000 }).toBe(0);
+      await expect.poll(() => page.getByTestId('llm-banner').count(), { timeout: 20_000 }).toBe(0);
+    } finally {
+      await srv.accept();
+      await other.close();
+    }
+  });
+
   it('logged no errors in the page', () => {
     // Listing calls in flight when the host went away answer 503 (llm_unreachable): Chromium logs those.
     const expected = /status of 503 .*\/api\/ollama\.(models|running)\)$/;

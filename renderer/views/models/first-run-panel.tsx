@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { useModels } from '../../store/models-store.js';
 import { toastSuccess } from '../../store/toast-store.js';
-import { bareHost, hostProblem, normalizeHostInput, probeHost, saveHosts, type Probe } from './host-probe.js';
+import { bareHost, hostProblem, normalizeHostInput } from './host-address.js';
+import { probeHost, saveHosts, type Probe } from './host-probe.js';
 
 /**
  * What a new user sees while no Ollama host answers: what Ollama is, how to

@@ -3,7 +3,8 @@ import { Skeleton } from '../../components/empty-state.js';
 import { useModels } from '../../store/models-store.js';
 import { toastSuccess } from '../../store/toast-store.js';
 import { FirstRunPanel } from './first-run-panel.js';
-import { bareHost, hostProblem, normalizeHostInput, probeHost, saveHosts, type Probe } from './host-probe.js';
+import { bareHost, hostProblem, normalizeHostInput } from './host-address.js';
+import { probeHost, saveHosts, type Probe } from './host-probe.js';
 
 function ProbeResult({ probe }: { probe: Probe }) {
   if (!probe.ok) return <div className="host-error">{probe.error?.message ?? 'No answer.'}</div>;
@@ -17,9 +18,11 @@ function ProbeResult({ probe }: { probe: Probe }) {
 /**
  * The Ollama hosts of llm_policy, in the order the engine tries them: add one
  * (tried first), remove, move up or down, and test any of them for its
- * version and models. Each change is saved at once.
+ * version and models. Each change is saved at once. While no host answers
+ * it explains what Ollama is (the first-run panel, short), unless the page
+ * around it shows that panel already (`explain={false}`: the Models view).
  */
-export function HostsEditor() {
+export function HostsEditor({ explain = true }: { explain?: boolean; focus?: string } = {}) {
   const hosts = useModels((s) => s.hosts);
   const llm = useModels((s) => s.llm);
   const loaded = useModels((s) => s.loaded);
@@ -63,7 +66,7 @@ export function HostsEditor() {
         <h2 id="hosts-title">Ollama hosts</h2>
         <span className="panel-meta">Tried in this order; the first that answers is used.</span>
       </header>
-      {allDown && <FirstRunPanel compact />}
+      {allDown && explain && <FirstRunPanel compact />}
       {notConfigured && <p className="field-hint">{notConfigured} Hosts can still be listed here; they are used once the engine runs with an LLM.</p>}
       {!loaded && !policyHosts ? (
         <Skeleton lines={2} />

@@ -47,7 +47,7 @@ export function ModelsView() {
             <PullPanel />
           </PanelBoundary>
           <PanelBoundary name="Ollama hosts">
-            <HostsPanel />
+            <HostsPanel explain={!noHost} />
           </PanelBoundary>
           <PanelBoundary name="Local Ollama">
             <LocalOllamaPanel />
