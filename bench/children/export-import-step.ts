@@ -4,7 +4,8 @@
  *
  *   tsx bench/children/export-import-step.ts export DATA_DIR ARCHIVE
  *   tsx bench/children/export-import-step.ts dump   DATA_DIR DUMP_FILE
- *   tsx bench/children/export-import-step.ts import ARCHIVE  NEW_DIR
+ *   tsx bench/children/export-import-step.ts cache  CACHE_DIR NEW_DIR
+ *   tsx bench/children/export-import-step.ts import ARCHIVE  NEW_DIR CACHE_DIR
  *   tsx bench/children/export-import-step.ts load   DUMP_FILE NEW_DIR
  *
  * Prints `RESULT {"seconds", "baseMiB", "peakMiB", "bytes"}`: baseMiB is the
@@ -16,7 +17,11 @@
  * that of a process that did nothing else, PGlite's WASM heap included. The
  * dump step's tarball is written to DUMP_FILE after the clock stops; the load
  * step's reading of it is inside the measurement (loadDataDir needs it in
- * memory). The import's fresh folder is opened (initdb) before the clock starts.
+ * memory). The import's fresh folder is made before the clock starts, from the
+ * empty-cluster cache as the app makes it (`cache` writes that cache first, in
+ * a process of its own): initdb in the measured process would grow PGlite's
+ * heap to ~800 MiB first, and an import inside that heap would seem to need
+ * nothing.
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { exportArchive } from '../../core/data/export-archive.ts';
@@ -25,8 +30,8 @@ import { loadMigrations } from '../../core/db/migrate.ts';
 import { PgliteDb } from '../../core/db/pglite.ts';
 
 const MiB = 2 ** 20;
-const [op, from, to] = process.argv.slice(2);
-if (!op || !from || !to) throw new Error('usage: export-import-step.ts export|dump|import|load FROM TO');
+const [op, from, to, cacheDir] = process.argv.slice(2);
+if (!op || !from || !to) throw new Error('usage: export-import-step.ts export|dump|cache|import|load FROM TO [CACHE_DIR]');
 
 const maxRss = (): number => process.resourceUsage().maxRSS * 1024;
 
@@ -67,8 +72,13 @@ if (op === 'export') {
   const data = Buffer.from(await (dump as unknown as Blob).arrayBuffer());
   await writeFile(to, data);
   bytes = data.length;
+} else if (op === 'cache') {
+  result = await measure(async () => {
+    await (await PgliteDb.open({ dataDir: to, clusterCacheDir: from })).close();
+  });
 } else if (op === 'import') {
-  const db = await PgliteDb.open({ dataDir: to });
+  if (!cacheDir) throw new Error('import needs CACHE_DIR');
+  const db = await PgliteDb.open({ dataDir: to, clusterCacheDir: cacheDir });
   result = await measure(async () => {
     await db.transaction((tx) => loadArchive(tx, from, { migrations, now: new Date().toISOString() }));
   });
