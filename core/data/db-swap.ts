@@ -63,14 +63,19 @@ export async function syncFolder(dir: string): Promise<void> {
 export async function writeSwapJournal(l: DataLayout, plan: SwapPlan): Promise<void> {
   const file = path.join(l.root, SWAP_JOURNAL);
   const tmp = `${file}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
   try {
-    await fh.writeFile(JSON.stringify(plan.journal) + '\n');
-    await fh.sync();
-  } finally {
-    await fh.close();
+    const fh = await open(tmp, 'w', 0o600);
+    try {
+      await fh.writeFile(JSON.stringify(plan.journal) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
   }
-  await rename(tmp, file);
   await syncFolder(l.root);
 }
 

@@ -280,7 +280,14 @@ export class EngineHost {
     // next open, see db-swap.ts); the folders then swap by renames, and the old one is kept until the new one opens.
     await this.db?.close();
     this.db = null;
-    await writeSwapJournal(layout, plan);
+    try {
+      await writeSwapJournal(layout, plan);
+    } catch (err) {
+      // not committed (a full disk, say): the old folder is still db, untouched
+      await rm(plan.next, { recursive: true, force: true });
+      this.db = await PgliteDb.open(this.pgliteOptions(layout.db));
+      throw err;
+    }
     await moveSwapFolders(layout, plan);
     try {
       this.db = await PgliteDb.open(this.pgliteOptions(layout.db));
