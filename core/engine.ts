@@ -11,7 +11,8 @@ import type { EngineCtx } from './ops/ctx.js';
 import { Heartbeat, type HeartbeatJob } from './ops/heartbeat.js';
 import { seedPolicies } from './ops/policy.js';
 import type { PolicyKey } from './ops/policy-schemas.js';
-import { recoverStaleSteps } from './ops/recovery.js';
+import { recoverOrphanedSteps, recoverStaleSteps } from './ops/recovery.js';
+import { startLeaseWatch } from './ops/lease-watch.js';
 import { trimMemoryCaps } from './memory/store.js';
 import { createHandlers } from './handlers.js';
 import type { FeatureEnv } from './feature.js';
@@ -142,6 +143,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const heartbeat = new Heartbeat(ctx, [...(triggers.heartbeatJobs ?? []), ...coreHeartbeatJobs(), ...(roundtables.heartbeatJobs ?? []), ...(autonomy.heartbeatJobs ?? [])]);
   const startedAt = isoNow(clock);
   let heartbeatRunning = false;
+  let stopLeaseWatch: (() => void) | null = null;
   const coreHandlers = createHandlers({
     ctx,
     registry,
@@ -164,15 +166,21 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     heartbeat,
     handlers,
     async start() {
+      // one process per data folder: a step still marked running was left by one that is gone
+      if (db.kind === 'pglite') await recoverOrphanedSteps(ctx);
       for (const f of features) await f.start?.({ schedules: opts.routines ?? opts.heartbeat ?? true });
       pool?.start();
       if (opts.heartbeat ?? true) {
         heartbeatRunning = true;
+        // several processes share a server: one whose worker died is noticed within a lease
+        if (db.kind === 'postgres') stopLeaseWatch = startLeaseWatch(ctx);
         await heartbeat.start();
       }
     },
     async stop() {
       heartbeatRunning = false;
+      stopLeaseWatch?.();
+      stopLeaseWatch = null;
       await heartbeat.stop();
       await pool?.stop();
       for (const f of features) await f.stop?.();

@@ -92,7 +92,11 @@ export const policySchemas = {
   heartbeat_policy: z.object({
     enabled: z.boolean(),
     interval_minutes: z.number().min(0.1).max(1440),
-    stale_step_minutes: z.number().min(0.25).max(1440),
+    stale_step_minutes: z
+      .number()
+      .min(0.25)
+      .max(1440)
+      .describe('minutes a running step may go without its worker renewing its lease before another worker takes it (renewed every quarter of this)'),
     trigger_budget_ms: z.number().int().min(100).max(60_000),
     reaction_budget_ms: z.number().int().min(100).max(60_000),
   }),
@@ -192,7 +196,7 @@ export const policyDefaults: { [K in PolicyKey]: PolicyValue<K> } = {
   heartbeat_policy: {
     enabled: true,
     interval_minutes: 5,
-    stale_step_minutes: 30,
+    stale_step_minutes: 0.5,
     trigger_budget_ms: 4000,
     reaction_budget_ms: 3000,
   },

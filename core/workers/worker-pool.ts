@@ -4,6 +4,7 @@ import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
 import { cachedPolicy, forget, getPolicy, upsertPolicy } from '../ops/policy.js';
 import { currentPause } from '../ops/pause.js';
+import { leaseQuarterMs } from '../ops/lease-watch.js';
 import { cancelledError, MISSION_CANCELLED_CHANNEL, noteStopped } from './cancel.js';
 import { isConnectionError } from '../db/connection-errors.js';
 import { DbOutage } from './db-outage.js';
@@ -16,7 +17,7 @@ export interface WorkerPoolOptions {
   kinds?: string[];
   /** Fallback poll interval, for steps queued by other processes. */
   pollMs?: number;
-  /** How often a running step's lease is renewed. */
+  /** How often a running step's lease is renewed; default a quarter of heartbeat_policy.stale_step_minutes. */
   leaseRenewMs?: number;
   /** How long a paused worker waits before looking again. */
   pauseMs?: number;
@@ -107,7 +108,7 @@ export class WorkerPool {
   /** Wake-ups at the due time of steps this process put back for a retry. */
   private readonly retryWakes = new Set<() => void>();
   private readonly pollMs: number;
-  private readonly leaseRenewMs: number;
+  private readonly leaseRenewMs: number | null;
   private readonly pauseMs: number;
   private readonly breakerThreshold: number;
   /** The database being away (PostgreSQL restarted): logged once, backed off, one event when it is back. */
@@ -121,7 +122,7 @@ export class WorkerPool {
     private readonly opts: WorkerPoolOptions = {},
   ) {
     this.pollMs = opts.pollMs ?? 2000;
-    this.leaseRenewMs = opts.leaseRenewMs ?? 60_000;
+    this.leaseRenewMs = opts.leaseRenewMs ?? null;
     this.pauseMs = opts.pauseMs ?? 15_000;
     this.breakerThreshold = opts.breakerThreshold ?? 3;
     this.outage = new DbOutage(ctx, `Worker process ${ctx.processId}`);
@@ -350,14 +351,21 @@ export class WorkerPool {
   private async runStep(d: Dispatcher, step: ClaimedStep, controller: AbortController, free: () => void): Promise<void> {
     const { ctx } = this;
     let cancelRenew = (): void => {};
-    const scheduleRenew = (): void => {
-      cancelRenew = ctx.clock.setTimer(this.leaseRenewMs, async () => {
+    let renewing = true;
+    const scheduleRenew = async (): Promise<void> => {
+      const every = this.leaseRenewMs ?? (await leaseQuarterMs(ctx).catch(() => 7_500));
+      if (!renewing) return;
+      cancelRenew = ctx.clock.setTimer(every, async () => {
         const held = await renewLease(ctx, step.id, this.workerId).catch(() => true);
         if (!held) controller.abort();
-        else if (!controller.signal.aborted) scheduleRenew();
+        else if (!controller.signal.aborted && renewing) await scheduleRenew();
       });
     };
-    scheduleRenew();
+    const stopRenewing = (): void => {
+      renewing = false;
+      cancelRenew();
+    };
+    void scheduleRenew();
     let out: Awaited<ReturnType<typeof d.executor.run>>;
     const startedAt = ctx.clock.now();
     const pace = (): void => {
@@ -370,11 +378,11 @@ export class WorkerPool {
       pace();
     } catch (err) {
       pace();
-      cancelRenew();
+      stopRenewing();
       if (!(await this.stoppedByCancel(step))) await this.recordFailure(d, step, err);
       return;
     }
-    cancelRenew();
+    stopRenewing();
     free();
     try {
       // Lost connection: tried again once the database answers. A success that was committed

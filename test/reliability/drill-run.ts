@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/db.ts';
 import { PostgresDb } from '../../core/db/postgres.ts';
 import { coreHeartbeatJobs, createEngine, type Engine } from '../../core/engine.ts';
 import { Heartbeat } from '../../core/ops/heartbeat.ts';
+import { startLeaseWatch } from '../../core/ops/lease-watch.ts';
 import { getPolicy, setPolicy } from '../../core/ops/policy.ts';
 import { SystemClock } from '../../core/ports/clock.ts';
 import { memoryLog } from '../../core/ports/log.ts';
@@ -25,23 +26,25 @@ export interface Run {
 }
 
 /**
- * A fresh database, the test process's engine (no workers) running the real
- * heartbeat's stale-step recovery, short leases through policy, and a fleet.
+ * A fresh database, the test process's engine (no workers) running the real heartbeat
+ * (every `heartbeatMinutes`, the product's 5 by default) and the lease watch, with the
+ * product's default leases (30 s, renewed every 7.5 s), and a fleet.
  */
-export async function prepare(cluster: PostgresCluster, missions: number, ms: number): Promise<Run> {
+export async function prepare(cluster: PostgresCluster, missions: number, ms: number, heartbeatMinutes = 5): Promise<Run> {
   const url = await createDatabase(cluster.url);
   const db = await PostgresDb.open({ url });
   const clock = new SystemClock();
   const engine = await createEngine({ db, clock, random: new SeededRandom(12), log: memoryLog(), location: 'pg', processId: 'test-heartbeat', workers: false, heartbeat: false });
   const hb = await getPolicy(db, 'heartbeat_policy');
-  // a lease is renewed every 2 s by the workers; 30 s without renewal is a dead worker; recovery looks every 6 s
-  await setPolicy(engine.ctx, 'heartbeat_policy', { ...hb, interval_minutes: 0.1, stale_step_minutes: 0.5 });
+  if (hb.stale_step_minutes !== 0.5) throw new Error(`the drills run on the default lease of 30 s, not ${hb.stale_step_minutes} minutes`);
+  await setPolicy(engine.ctx, 'heartbeat_policy', { ...hb, interval_minutes: heartbeatMinutes });
   await setPolicy(engine.ctx, 'step_retry_policy', { max_attempts: 20, backoff_base_seconds: 0.2, backoff_max_seconds: 2 });
   const w = await getPolicy(db, 'workers');
   await setPolicy(engine.ctx, 'workers', { kinds: { ...w.kinds, effect_probe: { enabled: true, concurrency: 4 } } });
   await queueProbeMissions(db, new Date().toISOString(), missions, 2, ms);
   const heartbeat = new Heartbeat(engine.ctx, coreHeartbeatJobs());
   await heartbeat.start();
+  const stopLeaseWatch = startLeaseWatch(engine.ctx);
   const ledger = await startLedger();
   const workers: ProbeWorker[] = [];
   let n = 0;
@@ -65,6 +68,7 @@ export async function prepare(cluster: PostgresCluster, missions: number, ms: nu
         x.child.kill('SIGTERM');
         return x.exited;
       }));
+      stopLeaseWatch();
       await heartbeat.stop();
       await engine.stop();
       await ledger.close();

@@ -22,7 +22,7 @@ describe('worker processes on PostgreSQL across a server restart', () => {
   it('PostgreSQL restarted mid-run: workers and the heartbeat reconnect and carry on, nothing lost, nothing twice', async () => {
     const MISSIONS = 1500;
     const STEPS = MISSIONS * 2;
-    const run = await prepare(cluster, MISSIONS, 20);
+    const run = await prepare(cluster, MISSIONS, 20, 0.1); // a heartbeat every 6 s: the test sees it run again after the restart
     let restartedAt: string | null = null;
     const t0 = performance.now();
     let t: Awaited<ReturnType<typeof tally>>;

@@ -57,7 +57,7 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     expect((await allFail.runOnce())?.status).toBe('failed');
   });
 
-  it('recovers a step left running past its 30-minute lease: re-queued while attempts remain, else failed with its mission', async () => {
+  it('recovers a step left running past its 30-second lease: re-queued while attempts remain, else failed with its mission', async () => {
     const clock = new FakeClock('2026-03-02T08:00:00Z');
     e = await testEngine(kind, { clock, workers: false });
     const a = await createProposalAndMaybeAutoApprove(e.ctx, { agentId: 'brain', title: 'A', steps: [{ kind: 'analyze', payload: {} }] });
@@ -66,10 +66,10 @@ describe.each(dbKinds)('heartbeat on %s', (kind) => {
     const sa = await claimStep(e.ctx, ['analyze'], 'dead-worker');
     const sb = await claimStep(e.ctx, ['crawl'], 'dead-worker');
     expect(sa && sb).toBeTruthy();
-    await clock.advance(29 * MIN);
+    await clock.advance(29_000);
     const early = await e.heartbeat.runOnce();
     expect(early?.jobs.find((j) => j.name === 'recover_stale_steps')?.result).toEqual({ requeued: 0, failed: 0 });
-    await clock.advance(2 * MIN);
+    await clock.advance(2_000);
     const run = await e.heartbeat.runOnce();
     expect(run?.jobs.find((j) => j.name === 'recover_stale_steps')?.result).toEqual({ requeued: 1, failed: 1 });
     const ma = await getMission(e.db, a.mission!.id);

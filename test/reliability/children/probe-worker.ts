@@ -66,7 +66,7 @@ const engine = await createEngine({
   processId: workerId,
   heartbeat: false,
   executors: [probe],
-  workers: { kinds: ['effect_probe'], pollMs: 200, leaseRenewMs: 2_000, pauseMs: 500 },
+  workers: { kinds: ['effect_probe'], pollMs: 200, pauseMs: 500 }, // leases as the product renews them
 });
 await engine.start();
 console.log(`probe worker ${workerId} running`);
