@@ -1,7 +1,9 @@
 /**
  * Every view in both themes, at 1440×900 and 1024×700: axe-core finds no
  * serious or critical violation, and a screenshot of each is written to
- * test-output/screenshots/ (gitignored) for a person to look at.
+ * test-output/screenshots/ (gitignored) for a person to look at. Besides the
+ * views: the first-run panel (its Ollama host refusing), Settings → Data, and
+ * the dialogs (Give task, Why?, a confirmation, a rule's editor, the shortcuts).
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,7 +11,11 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArtifact } from '../../core/executors/artifacts.js';
-import { openStage, type StageHarness } from './stage-harness.js';
+import { ollamaWiring } from '../../core/llm/ollama-wiring.js';
+import { silentLog } from '../../core/ports/log.js';
+import { startOllamaServer, type FakeOllama } from '../support/ollama-server.js';
+import { ShiftedClock } from '../support/shifted-clock.js';
+import { openStage, STAGE_START, type StageHarness } from './stage-harness.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SHOTS = path.join(root, 'test-output/screenshots');
@@ -39,18 +45,37 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 describe('every view, both themes: axe-core and screenshots', () => {
+  let srv: FakeOllama;
   let stage: StageHarness;
   let page: Page;
-  const views: { name: string; hash: string; ready: string; open?: (p: Page) => Promise<void> }[] = [];
+  /** A view, or a panel or dialog opened on one (`open`), put away again after (`close`). */
+  const views: { name: string; hash: string; ready: string; open?: (p: Page) => Promise<void>; close?: (p: Page) => Promise<void> }[] = [];
+  const dialog = (name: string, open: (p: Page) => Promise<void>) => ({
+    ready: `[role=dialog][aria-label="${name}"]`,
+    open,
+    close: async (p: Page) => {
+      await p.keyboard.press('Escape');
+      await p.locator('[role=dialog]').first().waitFor({ state: 'detached' });
+    },
+  });
 
   beforeAll(async () => {
+    const clock = new ShiftedClock(STAGE_START);
+    srv = await startOllamaServer({ now: () => clock.now() });
     stage = await openStage({
-      initialPolicy: { roundtable_policy: { enabled: false, max_daily_conversations: 0, max_action_items_per_day: 0, stale_minutes: 10 } },
+      clock,
+      llm: (c) => ollamaWiring({ clock: c, log: silentLog, env: { PATH: '' } }),
+      initialPolicy: {
+        llm_policy: { hosts: [srv.url], default_model: 'llama3.2:3b', fallback_model: null, per_agent: {}, per_step_kind: {}, keep_alive: '5m', num_ctx: null, health_check_seconds: 1 },
+        roundtable_policy: { enabled: false, max_daily_conversations: 0, max_action_items_per_day: 0, stale_minutes: 10 },
+      },
     });
     page = stage.page;
     const h = stage.engine.handlers;
     const done = await h['proposals.create']({ agentId: 'growth', title: 'Hold for a moment', steps: [{ kind: 'wait', payload: { seconds: 0 } }] });
     await h['proposals.create']({ agentId: 'twitter-alt', title: 'Post the launch note', steps: [{ kind: 'post_bluesky', payload: { text: 'We are live.' } }] });
+    // open for an hour: its page offers Cancel, which asks first
+    const open = await h['proposals.create']({ agentId: 'observer', title: 'Watch the launch for an hour', steps: [{ kind: 'wait', payload: { seconds: 3600 } }] });
     const art = await saveArtifact(stage.engine.ctx, stage.engine.ctx.db, {
       kind: 'analysis',
       title: 'Why churn rose in March',
@@ -76,18 +101,41 @@ describe('every view, both themes: axe-core and screenshots', () => {
       { name: 'settings-heartbeat', hash: '#/settings/heartbeat', ready: '#hb-title' },
       { name: 'settings-personas', hash: '#/settings/personas', ready: '[data-testid=persona-card]' },
       { name: 'settings-appearance', hash: '#/settings/appearance', ready: '#appearance-title' },
+      { name: 'settings-data', hash: '#/settings/data', ready: '[data-testid=data-pane]' },
       {
-        name: 'give-task',
-        hash: '#/stage',
-        ready: '[role=dialog]',
-        open: async (p) => {
-          await p.locator('.app-header').getByRole('button', { name: 'Give task', exact: true }).click();
+        name: 'models-first-run',
+        hash: '#/models',
+        ready: '[data-testid=first-run]',
+        open: async () => srv.refuse(),
+        close: async (p) => {
+          await srv.accept();
+          await p.getByTestId('first-run').waitFor({ state: 'detached', timeout: 20_000 });
         },
+      },
+      { name: 'give-task', hash: '#/stage', ...dialog('Give task', (p) => p.locator('.app-header').getByRole('button', { name: 'Give task', exact: true }).click()) },
+      { name: 'dialog-why', hash: `#/missions/${done.mission?.id ?? 1}`, ...dialog('Why does this exist?', (p) => p.getByTestId('mission-detail').getByRole('button', { name: 'Why?' }).click()) },
+      { name: 'dialog-confirm', hash: `#/missions/${open.mission?.id ?? 1}`, ...dialog('Cancel mission', (p) => p.getByRole('button', { name: 'Cancel mission' }).click()) },
+      {
+        name: 'dialog-rule-edit',
+        hash: '#/autonomy',
+        ...dialog('Edit rule proactive_research', (p) => p.getByRole('button', { name: 'Edit proactive_research' }).click()),
+      },
+      {
+        name: 'dialog-shortcuts',
+        hash: '#/stage',
+        ...dialog('Keyboard shortcuts', async (p) => {
+          await p.getByTestId('agent-card').first().waitFor();
+          await p.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+          await p.keyboard.press('?');
+        }),
       },
     );
   }, 240_000);
 
-  afterAll(() => stage?.close());
+  afterAll(async () => {
+    await stage?.close();
+    await srv?.close();
+  });
 
   for (const theme of ['dark', 'light'] as const) {
     it(`has no serious or critical axe violation on any view in the ${theme} theme`, async () => {
@@ -111,13 +159,14 @@ describe('every view, both themes: axe-core and screenshots', () => {
           // reduced motion is on, so nothing is still fading in when axe reads the colours
           await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length)).toBe(0);
           await page.screenshot({ path: path.join(SHOTS, `${v.name}-${theme}-${size.width}.png`) });
-          if (size.width === 1440) {
-            for (const problem of await seriousViolations(page)) found.push(`${v.name} @${size.width}: ${problem}`);
-          }
+          for (const problem of await seriousViolations(page)) found.push(`${v.name} @${size.width}: ${problem}`);
+          await v.close?.(page);
         }
       }
       expect(found).toEqual([]);
-      expect(stage.problems).toEqual([]);
+      // Chromium logs the 503s the engine answers on purpose: while the first-run panel is up, the model lists it cannot
+      // read (llm_unreachable); and the backups of an engine with no data folder (this harness's in-memory company).
+      expect(stage.problems.filter((p) => !/status of 503 .*\/api\/(ollama\.(models|running)|backups\.list)\)$/.test(p))).toEqual([]);
     }, 300_000);
   }
 });
