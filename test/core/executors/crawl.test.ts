@@ -2,6 +2,7 @@ import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../../core/api/errors.ts';
 import { getArtifact, missionArtifacts, saveArtifact } from '../../../core/executors/artifacts.ts';
+import { pinnedFetch } from '../../../core/executors/crawl-connect.ts';
 import { createCrawlExecutor, type CrawlResult, type FetchFn, type LookupFn } from '../../../core/executors/crawl.ts';
 import { getMission, type StepRow } from '../../../core/ops/missions.ts';
 import { getPolicy, setPolicy } from '../../../core/ops/policy.ts';
@@ -245,18 +246,28 @@ describe.each(dbKinds)('crawl executor on %s', (kind) => {
 
   it('times out on the engine clock, while waiting for headers and while reading the body', async () => {
     await engine([web.host], { timeout_ms: 2000 });
-    const ex = createCrawlExecutor();
+    // the real pinned fetch, noting when the response (its headers) came back
+    const answered: string[] = [];
+    const ex = createCrawlExecutor({
+      fetch: async (u, init, pin) => {
+        const res = await pinnedFetch(u, init, pin);
+        answered.push(new URL(String(u)).pathname);
+        return res;
+      },
+    });
     for (const path of ['/slow', '/stall']) {
       const seen = web.requests.length;
       const p = rejection(crawl(ex, `${web.url}${path}`));
-      await eventually(async () => web.requests.length > seen && clock.pending() > 0);
-      await new Promise((r) => setTimeout(r, 50));
+      // /slow: the request is at the server and the timer armed; /stall: the headers are in too, so the body is being read
+      const reading = path === '/stall';
+      await eventually(async () => web.requests.length > seen && clock.pending() > 0 && answered.includes(path) === reading);
       await clock.advance(1999);
       await clock.advance(1);
       const err = await p;
       expect(err.code, path).toBe('crawl_failed');
       expect(err.message).toBe(`Fetching ${web.url}${path} took longer than 2000 ms (crawl_policy.timeout_ms).`);
     }
+    expect(answered).toEqual(['/stall']); // /slow timed out before its headers came
     expect(clock.pending()).toBe(0);
   });
 
