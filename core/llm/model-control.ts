@@ -3,10 +3,10 @@ import { toAppError } from '../api/errors.js';
 import type { Clock } from '../ports/clock.js';
 import { CallControl, fetchWithSignal } from './call-control.js';
 import {
-  readModelDetails,
-  readModelSummary,
-  readProgress,
-  readRunningModel,
+  toModelDetails,
+  toModelSummaries,
+  toProgress,
+  toRunningModels,
   type HostHealth,
   type ModelDetails,
   type ModelSummary,
@@ -14,7 +14,8 @@ import {
   type RunningModel,
 } from './model-shapes.js';
 import { DEFAULT_OLLAMA_HOST, normalizeHost } from './ollama.js';
-import { modelNotFoundError, toLlmError, type ErrorScene } from './ollama-errors.js';
+import { modelNotFoundError, notJsonError, toLlmError, type ErrorScene } from './ollama-errors.js';
+import { deleteReply, parseReply, psReply, pullProgressPart, showReply, tagsReply, versionReply } from './ollama-replies.js';
 
 export type { HostHealth, ModelDetails, ModelSummary, PullProgress, RunningModel } from './model-shapes.js';
 
@@ -49,7 +50,12 @@ export interface OllamaModelControlOptions {
   pullIdleTimeoutMs?: number;
 }
 
-type Step<T> = (client: Ollama, call: CallControl, scene: ErrorScene) => Promise<T>;
+/** The last HTTP response of a call, for a reply the client does not read itself (delete). */
+interface Wire {
+  response: Response | null;
+}
+
+type Step<T> = (client: Ollama, call: CallControl, scene: ErrorScene, wire: Wire) => Promise<T>;
 
 export class OllamaModelControl implements ModelControl {
   readonly hosts: readonly string[];
@@ -76,8 +82,7 @@ export class OllamaModelControl implements ModelControl {
   }
 
   async listModels(host: string): Promise<ModelSummary[]> {
-    const raw = await this.run(host, 'list models', undefined, this.timeout(), undefined, (c) => c.list());
-    const models = (Array.isArray(raw.models) ? raw.models : []).map(readModelSummary);
+    const models = toModelSummaries(await this.run(host, 'list models', undefined, this.timeout(), undefined, async (c, _, scene) => parseReply(tagsReply, await c.list(), scene)));
     await Promise.all(
       models.map(async (m) => {
         try {
@@ -92,8 +97,7 @@ export class OllamaModelControl implements ModelControl {
   }
 
   async show(host: string, model: string): Promise<ModelDetails> {
-    const raw = await this.run(host, 'show model', model, this.timeout(), undefined, (c) => c.show({ model }));
-    return readModelDetails(model, raw);
+    return toModelDetails(model, await this.run(host, 'show model', model, this.timeout(), undefined, async (c, _, scene) => parseReply(showReply, await c.show({ model }), scene)));
   }
 
   async pull(host: string, model: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
@@ -104,7 +108,7 @@ export class OllamaModelControl implements ModelControl {
       try {
         for await (const part of stream) {
           call.arm(idleMs);
-          const progress = readProgress(part);
+          const progress = toProgress(parseReply(pullProgressPart, part, scene));
           onProgress?.(progress);
           if (progress.status === 'success') return;
         }
@@ -118,12 +122,15 @@ export class OllamaModelControl implements ModelControl {
   }
 
   async deleteModel(host: string, model: string): Promise<void> {
-    await this.run(host, 'delete model', model, this.timeout(), undefined, (c) => c.delete({ model }));
+    await this.run(host, 'delete model', model, this.timeout(), undefined, async (c, _, scene, wire) => {
+      await c.delete({ model }); // the client throws on a refusal and ignores the body of a 200
+      const text = (await wire.response?.text()) ?? '';
+      parseReply(deleteReply, text.trim() ? JSON.parse(text) : null, scene);
+    });
   }
 
   async running(host: string): Promise<RunningModel[]> {
-    const raw = await this.run(host, 'list running models', undefined, this.timeout(), undefined, (c) => c.ps());
-    return (Array.isArray(raw.models) ? raw.models : []).map(readRunningModel);
+    return toRunningModels(await this.run(host, 'list running models', undefined, this.timeout(), undefined, async (c, _, scene) => parseReply(psReply, await c.ps(), scene)));
   }
 
   async unload(host: string, model: string): Promise<void> {
@@ -137,8 +144,8 @@ export class OllamaModelControl implements ModelControl {
   }
 
   private async versionWithin(host: string, ms: number): Promise<string> {
-    const raw = await this.run(host, 'version check', undefined, ms, undefined, (c) => c.version());
-    return typeof raw.version === 'string' ? raw.version : '';
+    const reply = await this.run(host, 'version check', undefined, ms, undefined, async (c, _, scene) => parseReply(versionReply, await c.version(), scene));
+    return reply.version;
   }
 
   /** Runs one call with its own abort switch, timeout and error mapping. */
@@ -150,9 +157,13 @@ export class OllamaModelControl implements ModelControl {
     try {
       if (call.reason) throw new Error('aborted before start');
       call.arm(timeoutMs);
-      const client = new Ollama({ host: h, fetch: fetchWithSignal(this.baseFetch, call.signal) });
-      return await step(client, call, scene);
+      const wire: Wire = { response: null };
+      const send = fetchWithSignal(this.baseFetch, call.signal);
+      const client = new Ollama({ host: h, fetch: async (input, init) => (wire.response = await send(input, init)) });
+      return await step(client, call, scene, wire);
     } catch (e) {
+      // response.json() of a body that is not JSON (a proxy's page): not Ollama's reply
+      if (e instanceof SyntaxError && !call.reason) throw notJsonError(scene, e);
       throw toLlmError(e, scene);
     } finally {
       call.dispose();

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import type { ErrorCode } from '../api/errors.js';
 import { contextLengthFromModelInfo, numCtxFromParameters } from './context-window.js';
+import type { psReply, pullProgressPart, showReply, tagsReply } from './ollama-replies.js';
 
 /** A model installed on an Ollama host (/api/tags, plus /api/show's context length). */
 export interface ModelSummary {
@@ -52,79 +54,55 @@ export interface HostHealth {
   error?: { code: ErrorCode; message: string };
 }
 
-type Rec = Record<string, unknown>;
+type Tags = z.infer<typeof tagsReply>;
+type Show = z.infer<typeof showReply>;
+type Ps = z.infer<typeof psReply>;
 
-function rec(v: unknown): Rec {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : {};
+/** /api/tags, parsed (see ollama-replies.ts), as the app shows it. */
+export function toModelSummaries(reply: Tags): ModelSummary[] {
+  return (reply.models ?? []).map((m) => ({
+    name: m.name,
+    size: m.size,
+    family: m.details?.family ?? '',
+    quantization: m.details?.quantization_level ?? '',
+    parameterSize: m.details?.parameter_size ?? '',
+    modifiedAt: m.modified_at,
+  }));
 }
 
-function str(v: unknown, fallback = ''): string {
-  if (typeof v === 'string') return v;
-  if (v instanceof Date) return v.toISOString();
-  return fallback;
-}
-
-function n(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
-}
-
-function strings(v: unknown): string[] {
-  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-}
-
-export function readModelSummary(raw: unknown): ModelSummary {
-  const m = rec(raw);
-  const details = rec(m['details']);
-  return {
-    name: str(m['name'], str(m['model'])),
-    size: n(m['size']),
-    family: str(details['family']),
-    quantization: str(details['quantization_level']),
-    parameterSize: str(details['parameter_size']),
-    modifiedAt: str(m['modified_at']),
-  };
-}
-
-export function readModelDetails(name: string, raw: unknown): ModelDetails {
-  const m = rec(raw);
-  const details = rec(m['details']);
+/** /api/show, parsed. */
+export function toModelDetails(name: string, reply: Show): ModelDetails {
   const out: ModelDetails = {
     name,
-    family: str(details['family']),
-    families: strings(details['families']),
-    quantization: str(details['quantization_level']),
-    parameterSize: str(details['parameter_size']),
-    capabilities: strings(m['capabilities']),
+    family: reply.details?.family ?? '',
+    families: reply.details?.families ?? [],
+    quantization: reply.details?.quantization_level ?? '',
+    parameterSize: reply.details?.parameter_size ?? '',
+    capabilities: reply.capabilities ?? [],
   };
-  const contextLength = contextLengthFromModelInfo(m['model_info']);
-  const defaultNumCtx = numCtxFromParameters(m['parameters']);
-  const modifiedAt = str(m['modified_at']);
+  const contextLength = contextLengthFromModelInfo(reply.model_info);
+  const defaultNumCtx = numCtxFromParameters(reply.parameters);
   if (contextLength) out.contextLength = contextLength;
   if (defaultNumCtx) out.defaultNumCtx = defaultNumCtx;
-  if (modifiedAt) out.modifiedAt = modifiedAt;
+  if (reply.modified_at) out.modifiedAt = reply.modified_at;
   return out;
 }
 
-export function readRunningModel(raw: unknown): RunningModel {
-  const m = rec(raw);
-  const out: RunningModel = {
-    name: str(m['name'], str(m['model'])),
-    size: n(m['size']),
-    sizeVram: n(m['size_vram']),
-    expiresAt: str(m['expires_at']),
-  };
-  const ctx = n(m['context_length']);
-  if (ctx > 0) out.contextLength = ctx;
-  return out;
+/** /api/ps, parsed. */
+export function toRunningModels(reply: Ps): RunningModel[] {
+  return (reply.models ?? []).map((m) => {
+    const out: RunningModel = { name: m.name, size: m.size, sizeVram: m.size_vram, expiresAt: m.expires_at };
+    if (m.context_length) out.contextLength = m.context_length;
+    return out;
+  });
 }
 
-export function readProgress(raw: unknown): PullProgress {
-  const m = rec(raw);
-  const out: PullProgress = { status: str(m['status']) };
-  const digest = str(m['digest']);
-  if (digest) out.digest = digest;
-  if (typeof m['total'] === 'number') out.total = m['total'];
-  if (typeof m['completed'] === 'number') out.completed = m['completed'];
+/** One /api/pull progress line, parsed, with its percentage. */
+export function toProgress(part: z.infer<typeof pullProgressPart>): PullProgress {
+  const out: PullProgress = { status: part.status };
+  if (part.digest) out.digest = part.digest;
+  if (part.total !== undefined) out.total = part.total;
+  if (part.completed !== undefined) out.completed = part.completed;
   if (out.total && out.total > 0) {
     out.percent = Math.min(100, Math.round(((out.completed ?? 0) / out.total) * 1000) / 10);
   }

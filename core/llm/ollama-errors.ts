@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { AppError, isAppError } from '../api/errors.js';
 import type { CallControl } from './call-control.js';
 
@@ -69,8 +70,42 @@ function isAbort(e: unknown): boolean {
   return e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError');
 }
 
-function modelLabel(scene: ErrorScene): string {
+export function modelLabel(scene: { model?: string }): string {
   return scene.model ? ` (model ${scene.model})` : '';
+}
+
+/** A zod issue's place in the reply, as a person reads it: models[0].size, model_info["llama.context_length"]. */
+function fieldOf(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (/^[A-Za-z_]\w*$/.test(String(key))) out += `${out ? '.' : ''}${String(key)}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/**
+ * A reply, or one part of a streamed reply, that does not have the shape Ollama
+ * gives it: llm_invalid_output, with a sentence naming the host and the field.
+ * `what` completes "Ollama at <host> sent …"; `whole` names a reply with no field to blame.
+ */
+export function invalidReplyError(where: { host: string; model?: string }, what: string, error: z.ZodError, whole = 'the reply'): AppError {
+  const issue = error.issues[0];
+  const field = issue && issue.path.length ? fieldOf(issue.path) : whole;
+  return new AppError('llm_invalid_output', `Ollama at ${where.host} sent ${what} (${field}: ${issue?.message ?? 'invalid'}).`, {
+    host: where.host,
+    model: where.model,
+    field,
+  });
+}
+
+/** A reply that is not JSON at all (a proxy's web page, a cut-off body). */
+export function notJsonError(scene: ErrorScene, e: SyntaxError): AppError {
+  return new AppError('llm_invalid_output', `Ollama at ${scene.host} answered the ${scene.action} call${modelLabel(scene)} with something that is not JSON (${e.message}).`, {
+    host: scene.host,
+    model: scene.model,
+  });
 }
 
 export function timeoutError(scene: ErrorScene, ms: number): AppError {

@@ -1,6 +1,5 @@
 import { Ollama, type Message, type Options } from 'ollama';
-import { z } from 'zod';
-import { AppError } from '../api/errors.js';
+import type { z } from 'zod';
 import type { Clock } from '../ports/clock.js';
 import type { Log } from '../ports/log.js';
 import { silentLog } from '../ports/log.js';
@@ -16,20 +15,12 @@ import {
   type TokenEstimator,
   type WindowPlan,
 } from './context-window.js';
-import { toLlmError, type ErrorScene } from './ollama-errors.js';
+import { invalidReplyError, notJsonError, toLlmError, type ErrorScene } from './ollama-errors.js';
+import { chatStreamPart, parseReply, showLimitsReply } from './ollama-replies.js';
 import type { ChatRequest, ChatResult, Llm } from './port.js';
 
-/** One NDJSON part of Ollama's /api/chat stream, as far as we read it (parsed, not cast: the library only JSON.parses). */
-const count = z.number().int().nonnegative().optional();
-const streamPart = z.looseObject({
-  model: z.string().optional(),
-  message: z.looseObject({ content: z.string().optional() }).optional(),
-  done: z.boolean().optional(),
-  done_reason: z.string().optional(),
-  prompt_eval_count: count,
-  eval_count: count,
-});
-type StreamPart = z.infer<typeof streamPart>;
+/** One NDJSON part of Ollama's /api/chat stream (parsed, not cast: the library only JSON.parses). */
+type StreamPart = z.infer<typeof chatStreamPart>;
 
 export const DEFAULT_OLLAMA_HOST = 'http://127.0.0.1:11434';
 /** Longest wait for the first streamed chunk: it includes loading the model. */
@@ -105,13 +96,8 @@ export class OllamaLlm implements Llm {
       let final: StreamPart | undefined;
       for await (const raw of stream) {
         call.arm(nextMs);
-        const parsed = streamPart.safeParse(raw);
-        if (!parsed.success) {
-          throw new AppError('llm_invalid_output', `Ollama at ${this.host} sent a part of the reply that is not a chat message (${parsed.error.issues[0]?.path.join('.') || 'the part'}: ${parsed.error.issues[0]?.message ?? 'invalid'}).`, {
-            host: this.host,
-            model: req.model,
-          });
-        }
+        const parsed = chatStreamPart.safeParse(raw);
+        if (!parsed.success) throw invalidReplyError(scene, 'a part of the reply that is not a chat message', parsed.error, 'the part');
         const part = parsed.data;
         const piece = part.message?.content ?? '';
         if (piece) {
@@ -173,11 +159,12 @@ export class OllamaLlm implements Llm {
     try {
       show = await client.show({ model });
     } catch (e) {
+      if (e instanceof SyntaxError) throw notJsonError({ host: this.host, model, phase: 'connect', action: 'show model' }, e);
       const status = (e as { status_code?: unknown }).status_code;
       if (typeof status === 'number' && status !== 404 && status !== 503) return {};
       throw e;
     }
-    const limits = limitsFromShow(show);
+    const limits = limitsFromShow(parseReply(showLimitsReply, show, { host: this.host, model, action: 'show model' }));
     this.limits.set(model, limits);
     return limits;
   }

@@ -37,6 +37,13 @@
  *   truncate       report prompt_eval_count = the window (num_ctx)
  *   refuse         stop listening now and drop open connections (clients get ECONNREFUSED); accept() undoes it
  *
+ * Replies of the wrong shape, for the model-control paths (give `path`):
+ *   malformed      200 with one field of the wrong type: /api/version a number as version; /api/tags
+ *                  each model's size as text; /api/show capabilities as text, not a list; /api/ps a
+ *                  loaded model whose size_vram is text; /api/pull a progress line whose total is
+ *                  text, after "pulling manifest"; /api/delete a web page (a proxy's), nothing deleted
+ *   raw_reply      200 with exactly `body` (application/json unless `contentType` says otherwise), any path
+ *
  * Truncation without a fault: prompt tokens are counted as characters /
  * `charsPerToken` (per model, default 4); a prompt longer than the window
  * (options.num_ctx, else the model's Modelfile num_ctx, else 4096, capped at
@@ -100,7 +107,9 @@ export type Fault =
   | { kind: 'fenced' }
   | { kind: 'invalid_json' }
   | { kind: 'truncate' }
-  | { kind: 'refuse' };
+  | { kind: 'refuse' }
+  | { kind: 'malformed' }
+  | { kind: 'raw_reply'; body: string; contentType?: string };
 
 export interface FaultOptions {
   /** How many matching requests it hits (default 1). */
@@ -339,6 +348,11 @@ class ScriptedOllama implements FakeOllama {
       if (f.kind === 'busy') return sendError(res, 503, BUSY);
       if (f.kind === 'not_found') return sendError(res, 404, notFoundChat(body.model ?? ''));
       if (f.kind === 'http_error') return sendError(res, f.status, f.message);
+      if (f.kind === 'raw_reply') {
+        res.writeHead(200, { 'Content-Type': f.contentType ?? 'application/json; charset=utf-8' });
+        return void res.end(f.body);
+      }
+      if (f.kind === 'malformed' && path !== '/api/chat' && path !== '/api/generate') return this.malformed(path, model, res);
     }
     const route = `${method} ${path}`;
     switch (route) {
@@ -374,6 +388,30 @@ class ScriptedOllama implements FakeOllama {
         }
         res.writeHead(404, { 'Content-Type': 'text/plain' });
         return void res.end('404 page not found');
+    }
+  }
+
+  /** A reply of the right status with one field of the wrong type (see the `malformed` fault). */
+  private malformed(path: string, model: string, res: http.ServerResponse): void {
+    const first = [...this.installed.values()][0] ?? { name: 'llama3.2:3b' };
+    switch (path) {
+      case '/api/version':
+        return sendJson(res, 200, { version: 12 });
+      case '/api/tags':
+        return sendJson(res, 200, { models: [...this.installed.values()].map((m) => ({ ...tagEntry(m), size: '2.0 GB' })) });
+      case '/api/show':
+        return sendJson(res, 200, { ...showBody(this.installed.get(model) ?? first), capabilities: 'completion' });
+      case '/api/ps':
+        return sendJson(res, 200, { models: [{ ...tagEntry(first), details: details(first), expires_at: new Date(this.now() + 300_000).toISOString(), size_vram: '2 GB' }] });
+      case '/api/pull': {
+        startNdjson(res);
+        writeLine(res, { status: 'pulling manifest' });
+        writeLine(res, { status: `pulling ${digestOf(model).slice(0, 12)}`, digest: `sha256:${digestOf(model)}`, total: 'lots', completed: 0 });
+        return void res.end();
+      }
+      default:
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return void res.end('<!doctype html><html><head><title>Sign in to the network</title></head><body><h1>Welcome</h1></body></html>');
     }
   }
 

@@ -130,3 +130,121 @@ describe('OllamaModelControl', () => {
     expect(((await control.running(srv.url).catch((e: unknown) => e)) as AppError).code).toBe('llm_unreachable');
   });
 });
+
+describe('OllamaModelControl: replies of the wrong shape', () => {
+  async function failure(p: Promise<unknown>): Promise<AppError> {
+    const err = await p.then(
+      () => {
+        throw new Error('expected the call to fail');
+      },
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(AppError);
+    return err as AppError;
+  }
+
+  it('version: a number for the version is refused, naming the host and the field; health says so', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/version', times: 2 });
+    const err = await failure(control.version(srv.url));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toBe(
+      `Ollama at ${srv.url} sent a reply to the version check call that is not in Ollama's format (version: Invalid input: expected string, received number).`,
+    );
+    expect(await control.health(srv.url)).toEqual({ host: srv.url, ok: false, error: { code: 'llm_invalid_output', message: err.message } });
+    // the next, well-formed reply parses again, extra fields and all
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ version: '0.13.1', commit: 'abc123', extra: { any: 1 } }) }, { path: '/api/version' });
+    expect(await control.version(srv.url)).toBe('0.13.1');
+    expect(await control.version(srv.url)).toBe('0.12.6');
+  });
+
+  it('list: a size given as text is refused, not read as 0', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/tags' });
+    const err = await failure(control.listModels(srv.url));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toMatch(new RegExp(`^Ollama at ${srv.url} sent a reply to the list models call that is not in Ollama's format \\(models\\[0\\]\\.size: .*expected number, received string\\)\\.$`));
+    expect(err.details).toMatchObject({ host: srv.url, field: 'models[0].size' });
+    // an empty list (Ollama once sent null for it) and a list without the optional fields parse
+    srv.fault({ kind: 'raw_reply', body: '{"models":null}' }, { path: '/api/tags' });
+    expect(await control.listModels(srv.url)).toEqual([]);
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ models: [{ name: 'tiny:1b', modified_at: '2025-02-03T04:05:06Z', size: 12, whatever: true }] }) }, { path: '/api/tags' });
+    expect(await control.listModels(srv.url)).toEqual([{ name: 'tiny:1b', size: 12, family: '', quantization: '', parameterSize: '', modifiedAt: '2025-02-03T04:05:06Z' }]);
+    // a list without the names Ollama always sends is refused
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ models: [{ size: 12, modified_at: '2025-02-03T04:05:06Z' }] }) }, { path: '/api/tags' });
+    expect((await failure(control.listModels(srv.url))).details).toMatchObject({ field: 'models[0].name' });
+    srv.fault({ kind: 'raw_reply', body: '{"data":[]}' }, { path: '/api/tags' });
+    expect((await failure(control.listModels(srv.url))).details).toMatchObject({ field: 'models' });
+  });
+
+  it('show: capabilities as text, or a context length that is not a number, are refused', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/show' });
+    const err = await failure(control.show(srv.url, 'qwen3'));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toBe(
+      `Ollama at ${srv.url} sent a reply to the show model call (model qwen3) that is not in Ollama's format (capabilities: Invalid input: expected array, received string).`,
+    );
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ model_info: { 'general.architecture': 'qwen3', 'qwen3.context_length': '40960' } }) }, { path: '/api/show' });
+    const ctx = await failure(control.show(srv.url, 'qwen3'));
+    expect(ctx.message).toContain(`(model_info["qwen3.context_length"]: expected a whole number of tokens above 0)`);
+    // every field of /api/show is optional in Ollama
+    srv.fault({ kind: 'raw_reply', body: '{}' }, { path: '/api/show' });
+    expect(await control.show(srv.url, 'qwen3')).toEqual({ name: 'qwen3', family: '', families: [], quantization: '', parameterSize: '', capabilities: [] });
+  });
+
+  it('show before a chat: a window that is not a number fails the chat as invalid output, nothing is sent to /api/chat', async () => {
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ parameters: 7, license: 'x' }) }, { path: '/api/show' });
+    const llm = new OllamaLlm({ host: srv.url, clock });
+    const err = await failure(llm.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toBe(
+      `Ollama at ${srv.url} sent a reply to the show model call (model llama3.2:3b) that is not in Ollama's format (parameters: Invalid input: expected string, received number).`,
+    );
+    expect(srv.bodies('/api/chat')).toHaveLength(0);
+    srv.fault({ kind: 'raw_reply', body: '<html>Gateway</html>', contentType: 'text/html' }, { path: '/api/show' });
+    const page = await failure(llm.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }));
+    expect(page.code).toBe('llm_invalid_output');
+    expect(page.message).toMatch(/^Ollama at \S+ answered the show model call \(model llama3\.2:3b\) with something that is not JSON \(.+\)\.$/);
+    expect(srv.bodies('/api/chat')).toHaveLength(0);
+    // fields a chat does not read are not its business
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ capabilities: 'completion', model_info: { 'llama.context_length': 8192 } }) }, { path: '/api/show' });
+    expect((await llm.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] })).text).toBe('You said: hi');
+  });
+
+  it('ps: a size in memory given as text is refused', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/ps' });
+    const err = await failure(control.running(srv.url));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toMatch(/^Ollama at \S+ sent a reply to the list running models call that is not in Ollama's format \(models\[0\]\.size_vram: .*expected number, received string\)\.$/);
+    // an older Ollama without context_length
+    srv.fault({ kind: 'raw_reply', body: JSON.stringify({ models: [{ name: 'a:1b', model: 'a:1b', size: 5, digest: 'd', expires_at: '2026-01-01T00:00:00Z', size_vram: 5 }] }) }, { path: '/api/ps' });
+    expect(await control.running(srv.url)).toEqual([{ name: 'a:1b', size: 5, sizeVram: 5, expiresAt: '2026-01-01T00:00:00Z' }]);
+  });
+
+  it('pull: a progress line whose total is text stops the pull as invalid output after the good lines', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/pull' });
+    const seen: PullProgress[] = [];
+    const err = await failure(control.pull(srv.url, 'gemma3:1b', (p) => seen.push(p)));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toMatch(/^Ollama at \S+ sent a reply to the pull call \(model gemma3:1b\) that is not in Ollama's format \(total: .*expected number, received string\)\.$/);
+    expect(seen).toEqual([{ status: 'pulling manifest' }]);
+    expect(srv.hasModel('gemma3:1b')).toBe(false);
+  });
+
+  it('delete: a web page instead of Ollama\'s empty answer is refused, not taken for a deletion', async () => {
+    srv.fault({ kind: 'malformed' }, { path: '/api/delete' });
+    const err = await failure(control.deleteModel(srv.url, 'qwen3'));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toMatch(/^Ollama at \S+ answered the delete model call \(model qwen3\) with something that is not JSON \(.+\)\.$/);
+    expect(srv.hasModel('qwen3')).toBe(true);
+    srv.fault({ kind: 'raw_reply', body: '{"status":404}' }, { path: '/api/delete' });
+    expect((await failure(control.deleteModel(srv.url, 'qwen3'))).details).toMatchObject({ field: 'status' });
+    await control.deleteModel(srv.url, 'qwen3'); // Ollama's own answer: 200 with an empty body
+    expect(srv.hasModel('qwen3')).toBe(false);
+  });
+
+  it('a body that is not JSON at all (a proxy page) is invalid output too', async () => {
+    srv.fault({ kind: 'raw_reply', body: '<html><body>Gateway</body></html>', contentType: 'text/html' }, { path: '/api/tags' });
+    const err = await failure(control.listModels(srv.url));
+    expect(err.code).toBe('llm_invalid_output');
+    expect(err.message).toMatch(/^Ollama at \S+ answered the list models call with something that is not JSON \(.+\)\.$/);
+  });
+});
