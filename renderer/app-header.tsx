@@ -45,7 +45,7 @@ export function AppHeader({ route }: { route: Route }) {
   const toggleTheme = useTheme((s) => s.toggle);
   return (
     <header className="app-header">
-      <a className="brand" href={routeHref({ view: 'stage' })} aria-label="emtesseract: go to the Stage">
+      <a className="brand" href={routeHref({ view: 'stage' })} aria-label="emtesseract home">
         <Logo />
         <span className="brand-name">emtesseract</span>
       </a>

@@ -4,7 +4,7 @@ import { alertKinds, askPermission, notifySupport, readPrefs, writePrefs, type N
 const support: Record<ReturnType<typeof notifySupport>, string> = {
   desktop: 'Shown by your desktop.',
   granted: 'This browser may show them.',
-  default: 'Turning one on asks this browser for permission.',
+  default: 'This browser shows none until you allow them.',
   denied: 'This browser blocks notifications for this page; allow them in its site settings.',
   unsupported: 'This browser cannot show notifications.',
 };
@@ -28,7 +28,17 @@ export function NotificationSettings() {
           {k.label}
         </label>
       ))}
-      <p className="notify-note">{support[state]}</p>
+      <p className="notify-note">
+        {support[state]}
+        {state === 'default' && (
+          <>
+            {' '}
+            <button type="button" className="btn btn-ghost btn-small" onClick={() => void askPermission().then(() => setState(notifySupport()))}>
+              Allow notifications
+            </button>
+          </>
+        )}
+      </p>
     </fieldset>
   );
 }

@@ -86,7 +86,8 @@ describe('every view, both themes: axe-core and screenshots', () => {
     });
     await mkdir(SHOTS, { recursive: true });
     views.push(
-      { name: 'stage', hash: '#/stage', ready: '[data-testid=agent-card]' },
+      // the office drawn with its six agents and the whiteboard's numbers, not a first frame
+      { name: 'stage', hash: '#/stage', ready: '[data-testid=office-canvas][data-drawn="6"][data-board^="{"]' },
       { name: 'missions', hash: `#/missions/${done.mission?.id ?? 1}`, ready: '[data-testid=mission-detail]' },
       { name: 'proposals', hash: '#/proposals', ready: '[data-testid=pending-proposal]' },
       { name: 'autonomy', hash: '#/autonomy', ready: '.page' },

@@ -89,6 +89,9 @@ describe('autonomy view in Chromium', () => {
   it("shows the engine's refusal of a bad rule change inline, and saves a good one", async () => {
     await ruleRow('proactive_research').getByRole('button', { name: 'Edit proactive_research' }).click();
     const dialog = page.getByRole('dialog', { name: 'Edit rule proactive_research' });
+    // what kind of rule it is, in words (not "a proactive rule on proactive")
+    await expect.poll(() => dialog.getByTestId('rule-editor').innerText()).toContain('A proactive rule: it runs by itself once its cooldown has passed, not in answer to an event.');
+    expect(await dialog.innerText()).not.toContain('rule on proactive');
     const conditions = dialog.getByLabel('Rule conditions');
     const text = await conditions.inputValue();
     await conditions.fill(text.replace(/"skip_probability": [\d.]+/, '"skip_probability": 5'));

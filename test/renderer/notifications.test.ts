@@ -60,7 +60,6 @@ describe('alerts as browser notifications', () => {
       },
     });
     ({ page, engine } = stage);
-    await page.context().grantPermissions(['notifications'], { origin: new URL(stage.url()).origin });
     // The real Notification, recorded: what the page shows goes through the constructor as ever.
     await page.addInitScript(() => {
       const Real = window.Notification;
@@ -82,10 +81,17 @@ describe('alerts as browser notifications', () => {
     await srv?.close();
   });
 
-  it('may notify here: no desktop hook, the browser has granted permission', async () => {
-    expect(await page.evaluate(() => [typeof window.emtDesktop, Notification.permission])).toEqual(['undefined', 'granted']);
+  it('asks the browser for permission from a button (a click is what browsers want), then may notify', async () => {
+    expect(await page.evaluate(() => [typeof window.emtDesktop, Notification.permission])).toEqual(['undefined', 'default']);
     await page.evaluate(() => (window.location.hash = '#/settings/appearance'));
-    expect(await page.getByTestId('notification-settings').innerText()).toContain('This browser may show them.');
+    const settings = page.getByTestId('notification-settings');
+    await expect.poll(() => settings.innerText()).toContain('This browser shows none until you allow them.');
+    // the person says yes in the browser's prompt (here: the permission granted to the page), after the click
+    await page.context().grantPermissions(['notifications'], { origin: new URL(stage.url()).origin });
+    await settings.getByRole('button', { name: 'Allow notifications' }).click();
+    await expect.poll(() => settings.innerText()).toContain('This browser may show them.');
+    expect(await settings.getByRole('button', { name: 'Allow notifications' }).count()).toBe(0);
+    expect(await page.evaluate(() => Notification.permission)).toBe('granted');
     await page.evaluate(() => (window.location.hash = '#/stage'));
   });
 

@@ -336,7 +336,9 @@ describe('stage in Chromium', () => {
       expect(await row.getByTestId('feed-tags-more').getAttribute('title')).toBe(tags.slice(fit.shown.length).map((t) => `#${t}`).join(' '));
     }
     await page.setViewportSize({ width: 1440, height: 900 });
+    // a fresh load: the trends read the numbers when they open (then once a minute)
     await page.goto(`${stage.url()}/#/stage`);
+    await page.reload();
     const legend = page.getByTestId('tokens-chart').locator('.u-legend .u-label');
     await expect.poll(() => legend.allInnerTexts(), { timeout: 20_000 }).toContain('X-Alt');
     expect(await legend.allInnerTexts()).not.toContain('twitter-alt');

@@ -52,8 +52,8 @@ export function AgentView({ agentId }: { agentId: string }) {
       <header className="agent-hero" style={style}>
         <AgentAvatar agentId={agent.id} name={agent.displayName} size="lg" />
         <div className="agent-hero-id">
-          <a className="detail-kicker" href={routeHref({ view: 'stage' })}>
-            ← Stage
+          <a className="detail-kicker" href={routeHref({ view: 'agents', agentId: null })}>
+            ← The team
           </a>
           <h1 className="agent-hero-name">{agent.displayName}</h1>
           <div className="agent-role">

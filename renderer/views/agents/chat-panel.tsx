@@ -12,9 +12,11 @@ export function ChatPanel({ agent }: { agent: Agent }) {
   const loaded = useAgentDetail((s) => s.loaded);
   const send = useAgentDetail((s) => s.send);
   const [text, setText] = useState('');
-  const end = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  // The newest message in view inside the chat, never by scrolling the page (that moved the whole view on opening an agent).
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: 'end' });
+    const el = scroller.current;
+    if (el) el.scrollTop = el.scrollHeight;
   }, [chat.length, pending]);
 
   const submit = async (e?: FormEvent): Promise<void> => {
@@ -38,7 +40,7 @@ export function ChatPanel({ agent }: { agent: Agent }) {
         <h2>Chat with {agent.displayName}</h2>
         <span className="panel-meta">answers in its voice, with its memories</span>
       </header>
-      <div className="chat-scroll">
+      <div ref={scroller} className="chat-scroll">
         {!loaded ? (
           <Skeleton lines={4} />
         ) : chat.length === 0 && pending === null ? (
@@ -76,7 +78,6 @@ export function ChatPanel({ agent }: { agent: Agent }) {
             )}
           </ol>
         )}
-        <div ref={end} />
       </div>
       <form className="chat-form" onSubmit={(e) => void submit(e)}>
         <textarea

@@ -61,8 +61,16 @@ export function RuleEditor({ rule, onClose }: { rule: TriggerRule; onClose(): vo
     >
       <div className="rule-editor" data-testid="rule-editor">
         <p className="models-note">
-          A <strong>{rule.kind}</strong> rule on <code>{rule.triggerEvent}</code>. The engine checks the conditions and the action against this kind of rule before
-          it saves them.
+          {rule.kind === 'proactive' || rule.triggerEvent === 'proactive' ? (
+            <>
+              A <strong>proactive</strong> rule: it runs by itself once its cooldown has passed, not in answer to an event.
+            </>
+          ) : (
+            <>
+              A <strong>{rule.kind}</strong> rule, answering <code>{rule.triggerEvent.replace(/_/g, ' ')}</code> events.
+            </>
+          )}{' '}
+          The engine checks the conditions and the action against this kind of rule before it saves them.
         </p>
         <label className="field">
           <span className="field-label">Cooldown (minutes)</span>

@@ -78,24 +78,11 @@ export function HostsEditor({ explain = true }: { explain?: boolean; focus?: str
             const probe = probes[h];
             return (
               <li key={h} className="host-row" data-testid="host-row" data-host={h} data-ok={hh ? hh.ok : undefined}>
-                <div className="host-main">
-                  <div className="host-url">
-                    <code>{h}</code>
-                    {active === h && <span className="badge badge-info">in use</span>}
-                  </div>
-                  {probe && probe !== 'busy' ? (
-                    <ProbeResult probe={probe} />
-                  ) : hh ? (
-                    hh.ok ? (
-                      <div className="cell-sub">Reachable{hh.version ? ` · Ollama ${hh.version}` : ''}</div>
-                    ) : (
-                      <div className="host-error">{hh.error?.message ?? 'No answer.'}</div>
-                    )
-                  ) : (
-                    <div className="cell-sub">Not checked yet.</div>
-                  )}
+                <div className="host-url">
+                  <code>{h}</code>
+                  {hh && <span className={`badge ${hh.ok ? 'badge-ok' : 'badge-bad'}`}>{hh.ok ? 'up' : 'down'}</span>}
+                  {active === h && <span className="badge badge-info">in use</span>}
                 </div>
-                {hh && <span className={`badge ${hh.ok ? 'badge-ok' : 'badge-bad'}`}>{hh.ok ? 'up' : 'down'}</span>}
                 <div className="host-tools">
                   <button type="button" className="btn btn-ghost btn-small" disabled={probe === 'busy'} onClick={() => void test(h)}>
                     {probe === 'busy' ? 'Testing…' : 'Test'}
@@ -109,6 +96,19 @@ export function HostsEditor({ explain = true }: { explain?: boolean; focus?: str
                   <button type="button" className="icon-btn" aria-label={`Remove ${h}`} disabled={busy || list.length === 1} title={list.length === 1 ? 'The last host cannot be removed; add another first.' : undefined} onClick={() => void change(list.filter((_, j) => j !== i), `Removed ${h}`)}>
                     ×
                   </button>
+                </div>
+                <div className="host-status">
+                  {probe && probe !== 'busy' ? (
+                    <ProbeResult probe={probe} />
+                  ) : hh ? (
+                    hh.ok ? (
+                      <div className="cell-sub">Reachable{hh.version ? ` · Ollama ${hh.version}` : ''}</div>
+                    ) : (
+                      <div className="host-error">{hh.error?.message ?? 'No answer.'}</div>
+                    )
+                  ) : (
+                    <div className="cell-sub">Not checked yet.</div>
+                  )}
                 </div>
               </li>
             );

@@ -14,7 +14,15 @@ const decisionTones: Record<string, string> = {
 };
 
 /** What a decision is called on the page. */
-const decisionLabels: Record<string, string> = { before_start: 'before start' };
+const decisionLabels: Record<string, string> = {
+  queued: 'queued',
+  skipped_probability: 'not today (chance)',
+  skipped_cap: 'skipped: daily limit',
+  skipped_disabled: 'skipped: turned off',
+  skipped_no_participants: 'skipped: nobody free',
+  missed: 'missed',
+  before_start: 'before start',
+};
 
 function SlotDecision({ slot }: { slot: ScheduleSlot }) {
   const d = slot.decision;

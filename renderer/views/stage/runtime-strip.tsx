@@ -42,7 +42,7 @@ export function RuntimeStrip() {
       <Stat
         label="Heartbeat"
         value={last ? timeAgo(last.startedAt, now) : hb.running ? 'waiting' : 'off'}
-        sub={last ? `${last.status}${last.durationMs !== null ? ` · ${formatMs(last.durationMs)}` : ''} · every ${hb.intervalMinutes} min` : `every ${hb.intervalMinutes} min`}
+        sub={(last ? `${last.status}${last.durationMs !== null ? ` · ${formatMs(last.durationMs)}` : ''} · every ${hb.intervalMinutes} min` : `every ${hb.intervalMinutes} min`).replace(/(\d) (?=[a-zµ])/g, '$1\u00a0')}
         tone={!hb.running ? 'muted' : last && last.status !== 'succeeded' ? 'warn' : 'ok'}
       />
       <Stat
@@ -74,7 +74,7 @@ export function RuntimeStrip() {
         <Stat
           label="LLM"
           value={status.llm.status === 'ok' ? 'Connected' : status.llm.status === 'unreachable' ? 'Unreachable' : 'Not set up'}
-          sub={status.llm.reason ?? status.llm.active ?? status.llm.hosts.join(', ')}
+          sub={status.llm.reason ?? (status.llm.active ?? status.llm.hosts.join(', ')).replace(/\bhttps?:\/\//g, '')}
           tone={status.llm.status === 'ok' ? 'ok' : 'warn'}
         />
       )}
