@@ -1,5 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { openDataFolder } from '../data/open-folder.js';
+import { setLockOwner } from '../db/dir-lock.js';
+import { loadMigrations } from '../db/migrate.js';
+import type { PgliteDb } from '../db/pglite.js';
+import { isoNow, SystemClock } from '../ports/clock.js';
+import { consoleLog } from '../ports/log.js';
 import { formatReport } from '../sim/report.js';
 import { simulate } from '../sim/simulate.js';
 import { parseFlags, UsageError } from './args.js';
@@ -10,13 +16,23 @@ const usage = `Usage: npm run sim -- --days N --seed S [--agents a,b] [--policy 
 Fast-forwards N days of company life on a virtual clock with a scripted model.
 The same seed and inputs give the same database (printed as "digest: <hex>").
   --policy file.json   {"policy_key": value, …} used instead of the defaults
-  --data-dir D         keep the simulated company in D (open it with: npm run serve -- --data-dir D)
+  --data-dir D         keep the simulated company in the data folder D (open it with: npm run serve -- --data-dir D);
+                       a folder that holds a company goes on from it, opened as serve opens it
+  --restore-latest-backup   with --data-dir: if its database does not open, set it aside and restore the newest backup
   --out dir            write report.json and report.md there`;
 
 function bar(done: number): string {
   const w = 30;
   const n = Math.round(done * w);
   return `[${'#'.repeat(n)}${'.'.repeat(w - n)}] ${(done * 100).toFixed(0).padStart(3)}%`;
+}
+
+/** The data folder's company, opened as serve opens it (locked, an interrupted import finished, never an empty one made over a lost one); a new folder gets a new company. */
+async function openFolder(dataDir: string, recovery: 'refuse' | 'restore-latest'): Promise<PgliteDb> {
+  setLockOwner('npm run sim');
+  const clock = new SystemClock();
+  const opened = await openDataFolder(dataDir, { migrations: await loadMigrations(), now: isoNow(clock), clock, log: consoleLog('warn'), recovery, clusterCacheDir: clusterCacheDir(undefined) });
+  return opened.db;
 }
 
 async function main(): Promise<void> {
@@ -28,6 +44,7 @@ async function main(): Promise<void> {
     policy: 'string',
     out: 'string',
     'data-dir': 'string',
+    'restore-latest-backup': 'boolean',
     quiet: 'boolean',
     help: 'boolean',
   });
@@ -46,22 +63,29 @@ async function main(): Promise<void> {
   }
   const tty = process.stderr.isTTY && !f.quiet;
   let last = -1;
-  const { report } = await simulate({
-    days,
-    seed,
-    ...(f.agents ? { agents: f.agents.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
-    ...(policy ? { policy } : {}),
-    ...(f['data-dir'] ? { dataDir: path.resolve(f['data-dir']) } : {}),
-    clusterCacheDir: clusterCacheDir(undefined),
-    wallClock: () => performance.now(),
-    onProgress: (done) => {
-      const pct = Math.floor(done * 100);
-      if (f.quiet || pct === last) return;
-      last = pct;
-      if (tty) process.stderr.write(`\r${bar(done)}`);
-      else if (pct % 10 === 0) process.stderr.write(`${bar(done)}\n`);
-    },
-  });
+  const dataDir = f['data-dir'] ? path.resolve(f['data-dir']) : undefined;
+  const db = dataDir ? await openFolder(dataDir, f['restore-latest-backup'] ? 'restore-latest' : 'refuse') : undefined;
+  let report: Awaited<ReturnType<typeof simulate>>['report'];
+  try {
+    ({ report } = await simulate({
+      days,
+      seed,
+      ...(f.agents ? { agents: f.agents.split(',').map((a) => a.trim()).filter(Boolean) } : {}),
+      ...(policy ? { policy } : {}),
+      ...(dataDir && db ? { dataDir, db } : {}),
+      clusterCacheDir: clusterCacheDir(undefined),
+      wallClock: () => performance.now(),
+      onProgress: (done) => {
+        const pct = Math.floor(done * 100);
+        if (f.quiet || pct === last) return;
+        last = pct;
+        if (tty) process.stderr.write(`\r${bar(done)}`);
+        else if (pct % 10 === 0) process.stderr.write(`${bar(done)}\n`);
+      },
+    }));
+  } finally {
+    await db?.close();
+  }
   if (tty) process.stderr.write('\n');
   const text = formatReport(report);
   console.log(text);

@@ -24,6 +24,8 @@ export interface RecoverOptions {
   clusterCacheDir?: string;
   /** See PgliteOptions.clock. */
   clock?: Clock;
+  /** false: a folder with no database and no trace of a company is refused (not_found) instead of getting a new one (an export). Default true. */
+  createIfMissing?: boolean;
 }
 
 export interface Opened {
@@ -94,6 +96,7 @@ export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Prom
     if (isNewCluster(layout.db)) {
       const traces = await tracesOfACompany(layout, backups.length);
       if (traces.length) throw new NoCompany(traces);
+      if (o.createIfMissing === false) throw new AppError('not_found', `There is no database in ${layout.root} (no ${layout.db}).`, { folder: layout.root });
     }
     db = await openChecked(layout.db, cache);
     if ((await schemaVersion(db)) === 0) {
@@ -102,7 +105,7 @@ export async function openOrRecover(layout: DataLayout, o: RecoverOptions): Prom
     }
   } catch (err) {
     await db?.close().catch(() => {});
-    if (err instanceof AppError && err.code === 'conflict') throw err;
+    if (err instanceof AppError && (err.code === 'conflict' || err.code === 'not_found')) throw err;
     if (swap && existsSync(swap.old)) {
       // the database the swap put in place does not open: the one it replaced comes back
       const aside = `${layout.db}.broken-${stamp(o.now)}`;
