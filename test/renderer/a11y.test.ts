@@ -159,6 +159,9 @@ describe('every view, both themes: axe-core and screenshots', () => {
           await expect.poll(() => page.locator('[aria-busy=true]').count(), { timeout: 20_000 }).toBe(0);
           // reduced motion is on, so nothing is still fading in when axe reads the colours
           await expect.poll(() => page.evaluate(() => document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations !== Infinity).length)).toBe(0);
+          // a view opens at its top (opening an agent once scrolled the page down to its chat)
+          const scrolled = await page.evaluate(() => Math.max(window.scrollY, document.querySelector('.app-main')?.scrollTop ?? 0));
+          if (!v.open && scrolled !== 0) found.push(`${v.name} @${size.width}: opened scrolled down by ${scrolled} px`);
           await page.screenshot({ path: path.join(SHOTS, `${v.name}-${theme}-${size.width}.png`) });
           for (const problem of await seriousViolations(page)) found.push(`${v.name} @${size.width}: ${problem}`);
           await v.close?.(page);
