@@ -30,7 +30,8 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
   // `= ANY(array)` the planner cannot know the order and reads and sorts every queued step.
   const kindMatch = kinds.length === 1 ? 'kind = $3::text' : 'kind = ANY($3::text[])';
   const kindParam = kinds.length === 1 ? kinds[0] : kinds;
-  // One statement, one round trip: claim the steps, mark their missions running, return both.
+  // One statement, one round trip: claim the steps and name their agents. Their missions are
+  // marked running by a statement of their own (markMissionsRunning), off the path to the start.
   const res = await ctx.db.query<ClaimedStep>(
     `WITH claimed AS (
        UPDATE ops_mission_steps
@@ -41,16 +42,27 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
          ORDER BY run_after, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
-       RETURNING *),
-     started AS (
-       UPDATE ops_missions m SET status = 'running', started_at = $1
-       FROM claimed c WHERE m.id = c.mission_id AND m.status = 'approved')
-     SELECT ${STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2')}, m.created_by AS "agentId"
-     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id
-     ORDER BY c.run_after, c.id`,
+       RETURNING *)
+     SELECT ${CLAIMED_COLUMNS}, m.created_by AS "agentId"
+     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
     skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)],
   );
-  return res.rows;
+  // oldest first, as they were queued (the order RETURNING gives is not promised)
+  return res.rows.sort((a, b) => (a.runAfter < b.runAfter ? -1 : a.runAfter > b.runAfter ? 1 : a.id - b.id));
+}
+
+const CLAIMED_COLUMNS = STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2');
+
+/**
+ * Marks the missions of just-claimed steps running (those still approved: one that already
+ * finished, or was cancelled, is left as it is), as of their steps' claim.
+ */
+export async function markMissionsRunning(ctx: EngineCtx, steps: readonly StepRow[]): Promise<void> {
+  if (!steps.length) return;
+  await ctx.db.query(
+    `UPDATE ops_missions SET status = 'running', started_at = $2 WHERE id = ANY($1::bigint[]) AND status = 'approved'`,
+    [[...new Set(steps.map((s) => s.missionId))], steps[0]!.startedAt],
+  );
 }
 
 /** A claimed step and the agent whose mission it belongs to. */

@@ -10,7 +10,7 @@ import { isConnectionError } from '../db/connection-errors.js';
 import { DbOutage } from './db-outage.js';
 import { classifyFailure, type Executor, type ExecutorRegistry } from './executor.js';
 import { CompletionBatcher } from './complete-batch.js';
-import { claimSteps, failStep, releaseSteps, renewLease, type ClaimedStep } from './steps.js';
+import { claimSteps, failStep, markMissionsRunning, releaseSteps, renewLease, type ClaimedStep } from './steps.js';
 
 export interface WorkerPoolOptions {
   /** Only run these kinds (a scale-out worker process); default: every registered kind. */
@@ -45,6 +45,8 @@ export interface WorkerStatus {
  */
 const AHEAD_WINDOW_MS = 25;
 const AHEAD_FACTOR = 7;
+/** On PostgreSQL: two batches of 8 × concurrency, one recorded while the other runs. */
+const AHEAD_FACTOR_SERVER = 15;
 
 class Dispatcher {
   inflight = new Map<number, { controller: AbortController; missionId: number; done: Promise<void> }>();
@@ -281,11 +283,19 @@ export class WorkerPool {
           const held = d.inflight.size + d.ahead.length;
           const room = hold - held;
           if (room <= 0 || (ahead > 0 && held > 0 && room < Math.ceil(hold / 2))) break;
-          const steps = await claimSteps(ctx, [d.kind], this.workerId, room, pausedAgents);
+          // On PostgreSQL half of it per claim: one half is recorded while the other is claimed
+          // and run, so the server works on two batches at once. PGlite runs on this thread.
+          const ask = ctx.db.kind === 'postgres' ? Math.min(room, Math.ceil(hold / 2)) : room;
+          const steps = await claimSteps(ctx, [d.kind], this.workerId, ask, pausedAgents);
           await this.outage.ok();
           d.ahead.push(...steps);
           this.startAhead(d);
-          if (steps.length < room) break; // the queue has no more due steps of this kind
+          if (steps.length) {
+            markMissionsRunning(ctx, steps).catch((err) =>
+              ctx.log.warn('Could not mark missions running (their steps run anyway)', { error: err instanceof Error ? err.message : String(err) }),
+            );
+          }
+          if (steps.length < ask) break; // the queue has no more due steps of this kind
         }
         // Look again when woken (a step queued, a slot freed) or at the next poll.
         if (this.running) await d.idle(ctx, this.pollMs);
@@ -306,7 +316,7 @@ export class WorkerPool {
   private aheadOf(d: Dispatcher): number {
     if (d.paceMs === null) return 0;
     const wouldStart = Math.floor((d.concurrency * AHEAD_WINDOW_MS) / Math.max(d.paceMs, 0.01));
-    return Math.min(wouldStart, d.concurrency * AHEAD_FACTOR);
+    return Math.min(wouldStart, d.concurrency * (this.ctx.db.kind === 'postgres' ? AHEAD_FACTOR_SERVER : AHEAD_FACTOR));
   }
 
   /** Starts claimed-ahead steps while `d` has free slots. */

@@ -7,7 +7,7 @@ import { cachedPolicy, forget } from '../../../core/ops/policy.ts';
 import { SystemClock } from '../../../core/ports/clock.ts';
 import { silentLog } from '../../../core/ports/log.ts';
 import { SeededRandom } from '../../../core/ports/random.ts';
-import { claimSteps, completeStep, completeSteps } from '../../../core/workers/steps.ts';
+import { claimSteps, completeStep, completeSteps, markMissionsRunning } from '../../../core/workers/steps.ts';
 import { CompletionBatcher } from '../../../core/workers/complete-batch.ts';
 import { dbKinds, freshPostgresUrl } from '../../support/db.ts';
 import { testEngine, type TestEngine } from '../../support/engine.ts';
@@ -77,6 +77,7 @@ describe.each(dbKinds)('a batch of step completions on %s', (kind) => {
     const d = await mission('Held elsewhere', ['wait'], 'brain');
     const steps = await claimSteps(e.ctx, ['wait'], 'w1', 4);
     expect(steps.map((s) => s.missionId)).toEqual([a, b, c, d]);
+    await markMissionsRunning(e.ctx, steps); // as the worker pool does after its claim
     await e.db.query(`UPDATE ops_mission_steps SET reserved_by = 'w2' WHERE mission_id = $1`, [d]);
     const recorded = await completeSteps(e.ctx, 'w1', steps.map((step, i) => ({ step, out: { summary: `done ${i}`, result: { i } } })));
     expect(recorded).toEqual([true, true, true, false]);
