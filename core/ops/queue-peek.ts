@@ -24,3 +24,10 @@ export async function anyDue(q: Queryable, table: QueueTable, now: string): Prom
   const next = r.rows[0]?.next ?? null;
   return next !== null && Date.parse(next) <= Date.parse(now);
 }
+
+/** Whether a queued step of `kind` is due at `now` (the claim index answers it; no parameter changes with time, so it caches). */
+export async function anyDueOfKind(q: Queryable, kind: string, now: string): Promise<boolean> {
+  const r = await readThrough<{ next: string | null }>(q, `SELECT min(run_after) AS next FROM ops_mission_steps WHERE status = 'queued' AND kind = $1`, [kind], ['ops_mission_steps']);
+  const next = r.rows[0]?.next ?? null;
+  return next !== null && Date.parse(next) <= Date.parse(now);
+}

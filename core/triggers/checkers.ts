@@ -33,9 +33,12 @@ async function newestEvent(
   params: unknown[],
   lookbackMinutes: number,
 ): Promise<{ id: number; title: string; summary: string; missionId: number | null; payload: Record<string, unknown> } | null> {
+  // The window's first event by the time index, then back from the newest to it: a plan that
+  // does not depend on estimates (the planner has no statistics for a range of a parameter).
   const res = await env.q.query<{ id: number; title: string; summary: string; missionId: number | null; payload: Record<string, unknown> }>(
     `SELECT e.id, e.title, e.summary, e.mission_id AS "missionId", e.payload FROM ops_agent_events e
-     WHERE ${where} AND e.created_at >= $1 AND ${handled('$2', "'event:' || e.id")}
+     WHERE e.id >= coalesce((SELECT w.id FROM ops_agent_events w WHERE w.created_at >= $1 ORDER BY w.created_at, w.id LIMIT 1), ${Number.MAX_SAFE_INTEGER})
+       AND ${where} AND ${handled('$2', "'event:' || e.id")}
      ORDER BY e.id DESC LIMIT 1`,
     [iso(env.nowMs - lookbackMinutes * 60_000), agent, ...params],
   );
@@ -77,7 +80,7 @@ export const reactiveCheckers: Record<ReactiveEvent, Checker> = {
   async content_published(env, rule) {
     const c = reactiveConditions.content_published.parse(rule.conditions);
     const a = reactiveAction.parse(rule.actionConfig);
-    const ev = await newestEvent(env, a.agent, 'e.tags @> $3::text[]', [c.tags.map((t) => t.toLowerCase())], c.lookback_minutes);
+    const ev = await newestEvent(env, a.agent, "coalesce(e.tags, '{}') @> $3::text[]", [c.tags.map((t) => t.toLowerCase())], c.lookback_minutes);
     if (!ev) return { fired: false, reason: `nothing tagged ${c.tags.join('+')} in the last ${c.lookback_minutes} minutes` };
     const topic = `review what was published: ${ev.title}`;
     return { fired: true, firing: { agentId: a.agent, title: `Review: ${ev.title}`.slice(0, 300), steps: [stepFor(a.step_kind, topic, ev.summary)], sourceRef: `event:${ev.id}`, topic } };

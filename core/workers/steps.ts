@@ -20,8 +20,18 @@ export async function claimStep(ctx: EngineCtx, kinds: readonly string[], worker
 /**
  * Claims up to `max` of the oldest due queued steps in one statement (a worker with free slots
  * fills them at once). The claimer announces each step on the bus when its executor starts.
+ * With `markMissions` the same statement marks their missions running; without, the claimer
+ * does it after the steps have started (markMissionsRunning), off the path to the start: on
+ * PostgreSQL that is a round trip saved before the first step begins.
  */
-export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], workerId: string, max: number, skipAgents: readonly string[] = []): Promise<ClaimedStep[]> {
+export async function claimSteps(
+  ctx: EngineCtx,
+  kinds: readonly string[],
+  workerId: string,
+  max: number,
+  skipAgents: readonly string[] = [],
+  opts: { markMissions?: boolean } = {},
+): Promise<ClaimedStep[]> {
   const now = isoNow(ctx.clock);
   // Only when some agent is paused: the common claim stays the same statement.
   const skip = skipAgents.length ? 'AND mission_id NOT IN (SELECT id FROM ops_missions WHERE created_by = ANY($5::text[]))' : '';
@@ -30,8 +40,7 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
   // `= ANY(array)` the planner cannot know the order and reads and sorts every queued step.
   const kindMatch = kinds.length === 1 ? 'kind = $3::text' : 'kind = ANY($3::text[])';
   const kindParam = kinds.length === 1 ? kinds[0] : kinds;
-  // One statement, one round trip: claim the steps and name their agents. Their missions are
-  // marked running by a statement of their own (markMissionsRunning), off the path to the start.
+  const mark = opts.markMissions ?? true;
   const res = await ctx.db.query<ClaimedStep>(
     `WITH claimed AS (
        UPDATE ops_mission_steps
@@ -42,7 +51,14 @@ export async function claimSteps(ctx: EngineCtx, kinds: readonly string[], worke
          ORDER BY run_after, id
          LIMIT $4
          FOR UPDATE SKIP LOCKED)
-       RETURNING *)
+       RETURNING *)${
+         mark
+           ? `,
+     started AS (
+       UPDATE ops_missions m SET status = 'running', started_at = $1
+       FROM claimed c WHERE m.id = c.mission_id AND m.status = 'approved')`
+           : ''
+       }
      SELECT ${CLAIMED_COLUMNS}, m.created_by AS "agentId"
      FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
     skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)],

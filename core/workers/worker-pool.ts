@@ -1,4 +1,5 @@
 import { isoNow } from '../ports/clock.js';
+import { anyDueOfKind } from '../ops/queue-peek.js';
 import { STEP_QUEUED_CHANNEL } from '../db/db.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -285,12 +286,16 @@ export class WorkerPool {
           if (room <= 0 || (ahead > 0 && held > 0 && room < Math.ceil(hold / 2))) break;
           // On PostgreSQL half of it per claim: one half is recorded while the other is claimed
           // and run, so the server works on two batches at once. PGlite runs on this thread.
-          const ask = ctx.db.kind === 'postgres' ? Math.min(room, Math.ceil(hold / 2)) : room;
-          const steps = await claimSteps(ctx, [d.kind], this.workerId, ask, pausedAgents);
+          const server = ctx.db.kind === 'postgres';
+          const ask = server ? Math.min(room, Math.ceil(hold / 2)) : room;
+          // PGlite: a look first, answered from memory while the steps table is unchanged, so a
+          // loop woken with nothing due runs no claim (an UPDATE) at all.
+          if (!server && !(await anyDueOfKind(ctx.db, d.kind, isoNow(ctx.clock)))) break;
+          const steps = await claimSteps(ctx, [d.kind], this.workerId, ask, pausedAgents, { markMissions: !server });
           await this.outage.ok();
           d.ahead.push(...steps);
           this.startAhead(d);
-          if (steps.length) {
+          if (server && steps.length) {
             markMissionsRunning(ctx, steps).catch((err) =>
               ctx.log.warn('Could not mark missions running (their steps run anyway)', { error: err instanceof Error ? err.message : String(err) }),
             );
