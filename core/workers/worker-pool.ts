@@ -65,7 +65,8 @@ class Dispatcher {
   /** Times the loop has looked at its policy and the queue (a test waits for a few more instead of sleeping). */
   rounds = 0;
   private woken = false;
-  private wakeSleep: AbortController | null = null;
+  /** Ends the current idle wait early (set while the loop waits). */
+  private endIdle: (() => void) | null = null;
   loop: Promise<void> = Promise.resolve();
 
   constructor(
@@ -75,24 +76,29 @@ class Dispatcher {
 
   wake(): void {
     this.woken = true;
-    this.wakeSleep?.abort();
+    this.endIdle?.();
   }
 
-  async idle(ctx: EngineCtx, ms: number): Promise<void> {
+  /**
+   * Waits `ms` on the clock or until woken, whichever comes first; returns at once when woken
+   * since the last wait. A plain callback, no AbortSignal: a wake-up is on the path from a step
+   * being queued to it starting, and an abort builds an exception for nothing.
+   */
+  idle(ctx: EngineCtx, ms: number): Promise<void> {
     if (this.woken) {
       this.woken = false;
-      return;
+      return Promise.resolve();
     }
-    const ac = new AbortController();
-    this.wakeSleep = ac;
-    try {
-      await ctx.clock.sleep(ms, ac.signal);
-    } catch {
-      // woken
-    } finally {
-      this.wakeSleep = null;
-      this.woken = false;
-    }
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        cancel();
+        this.endIdle = null;
+        this.woken = false;
+        resolve();
+      };
+      const cancel = ctx.clock.setTimer(ms, done);
+      this.endIdle = done;
+    });
   }
 }
 
