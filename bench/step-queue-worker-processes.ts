@@ -11,7 +11,10 @@
  * committed; the job's start is when the worker handed it to its executor
  * (ours print it with --trace-starts) or the reference's handler started —
  * CLOCK_MONOTONIC in every process (process.hrtime), so the difference is
- * exact to the microsecond across processes.
+ * exact to the microsecond across processes. Ours and graphile-worker's are
+ * measured together: the adds alternate between the two (each still sees
+ * 100 a second), so a machine that is slower one minute than the next slows
+ * both alike.
  *
  * Throughput: N jobs added in one statement, measured from the first start to
  * the queue seen empty (polled every 20 ms) — the sustained rate, so an idle
@@ -86,11 +89,37 @@ async function count(pool: pg.Pool, sql: string): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-/** Ours: `processes` × core/cli/worker.ts --kinds wait, kind concurrency 4 (the workers policy). */
-async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number): Promise<SystemResult> {
+/**
+ * One side of a paired latency run: adds one job keyed `i` (resolving once its add has
+ * committed), and when every added job has run, reads when each started.
+ */
+interface LatencySide {
+  add(i: number): Promise<void>;
+  starts(): Promise<Map<number, number>>;
+}
+
+/**
+ * Latency of two systems measured together: the adds alternate between them (each sees one
+ * every `gapMs` on average, jittered, open loop), so both are measured over the same seconds of
+ * a machine whose speed drifts from minute to minute. Returns each side's add-commit → start.
+ */
+async function pairedLatency(a: LatencySide, b: LatencySide, s: Scale): Promise<[number[], number[]]> {
+  const commits = await openLoop(2 * (s.samples + s.warmup), s.gapMs / 2, monoNow, (k) => (k % 2 === 0 ? a : b).add(Math.floor(k / 2)));
+  const split = (side: 0 | 1): Map<number, number> => new Map([...commits].filter(([k]) => k % 2 === side).map(([k, t]) => [Math.floor(k / 2), t]));
+  const [sa, sb] = await Promise.all([a.starts(), b.starts()]);
+  return [latencies(split(0), sa, s.warmup), latencies(split(1), sb, s.warmup)];
+}
+
+/** Ours: `processes` × `npm run worker` --kinds wait, kind concurrency 4 (the workers policy). */
+async function startOurs(env: BenchEnv, s: Scale, processes: number, pollMs?: number): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
   const url = await env.freshPostgresUrl();
   const db = await PostgresDb.open({ url });
   const children: Child[] = [];
+  const ids = new Map<number, number>();
+  const close = async (): Promise<void> => {
+    await Promise.all(children.map((c) => c.stop()));
+    await db.close();
+  };
   try {
     const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(1), log: silentLog, location: 'bench', workers: false, heartbeat: false });
     const w = await getPolicy(db, 'workers');
@@ -101,63 +130,69 @@ async function ours(env: BenchEnv, s: Scale, processes: number, pollMs?: number)
       children.push(env.spawnCommand(`worker ${p}`, process.execPath, [...scriptNodeFlags('worker', 'worker'), 'dist/cli/worker.js', ...args]));
     }
     await Promise.all(children.map((c) => c.waitFor(/running kinds/)));
-
-    const ids = new Map<number, number>();
-    const commits = await openLoop(s.samples + s.warmup, s.gapMs, monoNow, async (i) => {
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return {
+    async add(i) {
       const [id] = await enqueueSteps(db, 1, 'wait');
       ids.set(i, id!);
-    });
-    const stepIds = [...ids.values()];
-    await until('the latency steps to finish', async () => {
-      const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE id = ANY($1::bigint[]) AND status <> 'succeeded'`, [stepIds]);
-      return r.rows[0]!.n === 0;
-    });
-    // each worker prints when it started a step, on the monotonic clock the commits were noted on
-    const startById = new Map<number, number>();
-    for (const c of children) {
-      for (const line of c.lines()) {
-        const m = /^STEP_STARTED (\d+) ([\d.]+)$/.exec(line);
-        if (m) startById.set(Number(m[1]), Number(m[2]));
+    },
+    async starts() {
+      const stepIds = [...ids.values()];
+      await until('the latency steps to finish', async () => {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE id = ANY($1::bigint[]) AND status <> 'succeeded'`, [stepIds]);
+        return r.rows[0]!.n === 0;
+      });
+      // each worker prints when it started a step, on the monotonic clock the commits were noted on
+      const startById = new Map<number, number>();
+      for (const c of children) {
+        for (const line of c.lines()) {
+          const m = /^STEP_STARTED (\d+) ([\d.]+)$/.exec(line);
+          if (m) startById.set(Number(m[1]), Number(m[2]));
+        }
       }
-    }
-    const starts = new Map([...ids].map(([i, id]) => [i, startById.get(id)!]));
-
-    await enqueueSteps(db, s.throughputJobs, 'wait');
-    const committedAt = Date.now();
-    await until('the throughput steps to finish', async () => {
-      const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE status IN ('queued', 'running')`);
-      return r.rows[0]!.n === 0;
-    });
-    const drainedAt = Date.now();
-    const first = await db.query<{ at: string }>(`SELECT min(started_at) AS at FROM ops_mission_steps WHERE kind = 'wait' AND id > $1`, [Math.max(...stepIds)]);
-    const firstStart = Date.parse(first.rows[0]!.at);
-    return {
-      latency: latencies(commits, starts, s.warmup),
-      throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000),
-      fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000),
-    };
-  } finally {
-    await Promise.all(children.map((c) => c.stop()));
-    await db.close();
-  }
+      return new Map([...ids].map(([i, id]) => [i, startById.get(id)!]));
+    },
+    async throughput() {
+      const last = Math.max(0, ...ids.values());
+      await enqueueSteps(db, s.throughputJobs, 'wait');
+      const committedAt = Date.now();
+      await until('the throughput steps to finish', async () => {
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ops_mission_steps WHERE status IN ('queued', 'running')`);
+        return r.rows[0]!.n === 0;
+      });
+      const drainedAt = Date.now();
+      const first = await db.query<{ at: string }>(`SELECT min(started_at) AS at FROM ops_mission_steps WHERE kind = 'wait' AND id > $1`, [last]);
+      const firstStart = Date.parse(first.rows[0]!.at);
+      return { throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000), fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000) };
+    },
+    close,
+  };
 }
 
-async function graphileWorker(env: BenchEnv, s: Scale): Promise<SystemResult> {
+/** graphile-worker in its own process, concurrency 4, no-op task. */
+async function startGraphile(env: BenchEnv, s: Scale): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
   const url = await env.freshPostgresUrl();
   const child = env.spawnTsx('graphile-worker', 'bench/children/graphile-worker.ts', [url, String(CONCURRENCY)]);
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  try {
-    await child.waitFor(/^READY/); // run() has migrated the schema
-    const utils = await makeWorkerUtils({ connectionString: url });
-    try {
-      const left = (): Promise<number> => count(pool, 'SELECT count(*)::int AS n FROM graphile_worker._private_jobs');
-      const commits = await openLoop(s.samples + s.warmup, s.gapMs, monoNow, async (i) => {
-        await utils.addJob('noop', { i });
-      });
+  await child.waitFor(/^READY/); // run() has migrated the schema
+  const utils = await makeWorkerUtils({ connectionString: url });
+  const left = (): Promise<number> => count(pool, 'SELECT count(*)::int AS n FROM graphile_worker._private_jobs');
+  let round = 0;
+  return {
+    async add(i) {
+      await utils.addJob('noop', { i: round * 100_000 + i });
+    },
+    async starts() {
       await until('graphile-worker to finish the latency jobs', async () => (await left()) === 0);
-      const starts = await dumpStarts(child);
-
-      const base = 1_000_000;
+      const base = round++ * 100_000;
+      const all = await dumpStarts(child);
+      return new Map([...all].map(([k, t]) => [k - base, t]));
+    },
+    async throughput() {
+      const base = 10_000_000;
       await utils.addJobs(Array.from({ length: s.throughputJobs }, (_, k) => ({ identifier: 'noop', payload: { i: base + k } })));
       const committedAt = monoNow();
       await until('graphile-worker to finish the throughput jobs', async () => (await left()) === 0);
@@ -165,18 +200,14 @@ async function graphileWorker(env: BenchEnv, s: Scale): Promise<SystemResult> {
       const tStarts = await dumpStarts(child);
       const firstStart = Math.min(...tStarts.values());
       if (tStarts.size !== s.throughputJobs) throw new Error(`graphile-worker ran ${tStarts.size} of ${s.throughputJobs} jobs`);
-      return {
-        latency: latencies(commits, starts, s.warmup),
-        throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000),
-        fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000),
-      };
-    } finally {
+      return { throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000), fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000) };
+    },
+    async close() {
       await utils.release();
-    }
-  } finally {
-    await child.stop();
-    await pool.end();
-  }
+      await child.stop();
+      await pool.end();
+    },
+  };
 }
 
 async function pgBoss(env: BenchEnv, s: Scale): Promise<SystemResult> {
@@ -223,8 +254,6 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
     : { samples: 1000, warmup: 50, throughputJobs: 3000, gapMs: 10 };
   const how = `${s.samples} samples, open loop ≈ ${Math.round(1000 / s.gapMs)} adds/s; add commit → start`;
 
-  const gw = await graphileWorker(env, s);
-  const gwLat = summarize(gw.latency);
   const boss = await pgBoss(env, s);
   const bossLat = summarize(boss.latency);
   const bareDb = await migrated(await PostgresDb.open({ url: await env.freshPostgresUrl() }));
@@ -234,11 +263,36 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
   const gwName = `graphile-worker, concurrency ${CONCURRENCY}`;
   const bossName = `pg-boss, ${PG_BOSS.workers} workers × batch ${PG_BOSS.batchSize}, poll ${PG_BOSS.pollSeconds} s`;
   const bareName = `bare SQL claim/complete, ${CONCURRENCY} loops`;
+  const configs: { label: string; processes: number; pollMs?: number }[] = [
+    { label: '1 worker process', processes: 1 },
+    { label: '4 worker processes', processes: 4 },
+    { label: '1 worker process, --poll-ms 50', processes: 1, pollMs: 50 },
+  ];
+  // graphile-worker runs beside each of our configurations; its latency is measured in the same
+  // seconds as ours (pairedLatency), its throughput once, after them
+  const graphile = await startGraphile(env, s);
+  const paired: { c: (typeof configs)[number]; ours: number[]; theirs: number[]; tput: Omit<SystemResult, 'latency'> }[] = [];
+  let gw: Omit<SystemResult, 'latency'>;
+  try {
+    for (const c of configs) {
+      const o = await startOurs(env, s, c.processes, c.pollMs);
+      try {
+        const [ours, theirs] = await pairedLatency(o, graphile, s);
+        paired.push({ c, ours, theirs, tput: await o.throughput() });
+      } finally {
+        await o.close();
+      }
+    }
+    gw = await graphile.throughput();
+  } finally {
+    await graphile.close();
+  }
+  const gwLat = summarize(paired.flatMap((p) => p.theirs));
   emit({
     name: `add→start p50, graphile-worker (PostgreSQL)`,
     value: gwLat.p50,
     unit: 'ms',
-    notes: `${gwName}, ${how}; LISTEN/NOTIFY wake-up, pollInterval ${GRAPHILE_POLL_MS} ms; own process`,
+    notes: `${gwName}, ${how}, ${configs.length} runs, each beside one of ours (adds alternating); LISTEN/NOTIFY wake-up, pollInterval ${GRAPHILE_POLL_MS} ms; own process`,
   });
   emit({ name: `add→start p99, graphile-worker (PostgreSQL)`, value: gwLat.p99, unit: 'ms' });
   emit({
@@ -265,31 +319,27 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
     notes: `${bossName}; a worker waits out its poll interval after every fetch, so ≤ workers × batch / poll; from the add commit: ${boss.fromCommit.toFixed(0)}/s`,
   });
 
-  const configs: { label: string; processes: number; pollMs?: number }[] = [
-    { label: '1 worker process', processes: 1 },
-    { label: '4 worker processes', processes: 4 },
-    { label: '1 worker process, --poll-ms 50', processes: 1, pollMs: 50 },
-  ];
-  for (const c of configs) {
-    const r = await ours(env, s, c.processes, c.pollMs);
-    const lat = summarize(r.latency);
+  for (const { c, ours, theirs, tput: r } of paired) {
+    const lat = summarize(ours);
+    const their = summarize(theirs);
     const poll = c.pollMs ? `--poll-ms ${c.pollMs}` : 'default poll (2000 ms)';
     const common = `kind wait, concurrency ${CONCURRENCY} per process, ${poll}; a step queued in another process wakes the workers through NOTIFY at commit; polling is the fallback`;
     emit({
       name: `claim→start p50, ${c.label} (PostgreSQL)`,
       value: lat.p50,
       unit: 'ms',
-      reference: { name: `${gwName} p50`, value: gwLat.p50, unit: 'ms' },
-      ratio: lat.p50 / gwLat.p50,
+      reference: { name: `${gwName} p50, measured alongside`, value: their.p50, unit: 'ms' },
+      ratio: lat.p50 / their.p50,
       target: '≤ graphile-worker',
-      notes: `${how} (the worker's --trace-starts line, CLOCK_MONOTONIC in both processes); ${common}`,
+      notes: `${how} (the worker's --trace-starts line, CLOCK_MONOTONIC in both processes), adds alternating with graphile-worker's; ${common}`,
     });
     emit({
       name: `claim→start p99, ${c.label} (PostgreSQL)`,
       value: lat.p99,
       unit: 'ms',
-      reference: { name: `${gwName} p99`, value: gwLat.p99, unit: 'ms' },
-      ratio: lat.p99 / gwLat.p99,
+      reference: { name: `${gwName} p99, measured alongside`, value: their.p99, unit: 'ms' },
+      ratio: lat.p99 / their.p99,
+      target: '≤ 2× graphile-worker',
     });
     emit({
       name: `claim→start p50 vs pg-boss, ${c.label} (PostgreSQL)`,
@@ -313,6 +363,7 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
       unit: 'steps/s',
       reference: { name: 'pg-boss', value: boss.throughput, unit: 'jobs/s' },
       ratio: r.throughput / boss.throughput,
+      target: '≥ 3× pg-boss',
     });
     emit({
       name: `no-op step throughput vs bare SQL, ${c.label} (PostgreSQL)`,
