@@ -4,8 +4,9 @@
  * folder the feed test keeps (test/renderer/feed-fixture.ts: seeded once,
  * minutes; copied after that), the UI built once (renderer-build.ts), and a
  * page that scrolls a fixed distance every animation frame while older pages
- * load and far ones leave. Records the frame times (p50, p95), the most rows
- * mounted at once and how far it got.
+ * load and far ones leave. Records the frame times (p50, p95: the intervals between
+ * animation frames, paced to a 60 Hz display), the share of frames that missed their refresh,
+ * the most rows mounted at once and how far it got.
  */
 import { rm } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
@@ -74,6 +75,16 @@ export async function feedScroll(env: BenchEnv, emit: (f: Figure) => void): Prom
       const notes = `${run.frames.length} frames scrolling 64 px each over ${fixture.events.toLocaleString('en')} events, the office drawing ${run.officeDrawn} agents at 15 fps beside it; ${run.rowsScrolled.toLocaleString('en')} rows scrolled`;
       emit({ name: 'feed scroll frame time p50 (Chromium, office animating)', value: percentile(sorted, 50), unit: 'ms', target: '≤ 16.7 ms at p95', notes });
       emit({ name: 'feed scroll frame time p95 (Chromium, office animating)', value: percentile(sorted, 95), unit: 'ms', target: '≤ 16.7 ms', notes });
+      // Chromium paces frames to a 60 Hz display (16.7 ms apart, with a little timer jitter), so
+      // an interval shows work that did not fit only as a missed frame: twice the period or more.
+      const missed = run.frames.filter((f) => f > 25).length;
+      emit({
+        name: 'feed scroll frames that missed their display refresh (Chromium, office animating)',
+        value: (100 * missed) / run.frames.length,
+        unit: '%',
+        target: '≤ 5 % (what p95 ≤ 16.7 ms asks)',
+        notes: `${missed} of ${run.frames.length} frame intervals longer than 25 ms (1.5 refresh periods); ${notes}`,
+      });
       emit({ name: 'feed rows mounted at most while scrolling', value: run.maxMounted, unit: 'rows', target: '≤ 200', notes });
       emit({ name: 'feed rows scrolled through in the run', value: run.rowsScrolled, unit: 'rows', notes });
     } finally {
