@@ -1,5 +1,5 @@
 /**
- * Every view in both themes, at 1440×900 and 1024×700: axe-core finds no
+ * Every view in both themes at 1440×900, and in the light theme at 1024×700: axe-core finds no
  * serious or critical violation, and a screenshot of each is written to
  * test-output/screenshots/ (gitignored) for a person to look at. Besides the
  * views: the first-run panel (its Ollama host refusing), Settings → Data, and
@@ -141,10 +141,10 @@ describe('every view, both themes: axe-core and screenshots', () => {
   for (const theme of ['dark', 'light'] as const) {
     it(`has no serious or critical axe violation on any view in the ${theme} theme`, async () => {
       const found: string[] = [];
-      for (const size of [
-        { width: 1440, height: 900 },
-        { width: 1024, height: 700 },
-      ]) {
+      // 1024×700 in one theme: what changes with the width (a name hidden below 1,120 px, a view that
+      // scrolls) is the same in both, and the colours are checked in both at 1440
+      const sizes = theme === 'light' ? [{ width: 1440, height: 900 }, { width: 1024, height: 700 }] : [{ width: 1440, height: 900 }];
+      for (const size of sizes) {
         await page.setViewportSize(size);
         await page.emulateMedia({ colorScheme: theme, reducedMotion: 'reduce' });
         // the system's theme, followed (no saved choice): one load per theme and size, then views by address

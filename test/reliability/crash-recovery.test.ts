@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli, type ServeProcess } from '../../support/serve-process.ts';
+import { startCli, type ServeProcess } from '../support/serve-process.ts';
 
 let dir: string;
 let dataDir: string;
