@@ -100,7 +100,7 @@ export class LlmService {
     }
     const value: LlmHealth = active
       ? { status: 'ok', reason: null, hosts: policy.hosts, active }
-      : { status: 'unreachable', reason: `No Ollama host answers (${errors.join('; ')}). Start Ollama or fix the hosts in Settings → llm_policy.`, hosts: policy.hosts, active: null };
+      : { status: 'unreachable', reason: `No Ollama host answers (${errors.join('; ')}). Start Ollama, or fix the hosts in Settings → Ollama hosts.`, hosts: policy.hosts, active: null };
     this.health = { at: now, value };
     return value;
   }
@@ -151,7 +151,7 @@ export class LlmService {
         agentId: meta.agentId,
         kind: 'llm_fallback',
         title: `Model ${primary} is missing on ${host}; using ${fallback}`,
-        summary: `Pull ${primary} in Settings → Models to stop falling back.`,
+        summary: `Pull ${primary} in Models to stop falling back.`,
         tags: ['llm', 'fallback', meta.purpose],
         stepId: meta.stepId ?? null,
         payload: { host, model: primary, fallback },

@@ -40,7 +40,7 @@ export function createModelHandlers(deps: ModelDeps): { [K in keyof ModelHandler
     if (!deps.modelControl) throw new AppError('not_configured', 'No LLM is configured for this engine.');
     const hosts = (await getPolicy(ctx.db, 'llm_policy')).hosts;
     const h = host ?? (deps.llm ? ((await deps.llm.check()).active ?? hosts[0]) : hosts[0]) ?? hosts[0];
-    if (!h) throw new AppError('not_configured', 'No Ollama host is configured: add one in Settings → llm_policy.');
+    if (!h) throw new AppError('not_configured', 'No Ollama host is configured: add one in Settings → Ollama hosts.');
     return { mc: deps.modelControl(hosts), host: h };
   };
 

@@ -37,7 +37,7 @@ export async function chatHistory(q: Queryable, agentId: string, limit = 100): P
  * a failed call leaves nothing behind, so sending again is safe.
  */
 export async function sendChat(ctx: EngineCtx, llm: LlmService | null, input: { agentId: string; text: string }): Promise<{ message: ChatMessage; reply: ChatMessage }> {
-  if (!llm) throw new AppError('not_configured', 'No model is set up, so agents cannot answer yet (Settings → Models).');
+  if (!llm) throw new AppError('not_configured', 'No model is set up, so agents cannot answer yet (Settings → Ollama hosts, and a model in Models).');
   const agent = await requireAgent(ctx.db, input.agentId);
   if (!agent.enabled) throw new AppError('rejected', `${agent.displayName} is turned off.`);
   const history = await chatHistory(ctx.db, agent.id, CONTEXT_MESSAGES);

@@ -73,7 +73,7 @@ export async function enqueueConversation(
   return ctx.db.transaction(async (tx: Tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [CAP_LOCK]);
     const policy = await getPolicy(tx, 'roundtable_policy');
-    if (!policy.enabled) throw new AppError('rejected', 'Conversations are turned off (Settings → roundtable_policy).');
+    if (!policy.enabled) throw new AppError('rejected', 'Conversations are turned off (Settings → Policies → Roundtables).');
     const tz = (await getPolicy(tx, 'timezone')).name;
     const used = await countToday(tx, ctx.clock.now(), tz);
     if (used >= policy.max_daily_conversations) {

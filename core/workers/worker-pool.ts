@@ -503,7 +503,7 @@ export class WorkerPool {
       await writeEvent(ctx, tx, {
         kind: 'worker_disabled',
         title: `Worker ${kind} turned off after ${n} failures in a row`,
-        summary: `Last error: ${message}. Turn it back on in Settings → workers once the cause is fixed.`,
+        summary: `Last error: ${message}. Turn it back on in Settings → Policies → Workers once the cause is fixed.`,
         tags: ['alert', 'worker', 'circuit_breaker', kind],
         payload: { kind, failures: n, lastError: message },
       });

@@ -18,7 +18,7 @@ export function RunningModels({ now }: { now: number }) {
       {!reachable ? (
         <EmptyState title="No host answers" />
       ) : running.length === 0 ? (
-        <EmptyState title="Nothing loaded">A model loads on its first call and stays for llm_policy.keep_alive.</EmptyState>
+        <EmptyState title="Nothing loaded">A model loads on its first call and stays loaded for the time set in Settings → Policies → LLM (Ollama) → Keep model loaded for.</EmptyState>
       ) : (
         <table className="table models-table">
           <thead>
