@@ -125,6 +125,10 @@ describe('alerts as browser notifications', () => {
     // The page has seen the host go away again, and made no second notification.
     await expect.poll(() => llm.innerText(), { timeout: 30_000 }).toMatch(/Unreachable/);
     expect(await titles(/^No Ollama host answers$/)).toHaveLength(1);
+    // the card says it short and links to where hosts are set; the whole reason is on hover
+    expect(await llm.innerText()).toContain(`No answer from ${srv.url.replace(/^http:\/\//, '').replace(/\/$/, '')} · set up hosts`);
+    expect(await llm.getAttribute('href')).toBe('#/settings/hosts');
+    expect(await llm.getAttribute('title')).toMatch(/No Ollama host answers/);
     await srv.accept();
     expect(stage.problems.filter((p) => !/status of 503 .*\/api\/ollama\./.test(p))).toEqual([]);
   });

@@ -1,9 +1,9 @@
 import { useRuntime } from '../../store/runtime-store.js';
 import { timeAgo, formatMs } from '../../lib/time-format.js';
 import { useNow } from '../../lib/use-now.js';
-import { routeHref } from '../../lib/router.js';
+import { routeHref, settingsHref } from '../../lib/router.js';
 
-function Stat({ label, value, sub, tone, href }: { label: string; value: string; sub?: string; tone?: string; href?: string }) {
+function Stat({ label, value, sub, tone, href, title }: { label: string; value: string; sub?: string; tone?: string; href?: string; title?: string }) {
   const body = (
     <>
       <div className="stat-label">{label}</div>
@@ -12,12 +12,21 @@ function Stat({ label, value, sub, tone, href }: { label: string; value: string;
     </>
   );
   return href ? (
-    <a className="stat stat-link" href={href}>
+    <a className="stat stat-link" href={href} title={title}>
       {body}
     </a>
   ) : (
-    <div className="stat">{body}</div>
+    <div className="stat" title={title}>
+      {body}
+    </div>
   );
+}
+
+/** "127.0.0.1:11434 and 1 more": where the app looks for Ollama, short enough for a card. */
+function hostsInShort(hosts: readonly string[]): string {
+  const [first, ...rest] = hosts.map((h) => h.replace(/^https?:\/\//, '').replace(/\/$/, ''));
+  if (!first) return 'no host set';
+  return rest.length ? `${first} and ${rest.length} more` : first;
 }
 
 /** Heartbeat, workers, queue and pending proposals, from runtime.status. */
@@ -74,7 +83,14 @@ export function RuntimeStrip() {
         <Stat
           label="LLM"
           value={status.llm.status === 'ok' ? 'Connected' : status.llm.status === 'unreachable' ? 'Unreachable' : 'Not set up'}
-          sub={status.llm.reason ?? (status.llm.active ?? status.llm.hosts.join(', ')).replace(/\bhttps?:\/\//g, '')}
+          sub={
+            status.llm.status === 'ok'
+              ? hostsInShort([status.llm.active ?? status.llm.hosts[0] ?? ''])
+              : `${status.llm.status === 'unreachable' ? 'No answer from' : 'Hosts:'} ${hostsInShort(status.llm.hosts)} · set up hosts`
+          }
+          // the whole reason (which hosts failed and how) on hover; the card links to where hosts are set
+          title={status.llm.reason ?? undefined}
+          href={status.llm.status === 'ok' ? routeHref({ view: 'models' }) : settingsHref('hosts')}
           tone={status.llm.status === 'ok' ? 'ok' : 'warn'}
         />
       )}
