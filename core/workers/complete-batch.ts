@@ -24,11 +24,16 @@ export class CompletionBatcher {
    * `lanes` batches may be written at once: while one statement runs in the database, the
    * steps that finish meanwhile form the next batch on another connection instead of waiting.
    */
+  /**
+   * `busy` says whether an executor of this worker is still running: only then can another
+   * success be on its way, and only then is the batch held open for it.
+   */
   constructor(
     private readonly ctx: EngineCtx,
     private readonly workerId: string,
     private readonly lanes = 2,
     private readonly maxBatch = 64,
+    private readonly busy: () => boolean = () => true,
   ) {}
 
   /** Resolves with whether the success was recorded (false: this worker no longer holds the step). */
@@ -49,7 +54,7 @@ export class CompletionBatcher {
   private async flush(): Promise<void> {
     this.flushing++;
     try {
-      await this.gather();
+      if (this.busy()) await this.gather();
       while (this.queue.length) {
         const batch = this.queue.splice(0, this.maxBatch);
         try {
@@ -72,12 +77,13 @@ export class CompletionBatcher {
 
   /**
    * Lets the successes still on their way join the batch: steps that were claimed together
-   * finish a few promise hops apart (each one's end starts the next claimed one), so the batch
-   * is cut once the queue has stopped growing for GATHER_HOPS hops. No timer: a lone success
-   * waits a few microtasks, and the same inputs always give the same batches.
+   * finish a few promise hops apart (each one's end starts the next claimed one), so while an
+   * executor still runs, the batch is cut once the queue has stopped growing for GATHER_HOPS
+   * hops. No timer: the same inputs always give the same batches; a lone success (nothing else
+   * running) is written at once.
    */
   private async gather(): Promise<void> {
-    for (let seen = -1, hops = 0, quiet = 0; quiet < GATHER_HOPS && hops < MAX_GATHER_HOPS && this.queue.length < this.maxBatch; hops++) {
+    for (let seen = -1, hops = 0, quiet = 0; this.busy() && quiet < GATHER_HOPS && hops < MAX_GATHER_HOPS && this.queue.length < this.maxBatch; hops++) {
       quiet = this.queue.length === seen ? quiet + 1 : 0;
       seen = this.queue.length;
       await Promise.resolve();

@@ -135,7 +135,7 @@ export class WorkerPool {
     this.pauseMs = opts.pauseMs ?? 15_000;
     this.breakerThreshold = opts.breakerThreshold ?? 3;
     this.outage = new DbOutage(ctx, `Worker process ${ctx.processId}`);
-    this.completions = new CompletionBatcher(ctx, ctx.processId, ctx.db.kind === 'postgres' ? 2 : 1);
+    this.completions = new CompletionBatcher(ctx, ctx.processId, ctx.db.kind === 'postgres' ? 2 : 1, 64, () => this.anyExecuting());
   }
 
   get workerId(): string {
@@ -215,6 +215,12 @@ export class WorkerPool {
       await Promise.all([...d.inflight.values()].map((f) => f.done));
     }));
     this.dispatchers.clear();
+  }
+
+  /** Whether an executor of this pool is running, or a claimed step is about to start. */
+  private anyExecuting(): boolean {
+    for (const d of this.dispatchers.values()) if (d.executing > 0 || d.ahead.length > 0) return true;
+    return false;
   }
 
   /** How many times the loop of `kind` (or of every kind, summed) has looked for work. */
@@ -404,11 +410,14 @@ export class WorkerPool {
       return;
     }
     stopRenewing();
+    // Lost connection: tried again once the database answers. A success that was committed
+    // before the connection dropped finds the step no longer running and writes nothing twice.
+    // Submitted before the slot frees, so the success is on its way to the database before the
+    // loop looks for the next step.
+    const recording = this.reconnecting(controller.signal, () => this.completions.submit({ step, out }));
     free();
     try {
-      // Lost connection: tried again once the database answers. A success that was committed
-      // before the connection dropped finds the step no longer running and writes nothing twice.
-      if (await this.reconnecting(controller.signal, () => this.completions.submit({ step, out }))) d.processed++;
+      if (await recording) d.processed++;
       else await this.stoppedByCancel(step);
     } catch (err) {
       // The work is done but could not be recorded (database trouble). The lease
