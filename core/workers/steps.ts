@@ -71,12 +71,16 @@ const CLAIMED_COLUMNS = STEP_COLUMNS.replace(/(^|, )([a-z_]+)/g, '$1c.$2');
 
 /**
  * Marks the missions of just-claimed steps running (those still approved: one that already
- * finished, or was cancelled, is left as it is), as of their steps' claim.
+ * finished, or was cancelled, is left as it is), as of their steps' claim. It runs beside the
+ * statements that record those steps' successes, so it never waits for a mission row another
+ * statement holds (SKIP LOCKED): that statement is finishing the mission anyway, and two
+ * statements waiting on each other's rows would stall both until PostgreSQL's deadlock check.
  */
 export async function markMissionsRunning(ctx: EngineCtx, steps: readonly StepRow[]): Promise<void> {
   if (!steps.length) return;
   await ctx.db.query(
-    `UPDATE ops_missions SET status = 'running', started_at = $2 WHERE id = ANY($1::bigint[]) AND status = 'approved'`,
+    `UPDATE ops_missions SET status = 'running', started_at = $2
+     WHERE id IN (SELECT id FROM ops_missions WHERE id = ANY($1::bigint[]) AND status = 'approved' FOR UPDATE SKIP LOCKED)`,
     [[...new Set(steps.map((s) => s.missionId))], steps[0]!.startedAt],
   );
 }

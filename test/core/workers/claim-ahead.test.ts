@@ -4,6 +4,7 @@ import { createProposalAndMaybeAutoApprove } from '../../../core/ops/proposal-se
 import { pageEvents } from '../../../core/ops/events.ts';
 import { FakeClock, SystemClock } from '../../../core/ports/clock.ts';
 import type { Executor } from '../../../core/workers/executor.ts';
+import { claimSteps, markMissionsRunning } from '../../../core/workers/steps.ts';
 import { dbKinds } from '../../support/db.ts';
 import { eventually, testEngine, type TestEngine } from '../../support/engine.ts';
 
@@ -130,6 +131,23 @@ describe.each(dbKinds)('claiming ahead on %s', (kind) => {
     const stopped = await pageEvents(e.db, { kind: 'step_stopped' });
     expect(stopped.items.map((x) => x.stepId)).toEqual([victim.id]);
   });
+
+  if (kind === 'postgres') {
+    it('marking missions running never waits for a mission row another statement holds (it would stall both until the deadlock check)', async () => {
+      const noop: Executor = { kind: 'analyze', run: async () => ({ summary: 'done' }) };
+      await engineWith(noop, 1);
+      const [held, free] = await queue('analyze', 2);
+      const steps = await claimSteps(e.ctx, ['analyze'], 'w1', 2, [], { markMissions: false }); // as a PostgreSQL worker claims
+      expect(steps.map((x) => x.missionId).sort()).toEqual([held, free].sort());
+      await e.db.transaction(async (tx) => {
+        await tx.query('SELECT id FROM ops_missions WHERE id = $1 FOR UPDATE', [held]);
+        // resolves while the row is still held: had it waited, this transaction would never end
+        await markMissionsRunning(e.ctx, steps);
+      });
+      const rows = await e.db.query<{ id: number; status: string }>('SELECT id::int AS id, status FROM ops_missions WHERE id = ANY($1::bigint[])', [[held, free]]);
+      expect(Object.fromEntries(rows.rows.map((r) => [r.id, r.status]))).toEqual({ [held!]: 'approved', [free!]: 'running' });
+    });
+  }
 
   it("a paused agent's steps claimed ahead go back to the queue and wait", async () => {
     const ex = gated('analyze', 6);
