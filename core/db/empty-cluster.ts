@@ -9,10 +9,12 @@
  * (INITDB_ARGS), so an upgrade or a change of those never loads an old one;
  * one that fails to load is deleted and initdb runs as before.
  */
+import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /**
  * What initdb is told beyond PGlite's own arguments: 1 MB WAL segments instead of 16 MB.
@@ -99,4 +101,48 @@ export async function writeEmptyCluster(cacheDir: string, dump: Blob): Promise<v
 export async function dropEmptyCluster(cacheDir: string): Promise<void> {
   const file = emptyClusterFile(cacheDir);
   if (file) await rm(file, { force: true });
+}
+
+/**
+ * initdb in PGlite grows its WebAssembly memory to ~850 MB, and a WebAssembly memory never
+ * shrinks: a process that ran it keeps that much for as long as it lives (a desktop app's first
+ * start, the first simulation on a machine). So the first empty cluster is made in a child
+ * process that writes the cache and exits; the caller then loads the cache (~0.5 s) like every
+ * later new database. Where no child can be started (no Node to run, the module not resolvable)
+ * this returns false and the caller runs initdb itself.
+ */
+export async function makeEmptyClusterApart(cacheDir: string, timeoutMs = 180_000): Promise<boolean> {
+  const file = emptyClusterFile(cacheDir);
+  if (!file) return false;
+  let pglite: string;
+  try {
+    pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  } catch {
+    return false;
+  }
+  await mkdir(cacheDir, { recursive: true });
+  const partial = `${file}.partial-${process.pid}-${++writes}`;
+  const script = `
+    const { writeFile, rename } = await import('node:fs/promises');
+    const { PGlite } = await import(process.argv[1]);
+    const pg = new PGlite('memory://', { initDbStartParams: JSON.parse(process.argv[2]) });
+    await pg.waitReady;
+    const dump = await pg.dumpDataDir('none');
+    await writeFile(process.argv[3], Buffer.from(await dump.arrayBuffer()));
+    await rename(process.argv[3], process.argv[4]);
+    process.exit(0);`;
+  // In Electron's main process execPath is the app itself: ELECTRON_RUN_AS_NODE makes it a plain Node.
+  const env = { ...process.env, ...(process.versions.electron ? { ELECTRON_RUN_AS_NODE: '1' } : {}) };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      execFile(process.execPath, ['--input-type=module', '-e', script, pglite, JSON.stringify(INITDB_ARGS), partial, file], { env, timeout: timeoutMs, windowsHide: true }, (err) =>
+        err ? reject(err) : resolve(),
+      );
+    });
+    return existsSync(file);
+  } catch {
+    return false;
+  } finally {
+    await rm(partial, { force: true });
+  }
 }

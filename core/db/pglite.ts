@@ -5,7 +5,7 @@ import type { Db, QueryResult, Tx } from './db.js';
 import { MessageWriter, readReplies, tagCount, PgWireError, type Field, type Reply } from './pglite-wire.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 import { acquireDirLock, lockPathFor, type DirLock } from './dir-lock.js';
-import { dropEmptyCluster, INITDB_ARGS, isNewCluster, readEmptyCluster, writeEmptyCluster } from './empty-cluster.js';
+import { dropEmptyCluster, INITDB_ARGS, isNewCluster, makeEmptyClusterApart, readEmptyCluster, writeEmptyCluster } from './empty-cluster.js';
 import { ReadCache } from './read-cache.js';
 import { isoNow, SystemClock, type Clock } from '../ports/clock.js';
 
@@ -162,7 +162,8 @@ export class PgliteDb implements Db {
       let pg: PGlite | null = null;
       if (!cacheDir) pg = await start(opts.loadDataDir);
       else {
-        const cached = await readEmptyCluster(cacheDir);
+        let cached = await readEmptyCluster(cacheDir);
+        if (!cached && (await makeEmptyClusterApart(cacheDir))) cached = await readEmptyCluster(cacheDir);
         if (cached) {
           pg = await start(cached).catch(async () => {
             // a cached cluster that does not load is dropped; the folder was missing or empty before
@@ -172,7 +173,7 @@ export class PgliteDb implements Db {
           });
         }
         if (!pg) {
-          // initdb as always, and keep what it made for the next new database
+          // no child could make it: initdb here, and keep what it made for the next new database
           pg = await start(undefined);
           await writeEmptyCluster(cacheDir, await pg.dumpDataDir('none')).catch(() => {});
         }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emptyClusterFile, pgliteVersion } from '../../../core/db/empty-cluster.ts';
+import { emptyClusterFile, makeEmptyClusterApart, pgliteVersion } from '../../../core/db/empty-cluster.ts';
+import { readdirSync } from 'node:fs';
 import { PgliteDb } from '../../../core/db/pglite.ts';
 import { openEmptyPglite } from '../../support/pglite-template.ts';
 
@@ -97,5 +98,20 @@ describe('the empty-cluster cache', () => {
     expect((await reopened.query("SELECT 1 FROM pg_tables WHERE tablename = 'kept'")).rows).toHaveLength(1);
     await reopened.close();
     expect(existsSync(`${file}.partial-${process.pid}-1`)).toBe(false);
+  });
+
+  it('is made by initdb in a child process (whose ~850 MB WebAssembly memory ends with it), and leaves nothing half-written when the child cannot finish', { timeout: 120_000 }, async () => {
+    const cache = path.join(tmp, 'apart');
+    expect(await makeEmptyClusterApart(cache)).toBe(true);
+    const file = emptyClusterFile(cache)!;
+    expect(statSync(file).size).toBeGreaterThan(1_000_000);
+    const db = await PgliteDb.open({ clusterCacheDir: cache });
+    expect((await db.query<{ s: string }>('SHOW wal_segment_size')).rows[0]).toEqual({ wal_segment_size: '1MB' });
+    await db.close();
+
+    // a child stopped before it wrote the cluster (here: out of time) leaves no file, and says so
+    const stopped = path.join(tmp, 'apart-stopped');
+    expect(await makeEmptyClusterApart(stopped, 50)).toBe(false);
+    expect(readdirSync(stopped)).toEqual([]);
   });
 });

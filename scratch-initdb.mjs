@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+const t=Date.now();
+const pg = new PGlite('memory://', { initdbArgs: ['--wal-segsize=1'] });
+await pg.waitReady;
+console.log('initdb', Date.now()-t, 'ms', 'rss', process.memoryUsage().rss>>20, 'peak', process.resourceUsage().maxRSS>>10);
+const d = await pg.dumpDataDir('none');
+console.log('dump', d.size>>20, 'MiB peak', process.resourceUsage().maxRSS>>10);
+await pg.close();
+const t2=Date.now();
+const pg2 = new PGlite('memory://', { loadDataDir: d });
+await pg2.waitReady;
+console.log('load', Date.now()-t2, 'ms rss', process.memoryUsage().rss>>20, 'peak', process.resourceUsage().maxRSS>>10);
