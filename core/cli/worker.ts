@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   // minute at most) instead of exiting on the first refused connection.
   const deadline = clock.now() + 60_000;
   for (let attempt = 1; !stopping; attempt++) {
-    const db = new PostgresDb({ url, max: flags['pool-size'] ?? 5 });
+    const db = await PostgresDb.create({ url, max: flags['pool-size'] ?? 5 });
     let engine: Engine | null = null;
     try {
       engine = await createEngine({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import { isConnectionError } from './connection-errors.js';
 import { lockKey, type Db, type QueryResult, type Tx } from './db.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
@@ -9,6 +9,19 @@ export interface PostgresOptions {
   /** Pool size; defaults to 10. */
   max?: number;
   applicationName?: string;
+}
+
+/**
+ * node-postgres, loaded on first use: a process on PGlite (the desktop app, serve on a data
+ * folder) never pays the ~45 ms its modules take to load at start.
+ */
+let pgModule: typeof pg | null = null;
+async function loadPg(): Promise<typeof pg> {
+  return (pgModule ??= (await import('pg')).default);
+}
+function pgLoaded(): typeof pg {
+  if (!pgModule) throw new Error('node-postgres is not loaded: make a PostgresDb with PostgresDb.create() or open().');
+  return pgModule;
 }
 
 const typeParsers: Record<number, (v: string) => unknown> = {
@@ -21,7 +34,7 @@ const customTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary'): (v: string) => unknown {
     const custom = typeParsers[oid];
     if (custom && (format ?? 'text') === 'text') return custom;
-    return pg.types.getTypeParser(oid, format ?? 'text') as (v: string) => unknown;
+    return pgLoaded().types.getTypeParser(oid, format ?? 'text') as (v: string) => unknown;
   },
 };
 
@@ -34,9 +47,9 @@ export class PostgresDb implements Db {
   private readonly pool: pg.Pool;
   readonly url: string;
 
-  constructor(opts: PostgresOptions) {
+  private constructor(opts: PostgresOptions) {
     this.url = opts.url;
-    this.pool = new pg.Pool({
+    this.pool = new (pgLoaded().Pool)({
       connectionString: opts.url,
       max: opts.max ?? 10,
       application_name: opts.applicationName ?? 'emtesseract',
@@ -48,8 +61,15 @@ export class PostgresDb implements Db {
     this.pool.on('error', () => {});
   }
 
+  /** A pool for the server; nothing is connected until the first query. */
+  static async create(opts: PostgresOptions): Promise<PostgresDb> {
+    await loadPg();
+    return new PostgresDb(opts);
+  }
+
+  /** A pool for the server, once a first query has answered. */
   static async open(opts: PostgresOptions): Promise<PostgresDb> {
-    const db = new PostgresDb(opts);
+    const db = await PostgresDb.create(opts);
     await db.query('SELECT 1');
     return db;
   }
@@ -182,7 +202,7 @@ export class PostgresDb implements Db {
       retry.unref?.();
     };
     const connect = async (): Promise<void> => {
-      const c = new pg.Client({ connectionString: this.url, application_name: 'emtesseract-listen', keepAlive: true });
+      const c = new (pgLoaded().Client)({ connectionString: this.url, application_name: 'emtesseract-listen', keepAlive: true });
       let lost = false;
       let up = false;
       const onLost = (): void => {
