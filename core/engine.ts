@@ -86,7 +86,12 @@ export interface Engine {
   pool: WorkerPool | null;
   heartbeat: Heartbeat;
   handlers: Handlers;
-  start(): Promise<void>;
+  /**
+   * Starts the workers and the heartbeat. Resolves once the heartbeat's first run is done, or, with
+   * `firstHeartbeat: 'background'` (an app starting: a day's first backup of a large company takes
+   * seconds), as soon as it has begun; stop() still waits for it.
+   */
+  start(opts?: { firstHeartbeat?: 'wait' | 'background' }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -165,7 +170,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     pool,
     heartbeat,
     handlers,
-    async start() {
+    async start(startOpts = {}) {
       // one process per data folder: a step still marked running was left by one that is gone
       if (db.kind === 'pglite') await recoverOrphanedSteps(ctx);
       for (const f of features) await f.start?.({ schedules: opts.routines ?? opts.heartbeat ?? true });
@@ -174,7 +179,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
         heartbeatRunning = true;
         // several processes share a server: one whose worker died is noticed within a lease
         if (db.kind === 'postgres') stopLeaseWatch = startLeaseWatch(ctx);
-        await heartbeat.start();
+        const first = heartbeat.start();
+        if (startOpts.firstHeartbeat !== 'background') await first;
       }
     },
     async stop() {

@@ -154,9 +154,10 @@ export class EngineHost {
     return this.opts.engine.clock.perf();
   }
 
+  /** Starts the engine; its first heartbeat (a day's first backup among its jobs) goes on after this resolves. */
   async start(): Promise<void> {
     this.started = true;
-    await this.currentEngine.start();
+    await this.currentEngine.start({ firstHeartbeat: 'background' });
   }
 
   async stop(): Promise<void> {

@@ -228,3 +228,38 @@ describe('a data folder an earlier run left half-written files in', () => {
     }
   }, 120_000);
 });
+
+describe('starting a host whose first heartbeat has long work (a day\'s first backup of a large company)', () => {
+  it('is done once the engine runs, while that heartbeat goes on; stopping waits for it', async () => {
+    const layout = await prepareDataDir(path.join(dir, 'first-heartbeat'));
+    const clock = new FakeClock('2026-03-02T09:00:00Z');
+    const host = await EngineHost.open({
+      place: { kind: 'folder', layout },
+      appVersion: 'test',
+      clusterCacheDir: testClusterCacheDir,
+      engine: { clock, random: new SeededRandom(1), log: memoryLog(), location: 'test', processId: 'host-test', workers: false, heartbeat: true },
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const ran: string[] = [];
+    host.currentEngine.heartbeat.add({
+      name: 'slow_job',
+      run: async () => {
+        ran.push('begun');
+        await gate;
+        ran.push('ended');
+      },
+    });
+    await host.start();
+    // the heartbeat is under way (its earlier jobs done, the backup among them) and not finished
+    await expect.poll(() => ran, { timeout: 60_000 }).toEqual(['begun']);
+    expect(readdirSync(layout.backups).filter((f) => f.endsWith('-scheduled.emtx'))).toHaveLength(1);
+    let stopped = false;
+    const stopping = host.stop().then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(ran).toEqual(['begun', 'ended']);
+  }, 120_000);
+});
