@@ -101,8 +101,8 @@ export interface EventPage {
  * on how the planner guesses a word's frequency: first the newest events that
  * pass the other filters (a window of WINDOW_PER_ROW × the page) are matched —
  * enough for a common word; when that window does not fill the page (a rare
- * word), the full-text index is read on its own (a materialized bitmap scan of
- * the matches older than the window, then the newest of them).
+ * word), the full-text index is read on its own (a bitmap scan of the matches
+ * older than the window, the newest of them kept).
  */
 export async function pageEvents(q: Queryable, query: EventPageQuery): Promise<EventPage> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500);
@@ -157,32 +157,36 @@ async function searchOlder(q: Queryable, where: string[], params: unknown[], tex
   const cond = (extra: string[] = []): string => (where.length + extra.length ? 'WHERE ' + [...where, ...extra].join(' AND ') : '');
   const window = (limit + 1) * WINDOW_PER_ROW;
   const t = params.length + 1;
-  const recent = await q.query<EventRow & { oldest: number }>(
-    `WITH recent AS MATERIALIZED (SELECT id, search FROM ops_agent_events ${cond()} ORDER BY id DESC LIMIT $${t + 1}),
-          hits AS (SELECT id FROM recent WHERE search @@ plainto_tsquery('simple', $${t}) ORDER BY id DESC LIMIT $${t + 2})
-     SELECT ${EVENT_COLUMNS.split(', ').map((c) => 'e.' + c).join(', ')}, (SELECT min(id) FROM recent) AS oldest,
-            (SELECT count(*) FROM recent)::int AS seen
-     FROM (SELECT 1) one LEFT JOIN (hits JOIN ops_agent_events e ON e.id = hits.id) ON true
-     ORDER BY e.id DESC`,
-    [...params, text, window, limit + 1],
+  // The window's matches, and its oldest row (rn = window) whether it matches or not: where the
+  // index has to be read on its own, it is read from there down. The window is read newest
+  // first off the primary key and stops at its size; no row of it is kept beyond this pass.
+  const recent = await q.query<EventRow & { hit: boolean; rn: number }>(
+    `SELECT ${EVENT_COLUMNS}, search @@ plainto_tsquery('simple', $${t}) AS hit, rn
+     FROM (SELECT w.*, row_number() OVER (ORDER BY id DESC) AS rn
+           FROM (SELECT * FROM ops_agent_events ${cond()} ORDER BY id DESC LIMIT $${t + 1}) w) r
+     WHERE search @@ plainto_tsquery('simple', $${t}) OR rn = $${t + 1}
+     ORDER BY id DESC LIMIT $${t + 2}`,
+    [...params, text, window, limit + 2],
   );
-  const first = recent.rows.filter((r) => r.id !== null).map(stripMeta);
-  const meta = recent.rows[0] as unknown as { oldest: number | null; seen: number } | undefined;
+  const first = recent.rows.filter((r) => r.hit).slice(0, limit + 1);
+  const oldest = recent.rows.find((r) => Number(r.rn) === window);
   // the page is full, or the window already held every event that passes the filters
-  if (first.length > limit || !meta || meta.seen < window || meta.oldest === null) return first;
+  if (first.length > limit || !oldest) return first.map(stripMeta);
+  // The matches older than the window straight from the full-text index (a bitmap scan: the
+  // subquery has no order for the planner to walk the primary key by), the newest of them kept.
   const rest = await q.query<EventRow>(
-    `WITH hits AS MATERIALIZED (SELECT id FROM ops_agent_events ${cond([`search @@ plainto_tsquery('simple', $${t})`, `id < $${t + 1}`])})
-     SELECT ${EVENT_COLUMNS} FROM ops_agent_events WHERE id IN (SELECT id FROM hits ORDER BY id DESC LIMIT $${t + 2}) ORDER BY id DESC`,
-    [...params, text, meta.oldest, limit + 1 - first.length],
+    `SELECT * FROM (SELECT ${EVENT_COLUMNS} FROM ops_agent_events ${cond([`search @@ plainto_tsquery('simple', $${t})`, `id < $${t + 1}`])} OFFSET 0) m
+     ORDER BY id DESC LIMIT $${t + 2}`,
+    [...params, text, oldest.id, limit + 1 - first.length],
   );
-  return [...first, ...rest.rows];
+  return [...first.map(stripMeta), ...rest.rows];
 }
 
 /** Events matched in the newest window per row of the page before the full-text index is read on its own. */
 const WINDOW_PER_ROW = 20;
 
-function stripMeta(r: EventRow & { oldest?: unknown; seen?: unknown }): EventRow {
-  const { oldest: _o, seen: _s, ...row } = r;
+function stripMeta(r: EventRow & { hit?: unknown; rn?: unknown }): EventRow {
+  const { hit: _h, rn: _r, ...row } = r;
   return row;
 }
 

@@ -69,6 +69,14 @@ describe.each(dbKinds)('events on %s', (kind) => {
     expect(one.nextCursor).toBe(String(one.items[2]!.id));
     expect((await pageEvents(e.db, { q: 'albatross', agentId: 'opus' })).items).toEqual([]);
     expect((await pageEvents(e.db, { q: 'zebra' })).items).toEqual([]);
+    // the oldest event of the newest window (60 events for a page of 2) is itself a match: found once
+    await bulk(100, 'nothing special');
+    await bulk(1, 'an albatross at the edge');
+    await bulk(59, 'nothing special');
+    const edge = await pageEvents(e.db, { q: 'albatross', limit: 2 });
+    expect(edge.items.map((x) => x.summary)).toEqual(['an albatross at the edge 1', 'another albatross today 2']);
+    const next = await pageEvents(e.db, { q: 'albatross', limit: 2, cursor: edge.nextCursor });
+    expect(next.items.map((x) => x.summary)).toEqual(['another albatross today 1', 'an albatross was seen 3']);
   });
 
   it('refuses a malformed cursor with a readable error', async () => {
