@@ -4,9 +4,12 @@
  * folder the feed test keeps (test/renderer/feed-fixture.ts: seeded once,
  * minutes; copied after that), the UI built once (renderer-build.ts), and a
  * page that scrolls a fixed distance every animation frame while older pages
- * load and far ones leave. Records the frame times (p50, p95: the intervals between
- * animation frames, paced to a 60 Hz display), the share of frames that missed their refresh,
- * the most rows mounted at once and how far it got.
+ * load and far ones leave. Records the frame time (p50, p95): the main thread's work for
+ * each frame, from the frame's start (the animation-frame timestamp) to the first task after
+ * its rendering (scroll handlers, React, the office's drawing, style, layout, paint), which is
+ * what has to fit in a 60 Hz display's 16.7 ms; beside it the intervals between frames (Chromium
+ * paces them to the display, so they sit at 16.7 ms plus timer jitter whatever the work) and
+ * the share of frames that missed their refresh; the most rows mounted at once and how far it got.
  */
 import { rm } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
@@ -24,10 +27,17 @@ const SCROLL_SCRIPT = `async (count) => {
   const panel = document.querySelector('.feed-panel');
   const canvas = document.querySelector('[data-testid=office-canvas]');
   const times = [];
+  const work = [];
+  // posted from the frame's callback, it runs as the first task after that frame's rendering
+  const after = new MessageChannel();
+  let frameStart = 0;
+  after.port1.onmessage = () => work.push(performance.now() - frameStart);
   let maxMounted = 0;
   await new Promise((done) => {
     function tick(t) {
       times.push(t);
+      frameStart = t;
+      after.port2.postMessage(0);
       el.scrollTop += 64;
       maxMounted = Math.max(maxMounted, el.querySelectorAll('[data-testid=feed-row]').length);
       if (times.length > count) done();
@@ -35,13 +45,15 @@ const SCROLL_SCRIPT = `async (count) => {
     }
     requestAnimationFrame(tick);
   });
+  await new Promise((r) => setTimeout(r, 0));
   const frames = times.slice(1).map((t, i) => t - times[i]);
   const rowsScrolled = Number(panel.dataset.start) + Math.floor(el.scrollTop / 96);
-  return { frames, maxMounted, rowsScrolled, officeDrawn: Number(canvas.dataset.drawn) };
+  return { frames, work: work.slice(1), maxMounted, rowsScrolled, officeDrawn: Number(canvas.dataset.drawn) };
 }`;
 
 interface ScrollRun {
   frames: number[];
+  work: number[];
   maxMounted: number;
   rowsScrolled: number;
   officeDrawn: number;
@@ -71,10 +83,15 @@ export async function feedScroll(env: BenchEnv, emit: (f: Figure) => void): Prom
       const frames = env.quick ? 300 : 1200;
       // Sent as source text: tsx (esbuild) would wrap named functions in a `__name` helper the page does not have.
       const run = (await page.evaluate(`(${SCROLL_SCRIPT})(${frames})`)) as ScrollRun;
-      const sorted = [...run.frames].sort((a, b) => a - b);
+      const intervals = [...run.frames].sort((a, b) => a - b);
+      const work = [...run.work].sort((a, b) => a - b);
       const notes = `${run.frames.length} frames scrolling 64 px each over ${fixture.events.toLocaleString('en')} events, the office drawing ${run.officeDrawn} agents at 15 fps beside it; ${run.rowsScrolled.toLocaleString('en')} rows scrolled`;
-      emit({ name: 'feed scroll frame time p50 (Chromium, office animating)', value: percentile(sorted, 50), unit: 'ms', target: '≤ 16.7 ms at p95', notes });
-      emit({ name: 'feed scroll frame time p95 (Chromium, office animating)', value: percentile(sorted, 95), unit: 'ms', target: '≤ 16.7 ms', notes });
+      const workNotes = `the main thread's work per frame: from the frame's start to the first task after its rendering (scroll handlers, React, the office's drawing, style, layout, paint); ${notes}`;
+      emit({ name: 'feed scroll frame time p50 (Chromium, office animating)', value: percentile(work, 50), unit: 'ms', target: '≤ 16.7 ms at p95', notes: workNotes });
+      emit({ name: 'feed scroll frame time p95 (Chromium, office animating)', value: percentile(work, 95), unit: 'ms', target: '≤ 16.7 ms', notes: workNotes });
+      const intervalNotes = `time between animation frames, paced by Chromium to a 60 Hz display (16.7 ms plus timer jitter, however little the work); ${notes}`;
+      emit({ name: 'feed scroll frame interval p50 (Chromium, office animating)', value: percentile(intervals, 50), unit: 'ms', notes: intervalNotes });
+      emit({ name: 'feed scroll frame interval p95 (Chromium, office animating)', value: percentile(intervals, 95), unit: 'ms', notes: intervalNotes });
       // Chromium paces frames to a 60 Hz display (16.7 ms apart, with a little timer jitter), so
       // an interval shows work that did not fit only as a missed frame: twice the period or more.
       const missed = run.frames.filter((f) => f > 25).length;
