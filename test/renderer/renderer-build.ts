@@ -34,6 +34,8 @@ async function files(rel: string): Promise<string[]> {
 /** A hash of every source file's path and bytes, in a fixed order. */
 export async function rendererSourceHash(): Promise<string> {
   const h = createHash('sha256');
+  // the flavour of the build: a production bundle, as users get (see builtRenderer)
+  h.update('production\0');
   const all = (await Promise.all(SOURCES.map(files))).flat().sort();
   for (const rel of all) {
     h.update(rel.split(path.sep).join('/') + '\0');
@@ -73,7 +75,17 @@ export async function builtRenderer(): Promise<{ dir: string; built: boolean; ms
   try {
     // Imported only to build: loading Vite costs seconds in every test process that merely serves the result.
     const { build } = await import('vite');
-    await build({ configFile: path.join(root, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: partial, emptyOutDir: true } });
+    // Vite keeps a NODE_ENV it finds set, and vitest sets it to "test": React's development build
+    // (every element made through jsxDEV, with owner stacks) would be what the tests and the
+    // benchmarks measure. Users get the production build (`vite build` with NODE_ENV unset).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ configFile: path.join(root, 'renderer/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir: partial, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     try {
       await rename(partial, dir);
     } catch (err) {
