@@ -59,8 +59,15 @@ const GATE_LOCK = lockKey('emtesseract:proposal-gates');
  * a reaction, an initiative, a conversation): daily limit → cap gates → insert →
  * auto-approve → mission + steps → event. A refusal is stored with its reason.
  */
-export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: ProposalInput): Promise<ProposalOutcome> {
-  const [result] = await createProposals(ctx, [raw]);
+/**
+ * Written in the proposal's own transaction, once the proposal row exists and before its mission
+ * (if any) is queued: what must be true by the time a worker can claim the mission's steps (a
+ * trigger rule's decision, which the budget of that rule reads for each LLM call).
+ */
+export type WithProposal = (tx: Tx, proposal: ProposalRow) => Promise<void>;
+
+export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: ProposalInput, withProposal?: WithProposal): Promise<ProposalOutcome> {
+  const [result] = await createProposals(ctx, [raw], withProposal ? [withProposal] : []);
   if (!result!.ok) throw result!.error;
   return result!.outcome;
 }
@@ -76,7 +83,7 @@ export type ProposalResult = { ok: true; outcome: ProposalOutcome } | { ok: fals
  * invalid proposal gets its error and writes nothing; if the transaction
  * fails, each proposal is tried again on its own, so one cannot sink the rest.
  */
-export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInput[]): Promise<ProposalResult[]> {
+export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInput[], withProposal: readonly (WithProposal | undefined)[] = []): Promise<ProposalResult[]> {
   const results: ProposalResult[] = new Array(raws.length);
   const valid: { i: number; input: z.infer<typeof proposalInput>; agent: NonNullable<Awaited<ReturnType<typeof getAgent>>> }[] = [];
   for (const [i, raw] of raws.entries()) {
@@ -106,7 +113,7 @@ export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInp
       const limitOf = (agentId: string): number => limits.per_agent[agentId] ?? limits.default_daily_limit;
       const today = await proposalsToday(tx, new Map(valid.map((v) => [v.input.agentId, limitOf(v.input.agentId)])), ledger.dayStart);
       const out: ProposalOutcome[] = [];
-      for (const { input, agent } of valid) {
+      for (const { i, input, agent } of valid) {
         const kinds = input.steps.map((s) => s.kind);
         let refusal: { gate: string; reason: string } | null = null;
         if (!agent.enabled) refusal = { gate: 'agent_disabled', reason: `${agent.displayName} is turned off.` };
@@ -124,6 +131,7 @@ export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInp
         const approve = !refusal && auto.enabled && kinds.every((k) => (auto.allowed_step_kinds as readonly string[]).includes(k));
         const status = refusal ? 'rejected' : approve ? 'accepted' : 'pending';
         const proposal = await insertProposal(ctx, tx, input, status, refusal);
+        await withProposal[i]?.(tx, proposal);
         today.set(input.agentId, used + 1); // every proposal made today counts, refused ones too
         if (status === 'accepted') ledger.add(kinds);
         out.push(await finishProposal(ctx, tx, proposal));
@@ -134,7 +142,7 @@ export async function createProposals(ctx: EngineCtx, raws: readonly ProposalInp
     if (valid.length === 1 || isConnectionError(err)) throw err;
     for (const { i } of valid) {
       try {
-        results[i] = (await createProposals(ctx, [raws[i]!]))[0]!;
+        results[i] = (await createProposals(ctx, [raws[i]!], [withProposal[i]]))[0]!;
       } catch (one) {
         if (isConnectionError(one)) throw one;
         results[i] = { ok: false, error: one instanceof AppError ? one : new AppError('internal', `The proposal could not be saved: ${one instanceof Error ? one.message : String(one)}.`) };

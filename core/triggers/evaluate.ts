@@ -3,7 +3,7 @@ import { isoNow } from '../ports/clock.js';
 import { randRange } from '../ports/random.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { cachedPolicy } from '../ops/policy.js';
-import { createProposalAndMaybeAutoApprove } from '../ops/proposal-service.js';
+import { createProposalAndMaybeAutoApprove, type ProposalRow } from '../ops/proposal-service.js';
 import { iso, localHour } from '../ops/time.js';
 import { reactiveCheckers, type Firing } from './checkers.js';
 import { enrichTopicWithMemory, type MemoryCache } from './memory-influence.js';
@@ -169,32 +169,43 @@ async function fire(
   f: Firing,
   o: { now: string; nextEligibleAt: string; manual: boolean; advanceTopic?: boolean; memory?: { memoryInfluenced: boolean; memoryId?: number }; chance?: { roll: number; skipProbability: number } },
 ): Promise<{ bucket: Bucket; reason: string; proposalId?: number }> {
-  const res = await createProposalAndMaybeAutoApprove(ctx, {
-    agentId: f.agentId,
-    title: f.title,
-    steps: f.steps,
-    source: 'trigger',
-    sourceRef: f.sourceRef,
-    description: `Proposed by the ${rule.kind} rule "${rule.name}"${o.memory?.memoryInfluenced ? ' (topic chosen from memory)' : ''}.`,
-  });
-  const p = res.proposal;
-  const rejected = p.status === 'rejected';
-  const reason = rejected ? (p.rejectionReason ?? 'rejected') : `proposal #${p.id} ${p.status}`;
-  await recordDecision(
-    ctx.db,
+  // The decision is written with the proposal, before its steps can be claimed: the budget of the
+  // rule finds the rule of each LLM call through it (written after, a worker could call first).
+  const decided = (p: ProposalRow): { rejected: boolean; reason: string } => {
+    const rejected = p.status === 'rejected';
+    return { rejected, reason: rejected ? (p.rejectionReason ?? 'rejected') : `proposal #${p.id} ${p.status}` };
+  };
+  const res = await createProposalAndMaybeAutoApprove(
+    ctx,
     {
-      ruleId: rule.id,
-      decision: rejected ? 'rejected' : 'fired',
-      reason,
-      topic: f.topic ?? null,
-      memoryInfluenced: o.memory?.memoryInfluenced ?? false,
-      memoryId: o.memory?.memoryId ?? null,
-      proposalId: p.id,
-      manual: o.manual,
-      ...o.chance,
+      agentId: f.agentId,
+      title: f.title,
+      steps: f.steps,
+      source: 'trigger',
+      sourceRef: f.sourceRef,
+      description: `Proposed by the ${rule.kind} rule "${rule.name}"${o.memory?.memoryInfluenced ? ' (topic chosen from memory)' : ''}.`,
     },
-    o.now,
+    async (tx, p) => {
+      const { rejected, reason } = decided(p);
+      await recordDecision(
+        tx,
+        {
+          ruleId: rule.id,
+          decision: rejected ? 'rejected' : 'fired',
+          reason,
+          topic: f.topic ?? null,
+          memoryInfluenced: o.memory?.memoryInfluenced ?? false,
+          memoryId: o.memory?.memoryId ?? null,
+          proposalId: p.id,
+          manual: o.manual,
+          ...o.chance,
+        },
+        o.now,
+      );
+    },
   );
+  const p = res.proposal;
+  const { rejected, reason } = decided(p);
   await markRule(ctx.db, rule.id, {
     result: rejected ? `rejected: ${reason}` : `fired: ${reason}`,
     now: o.now,

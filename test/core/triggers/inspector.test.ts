@@ -83,3 +83,31 @@ describe.each(dbKinds)('scheduler inspector on %s', (kind) => {
     expect((await e.handlers['triggers.runNow']({ id: rule.id })).decision).toBe('no_match');
   });
 });
+
+describe('a rule that fires (PGlite: one statement stream, so the order below is exact)', () => {
+  let e: TestEngine;
+  afterEach(async () => e?.close());
+
+  it('has its decision written with the proposal: when the step is queued (a worker may claim it and call the model), the rule of the step is already known to its budget', async () => {
+    e = await testEngine('pglite', { workers: false });
+    const rule = (await e.handlers['triggers.list']({})).find((r) => r.name === 'proactive_research')!;
+    const seen: Promise<{ rows: { name: string }[] }>[] = [];
+    // issued the moment the step is announced, ahead of anything the firing does after its transaction
+    const off = e.ctx.bus.onWake(() => {
+      seen.push(
+        e.db.query<{ name: string }>(
+          `SELECT r.name FROM ops_mission_steps s
+             JOIN ops_missions m ON m.id = s.mission_id
+             JOIN ops_trigger_decisions d ON d.proposal_id = m.proposal_id
+             JOIN ops_trigger_rules r ON r.id = d.rule_id
+           ORDER BY s.id DESC LIMIT 1`,
+        ),
+      );
+    });
+    const fired = await e.handlers['triggers.runNow']({ id: rule.id });
+    off();
+    expect(fired.decision).toBe('fired');
+    expect(seen.length).toBeGreaterThan(0);
+    expect((await seen[0]!).rows).toEqual([{ name: 'proactive_research' }]);
+  });
+});
