@@ -21,12 +21,19 @@ function focusables(root: HTMLElement): HTMLElement[] {
  */
 export function Modal({ title, onClose, children, footer, wide }: Props) {
   const ref = useRef<HTMLDivElement>(null);
+  // The latest onClose, read when a key is pressed: the effect below runs once per opening. Run
+  // again whenever a parent re-rendered with a new onClose (the rules panel does every 5 s), it
+  // put focus back on the opener and then on the first field, under the reader's typing.
+  const close = useRef(onClose);
+  useEffect(() => {
+    close.current = onClose;
+  }, [onClose]);
   useEffect(() => {
     const prev = document.activeElement as HTMLElement | null;
     const body = ref.current?.querySelector('.modal-body');
     (body?.querySelector<HTMLElement>('input, select, textarea, button, a[href]') ?? ref.current?.querySelector<HTMLElement>('button'))?.focus();
     const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Escape') onClose();
+      if (e.key === 'Escape') close.current();
       if (e.key !== 'Tab' || !ref.current) return;
       const list = focusables(ref.current);
       const first = list[0];
@@ -52,7 +59,7 @@ export function Modal({ title, onClose, children, footer, wide }: Props) {
       document.removeEventListener('focusin', onFocusIn);
       prev?.focus?.();
     };
-  }, [onClose]);
+  }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div ref={ref} className={`modal${wide ? ' modal-wide' : ''}`} role="dialog" aria-modal="true" aria-label={title}>

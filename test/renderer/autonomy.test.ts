@@ -116,6 +116,24 @@ describe('autonomy view in Chromium', () => {
     expect(rules.find((r) => r.name === 'proactive_research')).toMatchObject({ cooldownMinutes: 90, conditions: { skip_probability: 0.5 } });
   });
 
+  it('keeps the focus where the reader types in a rule editor while the panel around it refreshes', async () => {
+    await ruleRow('proactive_research').getByRole('button', { name: 'Edit proactive_research' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit rule proactive_research' });
+    const conditions = dialog.getByLabel('Rule conditions');
+    const before = await conditions.inputValue();
+    await conditions.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(' ');
+    // the panel's clock ticks (every 5 s) and the rules are read again (every poll): each re-renders the panel
+    await page.clock.runFor(12_000);
+    await page.keyboard.type(' ');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Rule conditions');
+    expect(await conditions.inputValue()).toBe(`${before}  `);
+    expect(await dialog.getByLabel('Cooldown minutes').inputValue()).toMatch(/^\d+$/);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+  });
+
   it('turns a rule off and on', async () => {
     const row = ruleRow('content_published');
     await row.getByRole('switch', { name: 'Enable content_published' }).click({ force: true });
