@@ -82,6 +82,10 @@ export async function startHttpServer(given: HttpServerOptions): Promise<Running
     });
   });
   server.requestTimeout = 0; // the stream stays open
+  // An idle kept-alive connection is closed by the browser, not by us: Node's default (5 s) had the
+  // server close sockets Chromium keeps for minutes, and a call sent on one as it closed failed
+  // with ERR_CONNECTION_RESET (a POST is not sent again). Chromium drops idle sockets after 5 min.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve());
@@ -108,6 +112,9 @@ export async function startHttpServer(given: HttpServerOptions): Promise<Running
     },
   };
 }
+
+/** How long an idle kept-alive connection stays open: past the browsers' own idle limit (Chromium: 5 min). */
+export const KEEP_ALIVE_MS = 310_000;
 
 function keepAlive(clock: Clock, streams: Set<ServerResponse>): () => void {
   let cancel = (): void => {};
