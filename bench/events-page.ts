@@ -44,22 +44,16 @@ export async function eventsPage(env: BenchEnv, emit: (f: Figure) => void): Prom
     const s = summarize(r.measured[name]!);
     const ref = summarize(r.reference[name]!);
     const notes = `${fixture.events.toLocaleString('en')} events, limit 50, ${s.n} samples after ${warmup} warm-up; reference: the same query at ${REFERENCE_EVENTS.toLocaleString('en')} events; PGlite compiled as the app runs it (baseline tier, its own process)`;
-    emit({
-      name: `events.page p50, ${name} (PGlite)`,
-      value: s.p50,
-      unit: 'ms',
-      reference: { name: `at ${REFERENCE_EVENTS.toLocaleString('en')} events`, value: ref.p50, unit: 'ms' },
-      ratio: s.p50 / ref.p50,
-      target: '≤ 5 ms',
-      notes,
-    });
-    emit({
-      name: `events.page p99, ${name} (PGlite)`,
-      value: s.p99,
-      unit: 'ms',
-      reference: { name: `at ${REFERENCE_EVENTS.toLocaleString('en')} events`, value: ref.p99, unit: 'ms' },
-      ratio: s.p99 / ref.p99,
-      target: '≤ 5 ms',
-    });
+    for (const at of ['p50', 'p99'] as const) {
+      emit({
+        name: `events.page ${at}, ${name} (PGlite)`,
+        value: s[at],
+        unit: 'ms',
+        reference: { name: `at ${REFERENCE_EVENTS.toLocaleString('en')} events`, value: ref[at], unit: 'ms' },
+        ratio: s[at] / ref[at],
+        target: '≤ 5 ms',
+        ...(at === 'p50' ? { notes } : {}),
+      });
+    }
   }
 }

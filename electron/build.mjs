@@ -1,21 +1,18 @@
 // Bundles the Electron main process (ESM) and the preload (CommonJS: sandboxed
 // preloads cannot be ES modules) into dist-electron/.
-// - main: packages stay external (PGlite loads its wasm from node_modules), but zod is
-//   bundled: its ~100 ESM files cost ~55 ms of start when loaded one by one.
+// - main: packages stay external but zod (core/cli/bundle-externals.mjs).
 // - preload: self-contained (a sandboxed preload may require only "electron").
 //   It needs nothing of the contract at run time but the list of call names,
 //   so the contract module is swapped for that list, read from the contract
 //   itself at build time; zod stays out of the preload.
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleExternals } from '../core/cli/bundle-externals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const external = ['electron', ...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })].filter((n) => n !== 'zod').flatMap((n) => [n, `${n}/*`]);
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -59,7 +56,7 @@ await Promise.all([
     entryPoints: ['electron/main.ts'],
     outfile: 'dist-electron/main.js',
     format: 'esm',
-    external,
+    external: bundleExternals(root, ['zod'], ['electron']),
   }),
   build({
     ...common,

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleExternals } from './bundle-externals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const force = process.argv.includes('--force');
@@ -59,10 +60,6 @@ if (!cliOnly) {
   }
 }
 
-const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
-const BUNDLED = new Set(['zod']);
-const EXTERNAL = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {})].filter((n) => !BUNDLED.has(n)).flatMap((n) => [n, `${n}/*`]);
-
 // The headless entry points. dist/cli/ is two levels below the root, as core/cli/ is,
 // so the paths they resolve from their own file (migrations/, dist/renderer/) still hold.
 {
@@ -74,7 +71,7 @@ const EXTERNAL = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
     import: 'core/cli/import.ts',
     'preview-worker': 'core/sim/preview-worker.ts',
   };
-  const stamp = stampOf(['core', 'package-lock.json', 'core/cli/build.mjs']);
+  const stamp = stampOf(['core', 'package-lock.json']);
   const stampFile = 'dist/cli/.build-stamp';
   const outputs = Object.keys(entries).map((n) => `dist/cli/${n}.js`);
   if (!upToDate(stampFile, stamp, outputs)) {
@@ -86,9 +83,7 @@ const EXTERNAL = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.dev
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      // packages stay external (PGlite finds its .wasm beside its own module), but zod, on every
-      // start path, is bundled: its ~100 ESM files took ~55 ms to resolve and load one by one
-      external: EXTERNAL,
+      external: bundleExternals(root),
       sourcemap: true,
       logLevel: 'warning',
       legalComments: 'none',

@@ -83,12 +83,17 @@ export async function readEmptyCluster(cacheDir: string): Promise<Blob | null> {
   }
 }
 
+/** A name beside `file` for writing it before it is renamed into place (unique to this process and write). */
+function partialOf(file: string): string {
+  return `${file}.partial-${process.pid}-${++writes}`;
+}
+
 /** Keeps `dump` (of a cluster right after initdb) as the cache; written aside and renamed, so a reader never sees half a file. */
 export async function writeEmptyCluster(cacheDir: string, dump: Blob): Promise<void> {
   const file = emptyClusterFile(cacheDir);
   if (!file) return;
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${file}.partial-${process.pid}-${++writes}`;
+  const partial = partialOf(file);
   try {
     await writeFile(partial, Buffer.from(await dump.arrayBuffer()));
     await rename(partial, file);
@@ -121,7 +126,7 @@ export async function makeEmptyClusterApart(cacheDir: string, timeoutMs = 180_00
     return false;
   }
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${file}.partial-${process.pid}-${++writes}`;
+  const partial = partialOf(file);
   const script = `
     const { writeFile, rename } = await import('node:fs/promises');
     const { PGlite } = await import(process.argv[1]);

@@ -55,17 +55,17 @@ export interface ProposalOutcome {
 const GATE_LOCK = lockKey('emtesseract:proposal-gates');
 
 /**
- * The single entry point for proposals, whoever makes them (the user, a trigger,
- * a reaction, an initiative, a conversation): daily limit → cap gates → insert →
- * auto-approve → mission + steps → event. A refusal is stored with its reason.
- */
-/**
  * Written in the proposal's own transaction, once the proposal row exists and before its mission
  * (if any) is queued: what must be true by the time a worker can claim the mission's steps (a
  * trigger rule's decision, which the budget of that rule reads for each LLM call).
  */
 export type WithProposal = (tx: Tx, proposal: ProposalRow) => Promise<void>;
 
+/**
+ * The single entry point for proposals, whoever makes them (the user, a trigger,
+ * a reaction, an initiative, a conversation): daily limit → cap gates → insert →
+ * auto-approve → mission + steps → event. A refusal is stored with its reason.
+ */
 export async function createProposalAndMaybeAutoApprove(ctx: EngineCtx, raw: ProposalInput, withProposal?: WithProposal): Promise<ProposalOutcome> {
   const [result] = await createProposals(ctx, [raw], withProposal ? [withProposal] : []);
   if (!result!.ok) throw result!.error;

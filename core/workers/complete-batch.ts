@@ -23,8 +23,6 @@ export class CompletionBatcher {
   /**
    * `lanes` batches may be written at once: while one statement runs in the database, the
    * steps that finish meanwhile form the next batch on another connection instead of waiting.
-   */
-  /**
    * `busy` says whether an executor of this worker is still running: only then can another
    * success be on its way, and only then is the batch held open for it.
    */
