@@ -54,7 +54,7 @@ export default tseslint.config(
   },
   // The ports' real adapters (clock, random, database drivers) may use real time.
   {
-    files: ['core/ports/clock.ts', 'core/ports/random.ts', 'core/db/pglite.ts', 'core/db/postgres.ts', 'core/cli/**/*.ts'],
+    files: ['core/ports/clock.ts', 'core/ports/random.ts', 'core/db/pglite.ts', 'core/db/postgres.ts', 'core/db/pg-listen.ts', 'core/cli/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
   // Layer: renderer/ sees only the contract in core/api.

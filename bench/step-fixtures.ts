@@ -11,24 +11,30 @@ import { silentLog } from '../core/ports/log.ts';
 import { SeededRandom } from '../core/ports/random.ts';
 
 /**
- * Queues `n` approved one-step missions of `kind` in one transaction, and — as
- * the engine's own queueing does on PostgreSQL — notifies workers in other
- * processes at commit. Returns the step ids.
+ * Queues `n` approved one-step missions of `kind` in one statement (so one implicit
+ * transaction), and — as the engine's own queueing does on PostgreSQL — notifies workers in
+ * other processes at its commit. Returns the step ids.
+ *
+ * One statement, like graphile-worker's add_job, because the queue benchmarks measure from
+ * the moment the adder sees its commit: with an explicit BEGIN … COMMIT the adder sees the
+ * COMMIT reply ~0.1 ms sooner, relative to the NOTIFY reaching a listener, than it sees the
+ * reply to a one-statement add (p50 +0.10 vs −0.01 ms, measured on this machine's PostgreSQL
+ * 15), which would hand the reference a head start that has nothing to do with either queue.
  */
 export async function enqueueSteps(db: Db, n: number, kind: string, payload: unknown = {}): Promise<number[]> {
   const now = new Date().toISOString();
-  return db.transaction(async (tx) => {
-    const r = await tx.query<{ id: number }>(
-      `WITH m AS (
-         INSERT INTO ops_missions (title, status, created_by, created_at)
-         SELECT 'bench ' || g, 'approved', 'opus', $1 FROM generate_series(1, $2) g RETURNING id)
+  const r = await db.query<{ id: number }>(
+    `WITH m AS (
+       INSERT INTO ops_missions (title, status, created_by, created_at)
+       SELECT 'bench ' || g, 'approved', 'opus', $1 FROM generate_series(1, $2) g RETURNING id),
+     s AS (
        INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, run_after, created_at)
-       SELECT id, 0, $3, $4::jsonb, 'queued', $1, $1 FROM m RETURNING id`,
-      [now, n, kind, JSON.stringify(payload)],
-    );
-    if (db.kind === 'postgres') await tx.query('SELECT pg_notify($1, $2)', [STEP_QUEUED_CHANNEL, kind]);
-    return r.rows.map((row) => row.id);
-  });
+       SELECT id, 0, $3, $4::jsonb, 'queued', $1, $1 FROM m RETURNING id),
+     notified AS (SELECT pg_notify($5, $3) WHERE $6::boolean)
+     SELECT id, (SELECT count(*) FROM notified) AS notified FROM s`,
+    [now, n, kind, JSON.stringify(payload), STEP_QUEUED_CHANNEL, db.kind === 'postgres'],
+  );
+  return r.rows.map((row) => row.id);
 }
 
 /** A migrated, seeded database with no engine running. */

@@ -43,6 +43,18 @@ export interface Db extends Queryable {
    * on PGlite, where one process owns the database). Returns a stop function.
    */
   listen?(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * PostgreSQL: one statement on the connection that LISTENs, when it is up and idle, else on a
+   * pooled one — for the claim a NOTIFY has just asked for (that backend is awake, and the
+   * pool's checkout stays off the path to the step starting). Never for a statement that may
+   * wait on a lock: notifications wait behind it. Absent on PGlite; call it through queryWoken.
+   */
+  queryOnListener?<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+}
+
+/** `db.queryOnListener` where there is one, else `db.query`. */
+export function queryWoken<T>(db: Db, sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+  return db.queryOnListener ? db.queryOnListener<T>(sql, params) : db.query<T>(sql, params);
 }
 
 /** The channel a transaction notifies when it queues a step; the payload is the step kind. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { isConnectionError } from './connection-errors.js';
 import { lockKey, type Db, type QueryResult, type Tx } from './db.js';
+import { ListenConnection } from './pg-listen.js';
 import { OID, parseInt8, parseNumeric, parseTimestamptz } from './types.js';
 
 export interface PostgresOptions {
@@ -75,7 +75,11 @@ export class PostgresDb implements Db {
   }
 
   async query<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
-    const res = await this.pool.query(this.statement(sql, params));
+    return this.onPool<T>(this.statement(sql, params));
+  }
+
+  private async onPool<T>(config: pg.QueryConfig): Promise<QueryResult<T>> {
+    const res = await this.pool.query(config);
     return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
   }
 
@@ -180,88 +184,35 @@ export class PostgresDb implements Db {
     }
   }
 
-  private listeners: pg.Client[] = [];
-  private readonly stoppers = new Set<() => Promise<void>>();
+  /** Made on the first listen(): one connection for every channel (core/db/pg-listen.ts). */
+  private listener: ListenConnection | null = null;
 
   async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`Bad channel name "${channel}".`);
-    let client: pg.Client | null = null;
-    let stopped = false;
-    let retry: ReturnType<typeof setTimeout> | null = null;
-    let failures = 0;
-    // A dropped connection (the server restarted) is re-opened until it comes back, after
-    // 250 ms doubling to 5 s; polling covers the gap. A failed reconnect schedules the next.
-    const again = (): void => {
-      if (stopped || retry) return;
-      const delay = Math.min(250 * 2 ** failures, 5000);
-      failures++;
-      retry = setTimeout(() => {
-        retry = null;
-        connect().catch(again);
-      }, delay);
-      retry.unref?.();
-    };
-    const connect = async (): Promise<void> => {
-      const c = new (pgLoaded().Client)({ connectionString: this.url, application_name: 'emtesseract-listen', keepAlive: true });
-      let lost = false;
-      let up = false;
-      const onLost = (): void => {
-        if (lost) return;
-        lost = true;
-        this.listeners = this.listeners.filter((x) => x !== c);
-        if (client === c) client = null;
-        void c.end().catch(() => {});
-        if (up) again(); // while connecting, the rejection below schedules the next try
-      };
-      c.on('error', onLost);
-      c.on('end', onLost);
-      c.on('notification', (n) => {
-        if (n.channel === channel) onPayload(n.payload ?? '');
-      });
-      try {
-        await c.connect();
-        await c.query(`LISTEN ${channel}`);
-      } catch (err) {
-        lost = true;
-        void c.end().catch(() => {});
-        throw err;
-      }
-      if (stopped || lost) {
-        lost = true;
-        await c.end().catch(() => {});
-        if (!stopped) throw new Error('The LISTEN connection closed as it opened.');
-        return;
-      }
-      up = true;
-      failures = 0;
-      client = c;
-      this.listeners.push(c);
-    };
-    const stop = async (): Promise<void> => {
-      stopped = true;
-      if (retry) clearTimeout(retry);
-      retry = null;
-      const c = client;
-      client = null;
-      this.listeners = this.listeners.filter((x) => x !== c);
-      this.stoppers.delete(stop);
-      await c?.end().catch(() => {});
-    };
-    try {
-      await connect();
-    } catch (err) {
-      // the server is away (restarting, not up yet): listen once it is back; anything else is the caller's to hear
-      if (!isConnectionError(err)) throw err;
-      again();
-    }
-    this.stoppers.add(stop);
-    return stop;
+    this.listener ??= new ListenConnection(
+      () =>
+        new (pgLoaded().Client)({
+          connectionString: this.url,
+          application_name: 'emtesseract-listen',
+          options: '-c TimeZone=UTC',
+          types: customTypes,
+          keepAlive: true,
+        }),
+    );
+    return this.listener.add(channel, onPayload);
+  }
+
+  /**
+   * One statement on the connection that LISTENs when it is up and idle, else on a pooled one
+   * (see ListenConnection.tryQuery): for the claim a NOTIFY has just asked for. Never for a
+   * statement that may wait on a lock.
+   */
+  async queryOnListener<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    const config = this.statement(sql, params);
+    return (await this.listener?.tryQuery<T>(config)) ?? this.onPool<T>(config);
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.stoppers].map((stop) => stop()));
-    await Promise.all(this.listeners.map((c) => c.end().catch(() => {})));
-    this.listeners = [];
+    await this.listener?.close();
     await this.pool.end();
   }
 }

@@ -1,4 +1,4 @@
-import { afterCommit, STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
+import { afterCommit, queryWoken, STEP_QUEUED_CHANNEL, type Queryable } from '../db/db.js';
 import { isoNow } from '../ports/clock.js';
 import type { EngineCtx } from '../ops/ctx.js';
 import { writeEvent } from '../ops/events.js';
@@ -41,8 +41,7 @@ export async function claimSteps(
   const kindMatch = kinds.length === 1 ? 'kind = $3::text' : 'kind = ANY($3::text[])';
   const kindParam = kinds.length === 1 ? kinds[0] : kinds;
   const mark = opts.markMissions ?? true;
-  const res = await ctx.db.query<ClaimedStep>(
-    `WITH claimed AS (
+  const sql = `WITH claimed AS (
        UPDATE ops_mission_steps
        SET status = 'running', reserved_by = $2, heartbeat_at = $1, started_at = $1, attempts = attempts + 1
        WHERE id IN (
@@ -60,9 +59,11 @@ export async function claimSteps(
            : ''
        }
      SELECT ${CLAIMED_COLUMNS}, m.created_by AS "agentId"
-     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`,
-    skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)],
-  );
+     FROM claimed c JOIN ops_missions m ON m.id = c.mission_id`;
+  const params = skipAgents.length ? [now, workerId, kindParam, Math.max(1, max), skipAgents] : [now, workerId, kindParam, Math.max(1, max)];
+  // Without `markMissions` the claim takes no lock it could wait on (SKIP LOCKED), so on
+  // PostgreSQL it may run on the LISTEN connection, whose NOTIFY has usually just woken this loop.
+  const res = mark ? await ctx.db.query<ClaimedStep>(sql, params) : await queryWoken<ClaimedStep>(ctx.db, sql, params);
   // oldest first, as they were queued (the order RETURNING gives is not promised)
   return res.rows.sort((a, b) => (a.runAfter < b.runAfter ? -1 : a.runAfter > b.runAfter ? 1 : a.id - b.id));
 }

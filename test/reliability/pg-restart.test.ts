@@ -48,11 +48,12 @@ describe('worker processes on PostgreSQL across a server restart', () => {
       // no worker process crashed (a dead one shows how it ended)
       expect(run.workers.filter((w) => !w.isReady()).map((w) => `${w.id} ended (${w.child.exitCode ?? w.child.signalCode}):\n${w.output().slice(-3000)}`)).toEqual([]);
       alive = run.workers.filter((w) => w.isReady()).length;
-      // every worker LISTENs again (two channels each: queued steps, cancelled missions)
+      // every worker LISTENs again: one connection each, for both channels (queued steps, cancelled missions);
+      // LISTEN is the first statement it runs (claims may follow on it), so one that has run any has listened
       await waitFor(async () => {
-        const r = await run.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query ILIKE 'LISTEN%'`);
+        const r = await run.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query <> ''`);
         listening = r.rows[0]!.n;
-        return listening === FLEET * 2;
+        return listening === FLEET;
       });
       // the outage is recorded once per worker process that met it, not once per failed try
       outages = (await run.db.query<{ processId: string; n: number }>(

@@ -16,9 +16,10 @@ describe('scale-out on one PostgreSQL', () => {
     const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(8), log: silentLog, location: 'pg', workers: false, heartbeat: false });
     const worker = await startCli('worker', ['--database-url', url, '--kinds', 'wait', '--poll-ms', '3600000']);
     try {
-      // the worker LISTENs (its first claim round came before: it found nothing, and its next poll is an hour away)
+      // the worker LISTENs (its first claim round came before: it found nothing, and its next poll is an hour away);
+      // LISTEN is the first statement its listen connection runs, so one that has run any has listened
       await eventually(async () => {
-        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query ILIKE 'LISTEN%'`);
+        const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query <> ''`);
         return r.rows[0]!.n > 0;
       }, 30_000, 50);
       const out = await createProposalAndMaybeAutoApprove(engine.ctx, { agentId: 'opus', title: 'Woken', steps: [{ kind: 'wait', payload: {} }, { kind: 'wait', payload: {} }] });
