@@ -2,19 +2,25 @@
  * The step queue across processes on PostgreSQL: claim→start latency and no-op
  * throughput with 1 and 4 `npm run worker` processes (the compiled `dist/cli/worker.js` with
  * package.json's node flags; kind `wait`, payload
- * {} — a real no-op executor), beside graphile-worker (concurrency 4) and
- * pg-boss (4 workers) running no-op jobs in their own process on the same
- * server, and a bare SQL claim/complete loop (the limit), all in the same run.
+ * {} — a real no-op executor), beside graphile-worker (concurrency 4, as many
+ * processes as ours) and pg-boss (4 workers) running no-op jobs in their own
+ * processes on the same server, and a bare SQL claim/complete loop (the limit),
+ * all in the same run.
  *
- * Latency, the same way for every system: the bench process adds one job at
- * a time, open loop (mean 100 jobs/s, jittered), noting when each add
- * committed; the job's start is when the worker handed it to its executor
- * (ours print it with --trace-starts) or the reference's handler started —
- * CLOCK_MONOTONIC in every process (process.hrtime), so the difference is
- * exact to the microsecond across processes. Ours and graphile-worker's are
- * measured together: the adds alternate between the two (each still sees
- * 100 a second), so a machine that is slower one minute than the next slows
- * both alike.
+ * Latency, the same way for ours and graphile-worker: the bench process adds one job at a time,
+ * open loop (mean 100 jobs/s, jittered), each add one statement whose last row carries the
+ * server's clock just before it commits; the job's start is when the worker handed it to its
+ * executor (ours print it with --trace-starts) or the reference's handler started, on
+ * CLOCK_MONOTONIC in every process (process.hrtime). The server's timestamps are put on that clock
+ * through the offset between the two clocks (checked against the server first: see
+ * serverClockOnMono), so commit → start is exact to a few µs across processes. The commit is taken
+ * from the server, not from when the adder saw its reply: with several workers listening, every
+ * add wakes them all at its commit and they crowd the adder off the CPUs, so its reply came
+ * 0.3–0.8 ms after the first worker already had the NOTIFY, by an amount that depended on the
+ * other system's processes rather than on either queue. Ours and graphile-worker's are measured
+ * together: the adds alternate between the two (each still sees 100 a second), so a machine that
+ * is slower one minute than the next slows both alike. pg-boss, which polls, is timed from its
+ * adder seeing the commit.
  *
  * Throughput: N jobs added in one statement, measured from the first start to
  * the queue seen empty (polled every 20 ms) — the sustained rate, so an idle
@@ -32,7 +38,7 @@ import { SeededRandom } from '../core/ports/random.ts';
 import { monoNow, scriptNodeFlags, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
 import { summarize, type Figure } from './lib.ts';
 import { buildCli } from '../test/support/serve-process.ts';
-import { bareSqlQueue, enqueueSteps, migrated } from './step-fixtures.ts';
+import { bareSqlQueue, enqueueStatement, enqueueSteps, migrated, SERVER_MS } from './step-fixtures.ts';
 
 interface Scale {
   samples: number;
@@ -52,17 +58,49 @@ interface SystemResult {
 const CONCURRENCY = 4;
 const PG_BOSS = { workers: 4, batchSize: 100, pollSeconds: 2 };
 const GRAPHILE_POLL_MS = 2000;
+/** How a reference names graphile-worker's process count (said only when more than one). */
+const gwProcesses = (n: number): string => (n === 1 ? '' : `, ${n} processes`);
 
-/** Adds `total` jobs one at a time, open loop; returns i → commit time on `clock`. */
-async function openLoop(total: number, gapMs: number, clock: () => number, add: (i: number) => Promise<void>): Promise<Map<number, number>> {
+/**
+ * Adds `total` jobs one at a time, open loop; returns i → commit time on `clock`: the time the add
+ * reports (the server's, see serverClockOnMono), or when it resolved.
+ */
+async function openLoop(total: number, gapMs: number, clock: () => number, add: (i: number) => Promise<number | void>): Promise<Map<number, number>> {
   const rnd = seeded(7);
   const commits = new Map<number, number>();
   for (let i = 0; i < total; i++) {
-    await add(i);
-    commits.set(i, clock());
+    const at = await add(i);
+    commits.set(i, at ?? clock());
     await sleep(gapMs * (0.5 + rnd()));
   }
   return commits;
+}
+
+/**
+ * Turns the server's clock_timestamp() (CLOCK_REALTIME, as SERVER_MS reads it) into this machine's
+ * CLOCK_MONOTONIC, which the workers stamp their starts with: performance.timeOrigin is the wall
+ * time at performance.now()'s origin, so wall − monotonic is known here to the µs. Checked first:
+ * a timestamp the server reads must fall inside the round trip that read it (off by more than
+ * 0.05 ms in more than 1 of 200 tries means the clocks cannot be compared; the bench stops).
+ */
+async function serverClockOnMono(url: string): Promise<(serverMs: number) => number> {
+  const wallMinusMono = performance.timeOrigin + performance.now() - monoNow();
+  const toMono = (serverMs: number): number => serverMs - wallMinusMono;
+  const c = await plainClient(url);
+  try {
+    let outside = 0;
+    for (let k = 0; k < 200; k++) {
+      const sent = monoNow();
+      const r = await c.query<{ at: number }>(`SELECT ${SERVER_MS} AS at`);
+      const back = monoNow();
+      const at = toMono(Number(r.rows[0]!.at));
+      if (at < sent - 0.05 || at > back + 0.05) outside++;
+    }
+    if (outside > 1) throw new Error(`The server's clock and this process's disagree: ${outside} of 200 server timestamps fell outside the round trip that read them.`);
+  } finally {
+    await c.end();
+  }
+  return toMono;
 }
 
 function latencies(commits: Map<number, number>, starts: Map<number, number>, warmup: number): number[] {
@@ -90,11 +128,22 @@ async function count(pool: pg.Pool, sql: string): Promise<number> {
 }
 
 /**
- * One side of a paired latency run: adds one job keyed `i` (resolving once its add has
- * committed), and when every added job has run, reads when each started.
+ * The connection a latency run adds through, one per system: a plain client, one prepared
+ * statement per add (an implicit transaction), one small row back with the server's clock.
+ */
+async function plainClient(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  return c;
+}
+
+/**
+ * One side of a paired latency run: adds one job keyed `i`, resolving once its add has committed
+ * with when it committed (the server's clock on CLOCK_MONOTONIC), and when every added job has
+ * run, reads when each started.
  */
 interface LatencySide {
-  add(i: number): Promise<void>;
+  add(i: number): Promise<number>;
   starts(): Promise<Map<number, number>>;
 }
 
@@ -111,13 +160,15 @@ async function pairedLatency(a: LatencySide, b: LatencySide, s: Scale): Promise<
 }
 
 /** Ours: `processes` × `npm run worker` --kinds wait, kind concurrency 4 (the workers policy). */
-async function startOurs(env: BenchEnv, s: Scale, processes: number, pollMs?: number): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
+async function startOurs(env: BenchEnv, s: Scale, toMono: (serverMs: number) => number, processes: number, pollMs?: number): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
   const url = await env.freshPostgresUrl();
   const db = await PostgresDb.open({ url });
+  const adder = await plainClient(url);
   const children: Child[] = [];
   const ids = new Map<number, number>();
   const close = async (): Promise<void> => {
     await Promise.all(children.map((c) => c.stop()));
+    await adder.end();
     await db.close();
   };
   try {
@@ -136,8 +187,9 @@ async function startOurs(env: BenchEnv, s: Scale, processes: number, pollMs?: nu
   }
   return {
     async add(i) {
-      const [id] = await enqueueSteps(db, 1, 'wait');
-      ids.set(i, id!);
+      const r = await adder.query<{ id: string; serverMs: number }>({ name: 'add', ...enqueueStatement(1, 'wait', {}, true) });
+      ids.set(i, Number(r.rows[0]!.id));
+      return toMono(Number(r.rows[0]!.serverMs));
     },
     async starts() {
       const stepIds = [...ids.values()];
@@ -172,23 +224,37 @@ async function startOurs(env: BenchEnv, s: Scale, processes: number, pollMs?: nu
   };
 }
 
-/** graphile-worker in its own process, concurrency 4, no-op task. */
-async function startGraphile(env: BenchEnv, s: Scale): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
+/**
+ * graphile-worker: `processes` worker processes, concurrency 4 each, no-op task. Each LISTENs,
+ * so, like ours, every add wakes all of them and they race for the job.
+ */
+async function startGraphile(env: BenchEnv, s: Scale, toMono: (serverMs: number) => number, processes = 1): Promise<LatencySide & { throughput(): Promise<Omit<SystemResult, 'latency'>>; close(): Promise<void> }> {
   const url = await env.freshPostgresUrl();
-  const child = env.spawnTsx('graphile-worker', 'bench/children/graphile-worker.ts', [url, String(CONCURRENCY)]);
+  // the first migrates the schema; the rest start once it has
+  const children = [env.spawnTsx('graphile-worker', 'bench/children/graphile-worker.ts', [url, String(CONCURRENCY)])];
+  await children[0]!.waitFor(/^READY/);
+  for (let p = 1; p < processes; p++) children.push(env.spawnTsx(`graphile-worker ${p}`, 'bench/children/graphile-worker.ts', [url, String(CONCURRENCY)]));
+  await Promise.all(children.map((c) => c.waitFor(/^READY/)));
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  await child.waitFor(/^READY/); // run() has migrated the schema
   const utils = await makeWorkerUtils({ connectionString: url });
+  const adder = await plainClient(url);
   const left = (): Promise<number> => count(pool, 'SELECT count(*)::int AS n FROM graphile_worker._private_jobs');
+  const allStarts = async (): Promise<Map<number, number>> => new Map((await Promise.all(children.map(dumpStarts))).flatMap((m) => [...m]));
   let round = 0;
   return {
     async add(i) {
-      await utils.addJob('noop', { i: round * 100_000 + i });
+      // what utils.addJob runs, with the server's clock back as ours gives
+      const r = await adder.query<{ serverMs: number }>({
+        name: 'add',
+        text: `WITH j AS (SELECT id FROM graphile_worker.add_job(identifier => $1::text, payload => $2::json)) SELECT id, ${SERVER_MS} AS "serverMs" FROM j`,
+        values: ['noop', JSON.stringify({ i: round * 100_000 + i })],
+      });
+      return toMono(Number(r.rows[0]!.serverMs));
     },
     async starts() {
       await until('graphile-worker to finish the latency jobs', async () => (await left()) === 0);
       const base = round++ * 100_000;
-      const all = await dumpStarts(child);
+      const all = await allStarts();
       return new Map([...all].map(([k, t]) => [k - base, t]));
     },
     async throughput() {
@@ -197,14 +263,15 @@ async function startGraphile(env: BenchEnv, s: Scale): Promise<LatencySide & { t
       const committedAt = monoNow();
       await until('graphile-worker to finish the throughput jobs', async () => (await left()) === 0);
       const drainedAt = monoNow();
-      const tStarts = await dumpStarts(child);
+      const tStarts = await allStarts();
       const firstStart = Math.min(...tStarts.values());
       if (tStarts.size !== s.throughputJobs) throw new Error(`graphile-worker ran ${tStarts.size} of ${s.throughputJobs} jobs`);
       return { throughput: s.throughputJobs / ((drainedAt - firstStart) / 1000), fromCommit: s.throughputJobs / ((drainedAt - committedAt) / 1000) };
     },
     async close() {
+      await adder.end();
       await utils.release();
-      await child.stop();
+      await Promise.all(children.map((c) => c.stop()));
       await pool.end();
     },
   };
@@ -252,7 +319,8 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
   const s: Scale = env.quick
     ? { samples: 200, warmup: 20, throughputJobs: 500, gapMs: 10 }
     : { samples: 1000, warmup: 50, throughputJobs: 3000, gapMs: 10 };
-  const how = `${s.samples} samples, open loop ≈ ${Math.round(1000 / s.gapMs)} adds/s; add commit → start`;
+  const loop = `${s.samples} samples, open loop ≈ ${Math.round(1000 / s.gapMs)} adds/s`;
+  const how = `${loop}; add commit (the server's clock as the add statement ends) → start`;
 
   const boss = await pgBoss(env, s);
   const bossLat = summarize(boss.latency);
@@ -268,31 +336,37 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
     { label: '4 worker processes', processes: 4 },
     { label: '1 worker process, --poll-ms 50', processes: 1, pollMs: 50 },
   ];
-  // graphile-worker runs beside each of our configurations; its latency is measured in the same
-  // seconds as ours (pairedLatency), its throughput once, after them
-  const graphile = await startGraphile(env, s);
+  // graphile-worker runs beside each of our configurations, with as many processes (so every add
+  // wakes as many listeners on both sides); its latency is measured in the same seconds as ours
+  // (pairedLatency), its throughput once (1 process), after them
+  const toMono = await serverClockOnMono(await env.freshPostgresUrl());
+  const graphile = await startGraphile(env, s, toMono);
   const paired: { c: (typeof configs)[number]; ours: number[]; theirs: number[]; tput: Omit<SystemResult, 'latency'> }[] = [];
   let gw: Omit<SystemResult, 'latency'>;
   try {
     for (const c of configs) {
-      const o = await startOurs(env, s, c.processes, c.pollMs);
+      const o = await startOurs(env, s, toMono, c.processes, c.pollMs);
+      let theirSide: Awaited<ReturnType<typeof startGraphile>> | null = null;
       try {
-        const [ours, theirs] = await pairedLatency(o, graphile, s);
+        theirSide = c.processes === 1 ? graphile : await startGraphile(env, s, toMono, c.processes);
+        const [ours, theirs] = await pairedLatency(o, theirSide, s);
         paired.push({ c, ours, theirs, tput: await o.throughput() });
       } finally {
         await o.close();
+        if (theirSide && theirSide !== graphile) await theirSide.close();
       }
     }
     gw = await graphile.throughput();
   } finally {
     await graphile.close();
   }
-  const gwLat = summarize(paired.flatMap((p) => p.theirs));
+  const beside1 = paired.filter((p) => p.c.processes === 1);
+  const gwLat = summarize(beside1.flatMap((p) => p.theirs));
   emit({
     name: `add→start p50, graphile-worker (PostgreSQL)`,
     value: gwLat.p50,
     unit: 'ms',
-    notes: `${gwName}, ${how}, ${configs.length} runs, each beside one of ours (adds alternating); LISTEN/NOTIFY wake-up, pollInterval ${GRAPHILE_POLL_MS} ms; own process`,
+    notes: `${gwName}, 1 process, ${how}, ${beside1.length} runs, each beside one of ours (adds alternating); LISTEN/NOTIFY wake-up, pollInterval ${GRAPHILE_POLL_MS} ms; own process`,
   });
   emit({ name: `add→start p99, graphile-worker (PostgreSQL)`, value: gwLat.p99, unit: 'ms' });
   emit({
@@ -307,7 +381,7 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
     name: `add→start p50, pg-boss (PostgreSQL)`,
     value: bossLat.p50,
     unit: 'ms',
-    notes: `${bossName}, ${how}; pg-boss polls (no LISTEN/NOTIFY); own process`,
+    notes: `${bossName}, ${loop}; add commit (seen by the adder) → start; pg-boss polls (no LISTEN/NOTIFY); own process`,
   });
   emit({ name: `add→start p99, pg-boss (PostgreSQL)`, value: bossLat.p99, unit: 'ms' });
   emit({
@@ -328,16 +402,16 @@ export async function stepQueueWorkerProcesses(env: BenchEnv, emit: (f: Figure) 
       name: `claim→start p50, ${c.label} (PostgreSQL)`,
       value: lat.p50,
       unit: 'ms',
-      reference: { name: `${gwName} p50, measured alongside`, value: their.p50, unit: 'ms' },
+      reference: { name: `${gwName}${gwProcesses(c.processes)} p50, measured alongside`, value: their.p50, unit: 'ms' },
       ratio: lat.p50 / their.p50,
       target: '≤ graphile-worker',
-      notes: `${how} (the worker's --trace-starts line, CLOCK_MONOTONIC in both processes), adds alternating with graphile-worker's; ${common}`,
+      notes: `${how} (the worker's --trace-starts line; both on CLOCK_MONOTONIC), adds alternating with graphile-worker's (as many processes as ours); ${common}`,
     });
     emit({
       name: `claim→start p99, ${c.label} (PostgreSQL)`,
       value: lat.p99,
       unit: 'ms',
-      reference: { name: `${gwName} p99, measured alongside`, value: their.p99, unit: 'ms' },
+      reference: { name: `${gwName}${gwProcesses(c.processes)} p99, measured alongside`, value: their.p99, unit: 'ms' },
       ratio: lat.p99 / their.p99,
       target: '≤ 2× graphile-worker',
     });
