@@ -11,46 +11,24 @@ import { silentLog } from '../core/ports/log.ts';
 import { SeededRandom } from '../core/ports/random.ts';
 
 /**
- * Queues `n` approved one-step missions of `kind` in one statement (so one implicit
- * transaction), and — as the engine's own queueing does on PostgreSQL — notifies workers in
- * other processes at its commit. Returns the step ids.
- *
- * One statement, like graphile-worker's add_job, because the queue benchmarks measure from
- * the moment the adder sees its commit: with an explicit BEGIN … COMMIT the adder sees the
- * COMMIT reply ~0.1 ms sooner, relative to the NOTIFY reaching a listener, than it sees the
- * reply to a one-statement add (p50 +0.10 vs −0.01 ms, measured on this machine's PostgreSQL
- * 15), which would hand the reference a head start that has nothing to do with either queue.
+ * Queues `n` approved one-step missions of `kind` in one statement (one implicit transaction),
+ * and — as the engine's own queueing does on PostgreSQL — notifies workers in other processes at
+ * its commit. Returns the step ids.
  */
 export async function enqueueSteps(db: Db, n: number, kind: string, payload: unknown = {}): Promise<number[]> {
-  const { text, values } = enqueueStatement(n, kind, payload, db.kind === 'postgres');
-  const r = await db.query<{ id: number }>(text, values);
-  return r.rows.map((row) => row.id);
-}
-
-/**
- * The server's clock (CLOCK_REALTIME) in ms with µs precision, read as a statement makes its last
- * row: the moment just before an add commits, for the queue benchmarks' latency (a commit with
- * fsync off follows within tens of µs).
- */
-export const SERVER_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::float8';
-
-/**
- * The statement enqueueSteps runs, for a caller with a connection of its own; each row's `id` is a
- * step's, `serverMs` the server's clock as the row was made (SERVER_MS).
- */
-export function enqueueStatement(n: number, kind: string, payload: unknown, notify: boolean): { text: string; values: unknown[] } {
   const now = new Date().toISOString();
-  return {
-    text: `WITH m AS (
+  const r = await db.query<{ id: number }>(
+    `WITH m AS (
        INSERT INTO ops_missions (title, status, created_by, created_at)
        SELECT 'bench ' || g, 'approved', 'opus', $1 FROM generate_series(1, $2) g RETURNING id),
      s AS (
        INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, run_after, created_at)
        SELECT id, 0, $3, $4::jsonb, 'queued', $1, $1 FROM m RETURNING id),
      notified AS (SELECT pg_notify($5, $3) WHERE $6::boolean)
-     SELECT id, (SELECT count(*) FROM notified) AS notified, ${SERVER_MS} AS "serverMs" FROM s`,
-    values: [now, n, kind, JSON.stringify(payload), STEP_QUEUED_CHANNEL, notify],
-  };
+     SELECT id, (SELECT count(*) FROM notified) AS notified FROM s`,
+    [now, n, kind, JSON.stringify(payload), STEP_QUEUED_CHANNEL, db.kind === 'postgres'],
+  );
+  return r.rows.map((row) => row.id);
 }
 
 /** A migrated, seeded database with no engine running. */

@@ -38,7 +38,8 @@ import { SeededRandom } from '../core/ports/random.ts';
 import { monoNow, scriptNodeFlags, seeded, sleep, until, type BenchEnv, type Child } from './harness.ts';
 import { summarize, type Figure } from './lib.ts';
 import { buildCli } from '../test/support/serve-process.ts';
-import { bareSqlQueue, enqueueStatement, enqueueSteps, migrated, SERVER_MS } from './step-fixtures.ts';
+import { bareSqlQueue, enqueueSteps, migrated } from './step-fixtures.ts';
+import { STEP_QUEUED_CHANNEL } from '../core/db/db.ts';
 
 interface Scale {
   samples: number;
@@ -58,6 +59,30 @@ interface SystemResult {
 const CONCURRENCY = 4;
 const PG_BOSS = { workers: 4, batchSize: 100, pollSeconds: 2 };
 const GRAPHILE_POLL_MS = 2000;
+/**
+ * The server's clock (CLOCK_REALTIME) in ms with µs precision. Read in the statement that adds a
+ * job, after the add's work (its constraint checks too), it is the moment just before the commit
+ * (with fsync off the commit follows within tens of µs).
+ */
+const SERVER_MS = '(extract(epoch FROM clock_timestamp()) * 1000)::float8';
+
+/**
+ * Our latency adds: a one-step mission queued by a PL/pgSQL function, as graphile-worker's
+ * add_job is one, so in both the add's statements — foreign-key checks included — have run
+ * before SERVER_MS is read after it (a plain statement checks its foreign keys after its last
+ * row, so a timestamp in that row would come ~0.1–0.2 ms before the commit and count against us).
+ */
+const ADD_STEP_FUNCTION = `CREATE FUNCTION bench_add_step(p_kind text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE step_id bigint;
+BEGIN
+  WITH m AS (INSERT INTO ops_missions (title, status, created_by, created_at) VALUES ('bench', 'approved', 'opus', now()) RETURNING id)
+  INSERT INTO ops_mission_steps (mission_id, seq, kind, payload, status, run_after, created_at)
+  -- to the ms, as the workers' clock reads (a run_after µs past their now would wait for the next ms)
+  SELECT id, 0, p_kind, '{}', 'queued', date_trunc('milliseconds', now()), now() FROM m RETURNING id INTO step_id;
+  PERFORM pg_notify('${STEP_QUEUED_CHANNEL}', p_kind);
+  RETURN step_id;
+END $$`;
+
 /** How a reference names graphile-worker's process count (said only when more than one). */
 const gwProcesses = (n: number): string => (n === 1 ? '' : `, ${n} processes`);
 
@@ -173,6 +198,7 @@ async function startOurs(env: BenchEnv, s: Scale, toMono: (serverMs: number) => 
   };
   try {
     const engine = await createEngine({ db, clock: new SystemClock(), random: new SeededRandom(1), log: silentLog, location: 'bench', workers: false, heartbeat: false });
+    await db.exec(ADD_STEP_FUNCTION);
     const w = await getPolicy(db, 'workers');
     await setPolicy(engine.ctx, 'workers', { kinds: { ...w.kinds, wait: { enabled: true, concurrency: CONCURRENCY } } });
     for (let p = 0; p < processes; p++) {
@@ -187,7 +213,11 @@ async function startOurs(env: BenchEnv, s: Scale, toMono: (serverMs: number) => 
   }
   return {
     async add(i) {
-      const r = await adder.query<{ id: string; serverMs: number }>({ name: 'add', ...enqueueStatement(1, 'wait', {}, true) });
+      const r = await adder.query<{ id: string; serverMs: number }>({
+        name: 'add',
+        text: `WITH j AS (SELECT bench_add_step($1::text) AS id) SELECT id, ${SERVER_MS} AS "serverMs" FROM j`,
+        values: ['wait'],
+      });
       ids.set(i, Number(r.rows[0]!.id));
       return toMono(Number(r.rows[0]!.serverMs));
     },
@@ -243,7 +273,7 @@ async function startGraphile(env: BenchEnv, s: Scale, toMono: (serverMs: number)
   let round = 0;
   return {
     async add(i) {
-      // what utils.addJob runs, with the server's clock back as ours gives
+      // what utils.addJob runs, with the server's clock read after it, as ours is
       const r = await adder.query<{ serverMs: number }>({
         name: 'add',
         text: `WITH j AS (SELECT id FROM graphile_worker.add_job(identifier => $1::text, payload => $2::json)) SELECT id, ${SERVER_MS} AS "serverMs" FROM j`,

@@ -65,6 +65,14 @@ class Dispatcher {
   /** Times the loop has looked at its policy and the queue (a test waits for a few more instead of sleeping). */
   rounds = 0;
   private woken = false;
+  /**
+   * Set while the loop waits with nothing in the way of a claim (enabled, not paused, ready, no
+   * agent paused): a NOTIFY may then claim at once (WorkerPool.onQueued) instead of first waking
+   * the loop to do it.
+   */
+  claimOnWake = false;
+  /** A claim a NOTIFY started, and how many it asked for; the loop takes its steps as it resumes (WorkerPool.settleEarlyClaim). */
+  earlyClaim: { steps: Promise<ClaimedStep[]>; ask: number } | null = null;
   /** Ends the current idle wait early (set while the loop waits). */
   private endIdle: (() => void) | null = null;
   loop: Promise<void> = Promise.resolve();
@@ -167,7 +175,7 @@ export class WorkerPool {
     };
     // Other processes (PostgreSQL): NOTIFY wakes us for queued steps (polling stays the
     // fallback) and stops a cancelled mission's step (the lease check is the fallback).
-    this.listenFor(STEP_QUEUED_CHANNEL, (kind) => this.dispatchers.get(kind)?.wake(), 'queued steps; polling only');
+    this.listenFor(STEP_QUEUED_CHANNEL, (kind) => this.onQueued(kind), 'queued steps; polling only');
     this.listenFor(MISSION_CANCELLED_CHANNEL, (id) => this.abortMission(Number(id)), 'cancelled missions; the lease check stops their steps');
   }
 
@@ -180,6 +188,72 @@ export class WorkerPool {
         else void stop();
       })
       .catch((err) => this.ctx.log.warn(`Could not LISTEN for ${fallback}`, { error: err instanceof Error ? err.message : String(err) }));
+  }
+
+  /**
+   * A step of `kind` was queued in another process (NOTIFY). A loop waiting with room, nothing
+   * in its way, has its claim sent from here, before the loop even resumes: on the path from the
+   * step queued to it starting, that skips the loop's wake-up and its checks (~0.1 ms of a
+   * ~0.7 ms path here). The loop takes the claimed steps as it resumes and runs its checks on
+   * them as on any it holds: a kind disabled or paused since gives them back.
+   */
+  private onQueued(kind: string): void {
+    const d = this.dispatchers.get(kind);
+    if (!d) return;
+    if (d.claimOnWake && !d.earlyClaim && this.running) {
+      const ask = this.claimSize(d);
+      if (ask > 0) {
+        d.claimOnWake = false;
+        const steps = claimSteps(this.ctx, [kind], this.workerId, ask, [], { markMissions: false });
+        steps.catch(() => {}); // the loop hears of a failure when it claims itself
+        d.earlyClaim = { steps, ask };
+      }
+    }
+    d.wake();
+  }
+
+  /**
+   * Takes the steps of `d`'s early claim, if it made one, as claimed ahead (not started yet).
+   * True when that claim found fewer due steps than it asked for: the queue had no more when it
+   * ran, and a step queued since has woken the loop again, so this round claims nothing more.
+   */
+  private async settleEarlyClaim(d: Dispatcher): Promise<boolean> {
+    const early = d.earlyClaim;
+    if (!early) return false;
+    d.earlyClaim = null;
+    let steps: ClaimedStep[];
+    try {
+      steps = await early.steps;
+    } catch {
+      return false; // nothing was claimed (or the lease brings it back); the loop's own claim meets the failure
+    }
+    await this.outage.ok();
+    d.ahead.push(...steps);
+    this.markRunning(steps);
+    return steps.length < early.ask;
+  }
+
+  /** How many steps `d` should claim now (0: none), from what it may hold and holds. */
+  private claimSize(d: Dispatcher): number {
+    // What it holds: steps running, being recorded, and claimed ahead. Slow steps are claimed as
+    // soon as a slot is free; fast ones a batch at a time, when half of what it may hold is free
+    // (or it holds nothing), since then the database is what they wait on.
+    const ahead = this.aheadOf(d);
+    const hold = d.concurrency + ahead;
+    const held = d.inflight.size + d.ahead.length;
+    const room = hold - held;
+    if (room <= 0 || (ahead > 0 && held > 0 && room < Math.ceil(hold / 2))) return 0;
+    // On PostgreSQL half of it per claim: one half is recorded while the other is claimed and
+    // run, so the server works on two batches at once. PGlite runs on this thread.
+    return this.ctx.db.kind === 'postgres' ? Math.min(room, Math.ceil(hold / 2)) : room;
+  }
+
+  /** On PostgreSQL, marks the missions of just-claimed steps running, off the path to their start. */
+  private markRunning(steps: ClaimedStep[]): void {
+    if (this.ctx.db.kind !== 'postgres' || !steps.length) return;
+    markMissionsRunning(this.ctx, steps).catch((err) =>
+      this.ctx.log.warn('Could not mark missions running (their steps run anyway)', { error: err instanceof Error ? err.message : String(err) }),
+    );
   }
 
   /** Aborts the running steps of a cancelled mission held by this process. */
@@ -208,6 +282,7 @@ export class WorkerPool {
     }
     await Promise.all([...this.dispatchers.values()].map(async (d) => {
       await d.loop;
+      await this.settleEarlyClaim(d);
       // after the loop: a claim that was under way when we stopped has landed in d.ahead
       await this.giveBack(d).catch((err) =>
         this.ctx.log.warn(`Could not hand back the steps worker ${d.kind} had claimed ahead; their lease returns them`, { error: err instanceof Error ? err.message : String(err) }),
@@ -252,6 +327,7 @@ export class WorkerPool {
     while (this.running) {
       d.rounds++;
       try {
+        const drained = await this.settleEarlyClaim(d);
         const policy = (await cachedPolicy(ctx, 'workers')).kinds[d.kind];
         d.enabled = policy?.enabled ?? true;
         d.concurrency = policy?.concurrency ?? 1;
@@ -287,19 +363,10 @@ export class WorkerPool {
         const pausedAgents = ctx.pause?.pausedAgentIds ?? [];
         if (pausedAgents.length) await this.giveBack(d, (s) => pausedAgents.includes(s.agentId));
         this.startAhead(d);
-        const ahead = this.aheadOf(d);
-        const hold = d.concurrency + ahead;
-        while (this.running) {
-          // What it holds: steps running, being recorded, and claimed ahead. Slow steps are
-          // claimed as soon as a slot is free; fast ones a batch at a time, when half of what it
-          // may hold is free (or it holds nothing), since then the database is what they wait on.
-          const held = d.inflight.size + d.ahead.length;
-          const room = hold - held;
-          if (room <= 0 || (ahead > 0 && held > 0 && room < Math.ceil(hold / 2))) break;
-          // On PostgreSQL half of it per claim: one half is recorded while the other is claimed
-          // and run, so the server works on two batches at once. PGlite runs on this thread.
-          const server = ctx.db.kind === 'postgres';
-          const ask = server ? Math.min(room, Math.ceil(hold / 2)) : room;
+        const server = ctx.db.kind === 'postgres';
+        while (this.running && !drained) {
+          const ask = this.claimSize(d);
+          if (ask === 0) break;
           // PGlite: a look first, answered from memory while the steps table is unchanged, so a
           // loop woken with nothing due runs no claim (an UPDATE) at all.
           if (!server && !(await anyDueOfKind(ctx.db, d.kind, isoNow(ctx.clock)))) break;
@@ -307,15 +374,15 @@ export class WorkerPool {
           await this.outage.ok();
           d.ahead.push(...steps);
           this.startAhead(d);
-          if (server && steps.length) {
-            markMissionsRunning(ctx, steps).catch((err) =>
-              ctx.log.warn('Could not mark missions running (their steps run anyway)', { error: err instanceof Error ? err.message : String(err) }),
-            );
-          }
+          this.markRunning(steps);
           if (steps.length < ask) break; // the queue has no more due steps of this kind
         }
         // Look again when woken (a step queued, a slot freed) or at the next poll.
-        if (this.running) await d.idle(ctx, this.pollMs);
+        if (this.running) {
+          d.claimOnWake = server && !pausedAgents.length;
+          await d.idle(ctx, this.pollMs);
+          d.claimOnWake = false;
+        }
       } catch (err) {
         if (!this.running) break;
         if (isConnectionError(err)) {
