@@ -327,7 +327,7 @@ export class WorkerPool {
     while (this.running) {
       d.rounds++;
       try {
-        const drained = await this.settleEarlyClaim(d);
+        const drained = d.earlyClaim ? await this.settleEarlyClaim(d) : false;
         const policy = (await cachedPolicy(ctx, 'workers')).kinds[d.kind];
         d.enabled = policy?.enabled ?? true;
         d.concurrency = policy?.concurrency ?? 1;
