@@ -153,8 +153,9 @@ async function count(pool: pg.Pool, sql: string): Promise<number> {
 }
 
 /**
- * The connection a latency run adds through, one per system: a plain client, one prepared
- * statement per add (an implicit transaction), one small row back with the server's clock.
+ * A plain node-postgres client: what a latency run adds through, one per system (one prepared
+ * statement per add, an implicit transaction, one small row back with the server's clock), and
+ * what the clocks are compared over (serverClockOnMono).
  */
 async function plainClient(url: string): Promise<pg.Client> {
   const c = new pg.Client({ connectionString: url });

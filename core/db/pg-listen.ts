@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import { isConnectionError } from './connection-errors.js';
-import type { QueryResult } from './db.js';
 
 /**
  * The one connection a process LISTENs on, for every channel it listens to (a worker: queued
@@ -20,8 +19,8 @@ export class ListenConnection {
   private retry: ReturnType<typeof setTimeout> | null = null;
   private failures = 0;
   private closed = false;
-  /** Statements of tryQuery under way on `client` (at most one: a second goes to the pool). */
-  private busy = 0;
+  /** A statement of tryQuery is under way on `client` (a second meanwhile goes to the pool). */
+  private busy = false;
 
   constructor(private readonly newClient: () => pg.Client) {}
 
@@ -66,15 +65,14 @@ export class ListenConnection {
    * caller uses the pool). Never for a statement that may wait on a lock: notifications to this
    * process wait behind it.
    */
-  async tryQuery<T>(config: pg.QueryConfig): Promise<QueryResult<T> | null> {
+  async tryQuery(config: pg.QueryConfig): Promise<pg.QueryResult | null> {
     const c = this.client;
-    if (!c || this.busy > 0) return null;
-    this.busy++;
+    if (!c || this.busy) return null;
+    this.busy = true;
     try {
-      const res = await c.query(config);
-      return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+      return await c.query(config);
     } finally {
-      this.busy--;
+      this.busy = false;
     }
   }
 

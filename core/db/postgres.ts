@@ -38,6 +38,11 @@ const customTypes = {
   },
 };
 
+/** node-postgres's result as the Db port gives it. */
+function result<T>(res: pg.QueryResult): QueryResult<T> {
+  return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+}
+
 const PREPARE_AFTER = 3;
 const MAX_PREPARED = 200;
 
@@ -79,8 +84,7 @@ export class PostgresDb implements Db {
   }
 
   private async onPool<T>(config: pg.QueryConfig): Promise<QueryResult<T>> {
-    const res = await this.pool.query(config);
-    return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+    return result<T>(await this.pool.query(config));
   }
 
   private readonly seen = new Map<string, number>();
@@ -138,8 +142,7 @@ export class PostgresDb implements Db {
     const after: (() => void)[] = [];
     const tx: Tx = {
       query: async <R>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-        const res = await client.query(this.statement(sql, params));
-        return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+        return result<R>(await client.query(this.statement(sql, params)));
       },
       async exec(sql: string): Promise<void> {
         await client.query(sql);
@@ -208,7 +211,8 @@ export class PostgresDb implements Db {
    */
   async queryOnListener<T>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     const config = this.statement(sql, params);
-    return (await this.listener?.tryQuery<T>(config)) ?? this.onPool<T>(config);
+    const direct = await this.listener?.tryQuery(config);
+    return direct ? result<T>(direct) : this.onPool<T>(config);
   }
 
   async close(): Promise<void> {

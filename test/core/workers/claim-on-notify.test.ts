@@ -27,24 +27,38 @@ describe('the claim a NOTIFY starts (PostgreSQL)', () => {
     return r.rows[0]!;
   }
 
-  it('gives back what it claimed when the company was paused while the loop waited, and runs it once resumed', async () => {
+  /**
+   * A worker engine (kind wait; its poll is an hour away and the clock never moves, so only a
+   * NOTIFY wakes it) and, as another process, an engine without workers that queues the steps.
+   */
+  async function twoEngines(): Promise<{ worker: Engine; workerDb: PostgresDb; other: Engine; otherDb: PostgresDb }> {
     const url = await freshPostgresUrl();
-    const clock = new FakeClock('2026-03-02T09:00:00Z'); // no poll ever fires: only NOTIFY wakes the worker
+    const clock = new FakeClock('2026-03-02T09:00:00Z');
     const workerDb = await PostgresDb.open({ url });
     closers.push(() => workerDb.close());
-    const worker: Engine = await createEngine({ db: workerDb, clock, random: new SeededRandom(3), log: memoryLog(), location: 'pg', processId: 'worker', heartbeat: false, workers: { kinds: ['wait'], pollMs: 3_600_000 } });
+    const worker = await createEngine({ db: workerDb, clock, random: new SeededRandom(3), log: memoryLog(), location: 'pg', processId: 'worker', heartbeat: false, workers: { kinds: ['wait'], pollMs: 3_600_000 } });
     closers.push(() => worker.stop());
-    // another process queues the steps
     const otherDb = await PostgresDb.open({ url });
     closers.push(() => otherDb.close());
     const other = await createEngine({ db: otherDb, clock, random: new SeededRandom(4), log: memoryLog(), location: 'pg', processId: 'other', heartbeat: false, workers: false });
+    return { worker, workerDb, other, otherDb };
+  }
+
+  /** LISTEN connections that have run a statement (LISTEN is the first one each runs). */
+  async function listening(db: PostgresDb): Promise<number> {
+    const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query <> ''`);
+    return r.rows[0]!.n;
+  }
+
+  it('gives back what it claimed when the company was paused while the loop waited, and runs it once resumed', async () => {
+    const { worker, workerDb, other, otherDb } = await twoEngines();
     const notified: string[] = [];
     closers.push(await otherDb.listen!(STEP_QUEUED_CHANNEL, (kind) => notified.push(kind)));
 
     await worker.start();
     // the worker's loop has looked once and waits, listening
     await eventually(async () => worker.pool!.rounds('wait') > 0);
-    await eventually(async () => (await workerDb.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query <> ''`)).rows[0]!.n === 2);
+    await eventually(async () => (await listening(workerDb)) === 2); // the worker's, and the test's own
     // paused in the worker's own process: no wake-up, the loop keeps waiting as it was
     await worker.handlers['runtime.pause']({ reason: 'test' });
     const rounds = worker.pool!.rounds('wait');
@@ -62,17 +76,9 @@ describe('the claim a NOTIFY starts (PostgreSQL)', () => {
   });
 
   it('runs a step queued in another process, once, when the NOTIFY arrives while the loop waits', async () => {
-    const url = await freshPostgresUrl();
-    const clock = new FakeClock('2026-03-02T09:00:00Z');
-    const workerDb = await PostgresDb.open({ url });
-    closers.push(() => workerDb.close());
-    const worker = await createEngine({ db: workerDb, clock, random: new SeededRandom(3), log: memoryLog(), location: 'pg', processId: 'worker', heartbeat: false, workers: { kinds: ['wait'], pollMs: 3_600_000 } });
-    closers.push(() => worker.stop());
-    const otherDb = await PostgresDb.open({ url });
-    closers.push(() => otherDb.close());
-    const other = await createEngine({ db: otherDb, clock, random: new SeededRandom(4), log: memoryLog(), location: 'pg', processId: 'other', heartbeat: false, workers: false });
+    const { worker, workerDb, other, otherDb } = await twoEngines();
     await worker.start();
-    await eventually(async () => (await workerDb.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'emtesseract-listen' AND query <> ''`)).rows[0]!.n === 1);
+    await eventually(async () => (await listening(workerDb)) === 1);
     const ids: number[] = [];
     for (let k = 0; k < 5; k++) {
       const out = await createProposalAndMaybeAutoApprove(other.ctx, { agentId: 'opus', title: `Woken ${k}`, steps: [{ kind: 'wait', payload: {} }] });
